@@ -1,0 +1,3 @@
+using BotBottle.Testing.Smolmachines.PtyBridge;
+
+return await PtyResizeBridge.MainAsync(args, CancellationToken.None).ConfigureAwait(false);

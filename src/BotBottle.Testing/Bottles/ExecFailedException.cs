@@ -1,0 +1,19 @@
+namespace BotBottle.Testing.Bottles;
+
+/// <summary>Thrown by <see cref="ExecResult.ThrowOnFailure"/>; its message carries all three outputs.</summary>
+public sealed class ExecFailedException : Exception
+{
+    /// <summary>Creates the exception for a failed exec.</summary>
+    public ExecFailedException(ExecResult result)
+        : base(Describe(result)) => Result = result;
+
+    /// <summary>The failed result.</summary>
+    public ExecResult Result { get; }
+
+    private static string Describe(ExecResult r) =>
+        $"exec exited with {r.ExitCode} after {r.Duration.TotalMilliseconds:0} ms" + Environment.NewLine +
+        "--- stdout ---" + Environment.NewLine + Trim(r.Stdout) + Environment.NewLine +
+        "--- stderr ---" + Environment.NewLine + Trim(r.Stderr);
+
+    private static string Trim(string s) => s.Length == 0 ? "(empty)" : s.TrimEnd('\n');
+}

@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using System.Text;
+using BotBottle.Testing.Diagnostics;
+using CliWrap;
+using Microsoft.Extensions.Logging;
+
+namespace BotBottle.Testing.Processes;
+
+/// <summary>
+/// Runs a host executable with argv elements passed as they are (no shell), buffered output,
+/// cancellation that kills the process, and a redacted log line.
+/// </summary>
+public sealed class HostCommand
+{
+    private readonly string _executable;
+    private readonly IReadOnlyDictionary<string, string?> _environment;
+    private readonly ILogger _logger;
+
+    /// <summary>Creates a runner for <paramref name="executable"/> with extra environment for the child.</summary>
+    public HostCommand(string executable, IReadOnlyDictionary<string, string?> environment, ILogger logger)
+    {
+        _executable = executable;
+        _environment = environment;
+        _logger = logger;
+    }
+
+    /// <summary>The executable's path.</summary>
+    public string Executable => _executable;
+
+    /// <summary>The extra environment given to every child.</summary>
+    public IReadOnlyDictionary<string, string?> Environment => _environment;
+
+    /// <summary>Runs with <paramref name="arguments"/> and returns exit code and output; never throws on a non-zero exit.</summary>
+    public async Task<ProcessOutput> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, Stream? stdin = null)
+    {
+        ArgumentNullException.ThrowIfNull(arguments);
+        var stdout = new StringBuilder();
+        var stderr = new StringBuilder();
+        var clock = Stopwatch.StartNew();
+        var command = Cli.Wrap(_executable)
+            .WithArguments(arguments, escape: true)
+            .WithEnvironmentVariables(_environment)
+            .WithValidation(CommandResultValidation.None)
+            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
+            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr));
+        if (stdin is not null)
+        {
+            command = command.WithStandardInputPipe(PipeSource.FromStream(stdin));
+        }
+
+        var result = await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
+        _logger.LogDebug("{Tool} {Args} -> {Exit} in {Ms} ms", Path.GetFileName(_executable), SecretRedactor.FormatForLog(arguments), result.ExitCode, clock.ElapsedMilliseconds);
+        return new ProcessOutput(result.ExitCode, stdout.ToString(), stderr.ToString(), clock.Elapsed);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Net;
+using System.Net.Sockets;
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Docker;
+using BotBottle.Testing.Guest;
+using BotBottle.Testing.Tests.Support;
+using Docker.DotNet.Models;
+
+namespace BotBottle.Testing.Tests.Docker;
+
+/// <summary>
+/// The first isolation checks, each with a positive control so it cannot pass by accident. Every
+/// address dialled belongs to a container, network or listener this test run created.
+/// </summary>
+[Trait("Category", "Isolation")]
+public sealed class DockerIsolationTests(ReferenceBottleFixture fixture) : IClassFixture<ReferenceBottleFixture>
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static string Dial(string host, int port) => GuestScripts.TcpDial(host, port);
+
+    [Fact]
+    public async Task Loopback_is_refused_inside_the_agent()
+    {
+        var result = await fixture.Bottle.ExecAsync(Dial("127.0.0.1", 9), cancellationToken: Ct);
+
+        Assert.Contains("Connection refused", result.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_egress_port_is_refused_on_the_bundle_address_while_the_proxy_port_accepts()
+    {
+        var bottle = fixture.Bottle;
+        var egressOnBundleLoopback = await bottle.ExecInBundleAsync(["/bin/sh", "-c", "grep -q '0100007F:238B 00000000:0000 0A' /proc/net/tcp && ! grep -q '00000000:238B 00000000:0000 0A' /proc/net/tcp && echo listening"], Ct);
+        var proxy = await bottle.ExecAsync(Dial(bottle.Bundle.Address, bottle.Bundle.ProxyPort), cancellationToken: Ct);
+        var egress = await bottle.ExecAsync(Dial(bottle.Bundle.Address, 9099), cancellationToken: Ct);
+
+        Assert.Equal("listening\n", egressOnBundleLoopback.Stdout);
+        Assert.Contains("connected", proxy.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Connection refused", egress.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_host_listener_on_all_interfaces_is_unreachable_from_the_agent_but_reachable_from_a_plain_internal_network()
+    {
+        var bottle = fixture.Bottle;
+        var engine = await DockerEngineProvider.Default.GetAsync(Ct);
+        using var listener = new TcpListener(IPAddress.Any, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accepting = AcceptForeverAsync(listener);
+
+        // Positive control: a plain --internal network (made by this test) still reaches the host via its gateway.
+        var controlNet = await engine.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = bottle.Name + "-control", Internal = true, Labels = DockerLabels.For(bottle.Name, "control") }, Ct);
+        try
+        {
+            var controlGateway = await GatewayOfAsync(engine, controlNet.ID);
+            var control = await RunOnceAsync(engine, controlNet.ID, bottle.Name, Dial(controlGateway, port));
+            Assert.Contains("connected", control, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await DockerRemoval.RemoveNetworkAsync(engine.Client, controlNet.ID, CancellationToken.None);
+        }
+
+        var bottleGateway = await GatewayOfAsync(engine, bottle.Bundle.NetworkName);
+        var fromAgent = await bottle.ExecAsync(Dial(bottleGateway, port), cancellationToken: Ct);
+
+        Assert.DoesNotContain("connected", fromAgent.Stdout, StringComparison.Ordinal);
+        Assert.Matches("rc=(1|124)", fromAgent.Stdout);
+        listener.Stop();
+        await accepting;
+    }
+
+    private static async Task<string> GatewayOfAsync(DockerEngine engine, string network)
+    {
+        var inspect = await engine.Client.Networks.InspectNetworkAsync(network, Ct);
+        return inspect.IPAM.Config.Select(c => c.Gateway).First(g => !string.IsNullOrEmpty(g));
+    }
+
+    private static async Task<string> RunOnceAsync(DockerEngine engine, string network, string bottle, string script)
+    {
+        var created = await engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
+        {
+            Image = ReferenceImages.Agent,
+            Entrypoint = ["/bin/sh", "-c", "while :; do sleep 3600; done"],
+            Labels = DockerLabels.For(bottle, "control"),
+            HostConfig = new HostConfig { NetworkMode = network, Init = true },
+        }, Ct);
+        try
+        {
+            await engine.Client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), Ct);
+            var result = await DockerExec.RunAsync(engine.Client, created.ID, ["/bin/bash", "-c", script], Ct);
+            return result.Stdout;
+        }
+        finally
+        {
+            await DockerRemoval.RemoveContainerAsync(engine.Client, created.ID, CancellationToken.None);
+        }
+    }
+
+    private static async Task AcceptForeverAsync(TcpListener listener)
+    {
+        try
+        {
+            while (true)
+            {
+                using var client = await listener.AcceptTcpClientAsync();
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException)
+        {
+        }
+    }
+}

@@ -1,0 +1,111 @@
+using BotBottle.Testing.Bundles;
+using BotBottle.Testing.Docker;
+using BotBottle.Testing.Launch;
+using BotBottle.Testing.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BotBottle.Testing.Tests.Docker;
+
+/// <summary>Launch and teardown of docker bottles: nothing labelled is left behind, whatever happens.</summary>
+[Trait("Category", "Docker")]
+public sealed class DockerLifecycleTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    private static async Task<DockerEngine> EngineAsync(DockerBackend backend)
+    {
+        await BackendGate.RequireAsync(backend);
+        return await DockerEngineProvider.Default.GetAsync(Ct);
+    }
+
+    [Fact]
+    public async Task Disposing_a_bottle_removes_every_labelled_resource_and_twice_is_harmless()
+    {
+        var backend = new DockerBackend();
+        var engine = await EngineAsync(backend);
+        var bottle = await backend.LaunchAsync(ReferenceImages.Spec, Ct);
+        var mine = await DockerSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
+        Assert.Contains(mine, r => r.Contains(bottle.Name + "-agent", StringComparison.Ordinal));
+        Assert.Contains(mine, r => r.Contains(bottle.Name + "-bundle", StringComparison.Ordinal));
+        Assert.Contains(mine, r => r == "network " + bottle.Name + "-net");
+
+        await bottle.DisposeAsync();
+        await bottle.DisposeAsync();
+
+        var left = await DockerSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
+        Assert.DoesNotContain(left, r => r.Contains(bottle.Name, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_launch_that_fails_halfway_leaves_nothing_behind_and_names_the_step()
+    {
+        var backend = new DockerBackend();
+        var engine = await EngineAsync(backend);
+        var spec = ReferenceImages.Spec with { AgentImage = "botbottle/does-not-exist:never", Name = "bbt-" + BottleNames.SessionId + "-halfway" };
+
+        var error = await Assert.ThrowsAsync<BottleLaunchException>(() => backend.LaunchAsync(spec, Ct));
+
+        Assert.Equal("create agent", error.Step);
+        Assert.Contains("does-not-exist", error.Message, StringComparison.Ordinal);
+        var left = await DockerSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
+        Assert.DoesNotContain(left, r => r.Contains(spec.Name!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_bundle_that_never_listens_fails_the_launch_with_its_logs()
+    {
+        var backend = new DockerBackend();
+        var engine = await EngineAsync(backend);
+        var spec = ReferenceImages.Spec with
+        {
+            Bundle = new BundleSpec(ReferenceImages.Bundle) { Env = new Dictionary<string, string> { ["BUNDLE_DAEMONS"] = "supervise" } },
+            Name = "bbt-" + BottleNames.SessionId + "-noproxy",
+        };
+        var quick = new DockerBackend(bundles: new DockerBundleHost(readyTimeout: TimeSpan.FromSeconds(3)));
+
+        var error = await Assert.ThrowsAsync<BottleLaunchException>(() => quick.LaunchAsync(spec, Ct));
+
+        Assert.Equal("start bundle", error.Step);
+        Assert.Contains("did not listen on port 3128", error.Message, StringComparison.Ordinal);
+        Assert.Contains("bundle ready: daemons=supervise", error.Message, StringComparison.Ordinal);
+        var left = await DockerSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
+        Assert.DoesNotContain(left, r => r.Contains(spec.Name!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_cancelled_launch_still_cleans_up()
+    {
+        var backend = new DockerBackend();
+        var engine = await EngineAsync(backend);
+        var spec = ReferenceImages.Spec with { Name = "bbt-" + BottleNames.SessionId + "-cancelled" };
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        cancel.CancelAfter(TimeSpan.FromMilliseconds(400));
+
+        try
+        {
+            await (await backend.LaunchAsync(spec, cancel.Token)).DisposeAsync();
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        var left = await DockerSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
+        Assert.DoesNotContain(left, r => r.Contains(spec.Name!, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Resources_of_a_dead_test_host_are_swept()
+    {
+        var backend = new DockerBackend();
+        var engine = await EngineAsync(backend);
+        var labels = DockerLabels.For("bbt-deadbeef-orphan", "network");
+        labels[DockerLabels.Pid] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        labels[DockerLabels.Session] = "deadbeef";
+        await engine.Client.Networks.CreateNetworkAsync(new global::Docker.DotNet.Models.NetworksCreateParameters { Name = "bbt-deadbeef-orphan-net", Internal = true, Labels = labels }, Ct);
+
+        var removed = await DockerSweeper.RemoveOrphansAsync(engine.Client, NullLogger.Instance, Ct);
+
+        Assert.True(removed >= 1);
+        Assert.Empty(await DockerSweeper.ListAsync(engine.Client, "deadbeef", Ct));
+    }
+}
