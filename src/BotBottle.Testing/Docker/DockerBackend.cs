@@ -64,7 +64,8 @@ public sealed class DockerBackend : IBottleBackend
         teardown.Push("remove bundle", bundle);
 
         var guestEnv = GuestEnvironment.For(bundle.Endpoint, spec.Env);
-        var containerId = await steps.RunAsync("create agent", () => CreateAgentAsync(client, name, spec, network.Name, cancellationToken)).ConfigureAwait(false);
+        // Not cancelled mid-request: an abandoned create could leave a container nobody registered.
+        var containerId = await steps.RunAsync("create agent", () => CreateAgentAsync(client, name, spec, network.Name, CancellationToken.None)).ConfigureAwait(false);
         teardown.Push("remove agent", ct => DockerRemoval.RemoveContainerAsync(client, containerId, ct));
         await steps.RunAsync("start agent", () => client.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken)).ConfigureAwait(false);
 

@@ -55,8 +55,15 @@ public sealed class DockerBundleHost : IBundleHost
             Attachable = true,
             Options = options,
             Labels = DockerLabels.For(bottleName, "network"),
-        }, cancellationToken).ConfigureAwait(false);
-        return new DockerNetworkHandle(engine.Client, created.ID, name);
+        }, CancellationToken.None).ConfigureAwait(false);
+        var handle = new DockerNetworkHandle(engine.Client, created.ID, name);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            await handle.DisposeAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+        }
+
+        return handle;
     }
 
     /// <inheritdoc />
@@ -96,10 +103,11 @@ public sealed class DockerBundleHost : IBundleHost
                     [network.Name] = new() { Aliases = [BundleAlias] },
                 },
             },
-        }, cancellationToken).ConfigureAwait(false);
+        }, CancellationToken.None).ConfigureAwait(false);
         var handle = new DockerBundleHandle(engine.Client, created.ID);
         try
         {
+            cancellationToken.ThrowIfCancellationRequested();
             foreach (var upstream in spec.UpstreamNetworks)
             {
                 await engine.Client.Networks.ConnectNetworkAsync(upstream, new NetworkConnectParameters { Container = created.ID }, cancellationToken).ConfigureAwait(false);

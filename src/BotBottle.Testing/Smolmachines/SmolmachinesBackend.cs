@@ -87,8 +87,9 @@ public sealed class SmolmachinesBackend : IBottleBackend
         teardown.Push("remove bundle", bundle);
 
         var guestEnv = GuestEnvironment.For(bundle.Endpoint, spec.Env);
+        // Not cancelled mid-call: a killed `create` may still have written the machine record.
         await steps.RunAsync("create machine", () => smolvm.RunCheckedAsync(
-            SmolvmCommands.Create(version, name, pack, [bundle.Endpoint.HostCidr], guestEnv, _options.Cpus, _options.MemoryMib), cancellationToken)).ConfigureAwait(false);
+            SmolvmCommands.Create(version, name, pack, [bundle.Endpoint.HostCidr], guestEnv, _options.Cpus, _options.MemoryMib), CancellationToken.None)).ConfigureAwait(false);
         teardown.Push("delete machine", ct => smolvm.RunCheckedAsync(SmolvmCommands.Delete(version, name), ct));
         await steps.RunAsync("start machine", () => smolvm.RunCheckedAsync(SmolvmCommands.Start(name), cancellationToken)).ConfigureAwait(false);
         teardown.Push("stop machine", ct => smolvm.RunCheckedAsync(SmolvmCommands.Stop(name), ct));
