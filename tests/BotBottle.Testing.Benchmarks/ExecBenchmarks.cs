@@ -4,6 +4,7 @@ using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Docker;
 using BotBottle.Testing.Guest;
 using CliWrap;
+using CliWrap.Buffered;
 
 namespace BotBottle.Testing.Benchmarks;
 
@@ -24,8 +25,8 @@ public class ExecBenchmarks
     public Task<ExecResult> ExecViaEngineApi() => _bottle.ExecAsync("true");
 
     [Benchmark]
-    public Task<CommandResult> ExecViaDockerCli() =>
-        Cli.Wrap("docker").WithArguments(["exec", "-u", "0", _bottle.ContainerName, .. GuestCommand.ForScript(GuestUsers.Agent, "true", _bottle.GuestEnv)]).ExecuteAsync();
+    public Task<BufferedCommandResult> ExecViaDockerCli() =>
+        Cli.Wrap("docker").WithArguments(["exec", "-u", "0", _bottle.ContainerName, .. GuestCommand.ForScript(GuestUsers.Agent, "true", _bottle.GuestEnv)]).ExecuteBufferedAsync();
 }
 
 /// <summary>A whole bottle life (launch, one exec, teardown), next to the same steps with the docker CLI.</summary>
@@ -44,15 +45,24 @@ public class LifecycleBenchmarks
     public async Task DockerCliRunExecRemove()
     {
         var name = "bbt-bench-" + Guid.NewGuid().ToString("N")[..8];
-        await Docker("network", "create", "--internal", "-o", "com.docker.network.bridge.inhibit_ipv4=true", name + "-net");
-        await Docker("run", "-d", "--init", "--name", name + "-bundle", "--network", name + "-net", Images.Bundle);
-        await Docker("run", "-d", "--init", "-u", "0", "--name", name + "-agent", "--network", name + "-net", "--entrypoint", "/bin/sh", Images.Agent, "-c", "while :; do sleep 3600; done");
-        await Docker("exec", "-u", "0", name + "-agent", "runuser", "-u", "node", "--", "/bin/sh", "-c", "true");
-        await Docker("rm", "-f", name + "-agent", name + "-bundle");
-        await Docker("network", "rm", name + "-net");
+        const string label = "dev.botbottle.harness=BotBottle.Testing";
+        try
+        {
+            await Docker("network", "create", "--internal", "--label", label, "-o", "com.docker.network.bridge.inhibit_ipv4=true", name + "-net");
+            await Docker("run", "-d", "--init", "--label", label, "--name", name + "-bundle", "--network", name + "-net", Images.Bundle);
+            await Docker("run", "-d", "--init", "--label", label, "-u", "0", "--name", name + "-agent", "--network", name + "-net", "--entrypoint", "/bin/sh", Images.Agent, "-c", "while :; do sleep 3600; done");
+            await Docker("exec", "-u", "0", name + "-agent", "runuser", "-u", "node", "--", "/bin/sh", "-c", "true");
+        }
+        finally
+        {
+            await Docker("rm", "-f", name + "-agent", name + "-bundle");
+            await Docker("network", "rm", name + "-net");
+        }
     }
 
-    private static Task<CommandResult> Docker(params string[] args) => Cli.Wrap("docker").WithArguments(args).ExecuteAsync();
+    // Buffered: the docker CLI dies of SIGPIPE (141) when nobody reads what it prints.
+    private static Task<BufferedCommandResult> Docker(params string[] args) =>
+        Cli.Wrap("docker").WithArguments(args).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
 }
 
 internal static class Images
