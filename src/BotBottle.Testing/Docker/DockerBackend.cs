@@ -58,15 +58,12 @@ public sealed class DockerBackend : IBottleBackend
         var teardown = new TeardownStack(_logger);
         var steps = new LaunchSteps(BackendName, name, teardown, _logger);
 
-        var network = await steps.RunAsync("create bottle network", () => _bundles.CreateNetworkAsync(name, cancellationToken)).ConfigureAwait(false);
-        teardown.Push("remove bottle network", network);
+        var network = await steps.CreateAsync("create bottle network", ct => _bundles.CreateNetworkAsync(name, ct), "remove bottle network", (n, _) => n.DisposeAsync().AsTask(), cancellationToken).ConfigureAwait(false);
         var bundle = await steps.RunAsync("start bundle", () => _bundles.StartBundleAsync(network, spec.Bundle, name, cancellationToken)).ConfigureAwait(false);
         teardown.Push("remove bundle", bundle);
 
         var guestEnv = GuestEnvironment.For(bundle.Endpoint, spec.Env);
-        // Not cancelled mid-request: an abandoned create could leave a container nobody registered.
-        var containerId = await steps.RunAsync("create agent", () => CreateAgentAsync(client, name, spec, network.Name, CancellationToken.None)).ConfigureAwait(false);
-        teardown.Push("remove agent", ct => DockerRemoval.RemoveContainerAsync(client, containerId, ct));
+        var containerId = await steps.CreateAsync("create agent", ct => CreateAgentAsync(client, name, spec, network.Name, ct), "remove agent", (id, ct) => DockerRemoval.RemoveContainerAsync(client, id, ct), cancellationToken).ConfigureAwait(false);
         await steps.RunAsync("start agent", () => client.Containers.StartContainerAsync(containerId, new ContainerStartParameters(), cancellationToken)).ConfigureAwait(false);
 
         var bottle = new DockerBottle(name, containerId, client, spec, bundle, guestEnv, teardown, _options);

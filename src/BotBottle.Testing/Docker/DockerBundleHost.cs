@@ -55,15 +55,8 @@ public sealed class DockerBundleHost : IBundleHost
             Attachable = true,
             Options = options,
             Labels = DockerLabels.For(bottleName, "network"),
-        }, CancellationToken.None).ConfigureAwait(false);
-        var handle = new DockerNetworkHandle(engine.Client, created.ID, name);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            await handle.DisposeAsync().ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-        }
-
-        return handle;
+        }, cancellationToken).ConfigureAwait(false);
+        return new DockerNetworkHandle(engine.Client, created.ID, name);
     }
 
     /// <inheritdoc />

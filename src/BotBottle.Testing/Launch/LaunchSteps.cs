@@ -30,6 +30,23 @@ internal sealed class LaunchSteps(string backend, string bottleName, TeardownSta
         }
     }
 
+    /// <summary>
+    /// Runs a step that creates something. The creation is never cancelled half-way (an abandoned
+    /// request can still complete on the engine's side and leave a resource nobody registered), its
+    /// undo is registered at once, and only then is cancellation observed, unwinding it with the rest.
+    /// </summary>
+    public async Task<T> CreateAsync<T>(string step, Func<CancellationToken, Task<T>> create, string undoDescription, Func<T, CancellationToken, Task> undo, CancellationToken cancellationToken)
+    {
+        var created = await RunAsync(step, () => create(CancellationToken.None)).ConfigureAwait(false);
+        Teardown.Push(undoDescription, ct => undo(created, ct));
+        await RunAsync(step, () =>
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            return Task.CompletedTask;
+        }).ConfigureAwait(false);
+        return created;
+    }
+
     public Task RunAsync(string step, Func<Task> action) =>
         RunAsync(step, async () =>
         {

@@ -81,16 +81,17 @@ public sealed class SmolmachinesBackend : IBottleBackend
         var teardown = new TeardownStack(_logger);
         var steps = new LaunchSteps(BackendName, name, teardown, _logger);
 
-        var network = await steps.RunAsync("create bundle network", () => _bundles.CreateNetworkAsync(name, cancellationToken)).ConfigureAwait(false);
-        teardown.Push("remove bundle network", network);
+        var network = await steps.CreateAsync("create bundle network", ct => _bundles.CreateNetworkAsync(name, ct), "remove bundle network", (n, _) => n.DisposeAsync().AsTask(), cancellationToken).ConfigureAwait(false);
         var bundle = await steps.RunAsync("start bundle", () => _bundles.StartBundleAsync(network, spec.Bundle, name, cancellationToken)).ConfigureAwait(false);
         teardown.Push("remove bundle", bundle);
 
         var guestEnv = GuestEnvironment.For(bundle.Endpoint, spec.Env);
-        // Not cancelled mid-call: a killed `create` may still have written the machine record.
-        await steps.RunAsync("create machine", () => smolvm.RunCheckedAsync(
-            SmolvmCommands.Create(version, name, pack, [bundle.Endpoint.HostCidr], guestEnv, _options.Cpus, _options.MemoryMib), CancellationToken.None)).ConfigureAwait(false);
-        teardown.Push("delete machine", ct => smolvm.RunCheckedAsync(SmolvmCommands.Delete(version, name), ct));
+        await steps.CreateAsync(
+            "create machine",
+            ct => smolvm.RunCheckedAsync(SmolvmCommands.Create(version, name, pack, [bundle.Endpoint.HostCidr], guestEnv, _options.Cpus, _options.MemoryMib), ct),
+            "delete machine",
+            (_, ct) => smolvm.RunCheckedAsync(SmolvmCommands.Delete(version, name), ct),
+            cancellationToken).ConfigureAwait(false);
         await steps.RunAsync("start machine", () => smolvm.RunCheckedAsync(SmolvmCommands.Start(name), cancellationToken)).ConfigureAwait(false);
         teardown.Push("stop machine", ct => smolvm.RunCheckedAsync(SmolvmCommands.Stop(name), ct));
         await steps.RunAsync("wait for exec", () => WaitUntilExecAnswersAsync(smolvm, name, cancellationToken)).ConfigureAwait(false);
