@@ -90,3 +90,5 @@ for image in "${images[@]}"; do
     *) log "unknown image '$image' (agent, bundle)"; exit 2 ;;
   esac
 done
+# Images replaced by a rebuild are left untagged; drop them.
+docker image prune -f --filter "label=dev.botbottle.recipe-hash" >/dev/null
