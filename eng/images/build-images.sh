@@ -3,13 +3,15 @@
 # root filesystem tarball, `docker import` turns it into an image. Each image is labelled with a
 # content hash of its recipe and rebuilt only when the recipe changes.
 #
-#   eng/images/build-images.sh [agent] [bundle]     (default: both)
+# Variants (eng/images/variants/*.Dockerfile) derive from those two offline, in seconds.
+#
+#   eng/images/build-images.sh [agent] [bundle] [variants]     (default: all three)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mirror="${BOTBOTTLE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 suite=bookworm
 images=("$@")
-[ ${#images[@]} -gt 0 ] || images=(agent bundle)
+[ ${#images[@]} -gt 0 ] || images=(agent bundle variants)
 
 log() { printf '[images] %s\n' "$*" >&2; }
 
@@ -83,11 +85,29 @@ build_bundle() {
   log "built $IMAGE ($hash)"
 }
 
+build_variants() {
+  # Each variant is tagged botbottle/agent:<file name>; it is rebuilt when its Dockerfile or a base changes.
+  local file name image hash bases
+  bases="$(docker image inspect -f '{{.Id}}' botbottle/agent:reference botbottle/bundle:reference | tr '\n' ' ')"
+  for file in "$here"/variants/*.Dockerfile; do
+    name="$(basename "$file" .Dockerfile)"
+    image="botbottle/agent:$name"
+    hash="$( { sha256sum "$file"; echo "$bases"; } | sha256sum | cut -c1-16)"
+    if [ "$(current_hash "$image")" = "$hash" ]; then
+      log "$image is up to date ($hash)"; continue
+    fi
+    log "docker build $image"
+    docker build --quiet --network none --label "dev.botbottle.recipe-hash=$hash" -t "$image" -f "$file" "$here/variants" >/dev/null
+    log "built $image ($hash)"
+  done
+}
+
 for image in "${images[@]}"; do
   case "$image" in
     agent) build_agent ;;
     bundle) build_bundle ;;
-    *) log "unknown image '$image' (agent, bundle)"; exit 2 ;;
+    variants) build_variants ;;
+    *) log "unknown image '$image' (agent, bundle, variants)"; exit 2 ;;
   esac
 done
 # Images replaced by a rebuild are left untagged; drop them.

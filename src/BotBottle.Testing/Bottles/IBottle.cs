@@ -15,6 +15,12 @@ public interface IBottle : IAsyncDisposable
     /// <summary>The bundle the agent is wired to (its address and proxy port).</summary>
     Bundles.BundleEndpoint Bundle { get; }
 
+    /// <summary>
+    /// The agent's address on the bottle network where other containers could name it (docker), or
+    /// null where the agent has no such address (a smolmachines microVM).
+    /// </summary>
+    string? AgentAddress { get; }
+
     /// <summary>In-guest path of the prompt file, or null when the bottle's prompt is empty.</summary>
     string? PromptPath { get; }
 
@@ -23,6 +29,12 @@ public interface IBottle : IAsyncDisposable
     /// <c>runuser -u</c>, HOME/USER explicit, the guest env re-sent) and captures the result.
     /// </summary>
     Task<ExecResult> ExecAsync(string script, string user = GuestUsers.Agent, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs <paramref name="script"/> with <c>/bin/sh -c</c> as root in the bundle (controls, diagnostics).</summary>
+    Task<ExecResult> ExecInBundleAsync(string script, CancellationToken cancellationToken = default);
+
+    /// <summary>The agent's and the bundle's logs so far, for failure reports.</summary>
+    Task<BottleLogs> GetLogsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The full host command line that runs the agent interactively (argv elements, never a shell string).</summary>
     IReadOnlyList<string> AgentArgv(IReadOnlyList<string> argv, bool tty = true);

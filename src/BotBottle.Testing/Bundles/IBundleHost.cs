@@ -34,4 +34,7 @@ public interface IRunningBundle : IAsyncDisposable
 
     /// <summary>The bundle's logs so far (for failure reports).</summary>
     Task<string> GetLogsAsync(CancellationToken cancellationToken);
+
+    /// <summary>Runs <paramref name="script"/> with <c>/bin/sh -c</c> as root in the bundle (controls, diagnostics).</summary>
+    Task<Bottles.ExecResult> ExecAsync(string script, CancellationToken cancellationToken);
 }

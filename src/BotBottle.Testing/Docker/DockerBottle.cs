@@ -61,6 +61,9 @@ public sealed class DockerBottle : IBottle
     public IRunningBundle RunningBundle { get; }
 
     /// <inheritdoc />
+    public string? AgentAddress { get; internal set; }
+
+    /// <inheritdoc />
     public string? PromptPath { get; internal set; }
 
     /// <summary>The env every exec re-sends.</summary>
@@ -106,8 +109,17 @@ public sealed class DockerBottle : IBottle
     public Task<ExecResult> ExecInBundleAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken = default) =>
         DockerExec.RunAsync(_client, RunningBundle.ContainerId, argv, cancellationToken);
 
-    /// <summary>The agent container's logs so far.</summary>
-    public Task<string> GetLogsAsync(CancellationToken cancellationToken = default) => DockerLogs.ReadAsync(_client, ContainerId, cancellationToken);
+    /// <inheritdoc />
+    public Task<ExecResult> ExecInBundleAsync(string script, CancellationToken cancellationToken = default) =>
+        RunningBundle.ExecAsync(script, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<BottleLogs> GetLogsAsync(CancellationToken cancellationToken = default)
+    {
+        var agent = DockerLogs.ReadAsync(_client, ContainerId, cancellationToken);
+        var bundle = RunningBundle.GetLogsAsync(cancellationToken);
+        return new BottleLogs(await agent.ConfigureAwait(false), await bundle.ConfigureAwait(false));
+    }
 
     /// <summary>Tears the bottle down (agent, bundle, network) in reverse launch order; idempotent.</summary>
     public ValueTask DisposeAsync() => _teardown.DisposeAsync();

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Guest;
 using Docker.DotNet;
@@ -178,6 +179,9 @@ public sealed class DockerBundleHost : IBundleHost
         public string ContainerId { get; } = id;
 
         public Task<string> GetLogsAsync(CancellationToken cancellationToken) => DockerLogs.ReadAsync(client, ContainerId, cancellationToken);
+
+        public Task<ExecResult> ExecAsync(string script, CancellationToken cancellationToken) =>
+            DockerExec.RunAsync(client, ContainerId, ["/bin/sh", "-c", script], cancellationToken);
 
         public async ValueTask DisposeAsync()
         {

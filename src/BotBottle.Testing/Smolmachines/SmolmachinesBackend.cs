@@ -96,7 +96,7 @@ public sealed class SmolmachinesBackend : IBottleBackend
         teardown.Push("stop machine", ct => smolvm.RunCheckedAsync(SmolvmCommands.Stop(name), ct));
         await steps.RunAsync("wait for exec", () => WaitUntilExecAnswersAsync(smolvm, name, cancellationToken)).ConfigureAwait(false);
 
-        var bottle = new SmolmachinesBottle(name, smolvm, spec, bundle.Endpoint, guestEnv, teardown, PtyBridgeCommand(), _options.RetrySettle);
+        var bottle = new SmolmachinesBottle(name, smolvm, spec, bundle, guestEnv, teardown, PtyBridgeCommand(), _options.RetrySettle);
         await steps.RunAsync("chown agent home", () => BottleProvisioner.FixHomeOwnershipAsync(bottle, cancellationToken)).ConfigureAwait(false);
         bottle.PromptPath = await steps.RunAsync("provision", () => BottleProvisioner.ProvisionAsync(bottle, spec, cancellationToken)).ConfigureAwait(false);
         _logger.LogInformation("smolmachines bottle {Bottle} ready (smolvm {Version}, bundle {Bundle})", name, version, bundle.Endpoint.Address);

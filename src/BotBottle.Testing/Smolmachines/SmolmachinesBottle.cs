@@ -18,12 +18,13 @@ public sealed class SmolmachinesBottle : IBottle
     private readonly TeardownStack _teardown;
     private readonly IReadOnlyList<string> _ptyBridge;
     private readonly TimeSpan _retrySettle;
+    private readonly IRunningBundle _bundle;
 
     internal SmolmachinesBottle(
         string name,
         SmolvmCli smolvm,
         BottleSpec spec,
-        BundleEndpoint bundle,
+        IRunningBundle bundle,
         IReadOnlyList<KeyValuePair<string, string>> guestEnv,
         TeardownStack teardown,
         IReadOnlyList<string> ptyBridge,
@@ -32,7 +33,7 @@ public sealed class SmolmachinesBottle : IBottle
         Name = name;
         _smolvm = smolvm;
         _spec = spec;
-        Bundle = bundle;
+        _bundle = bundle;
         _guestEnv = guestEnv;
         _teardown = teardown;
         _ptyBridge = ptyBridge;
@@ -46,7 +47,19 @@ public sealed class SmolmachinesBottle : IBottle
     public string Backend => SmolmachinesBackend.BackendName;
 
     /// <inheritdoc />
-    public BundleEndpoint Bundle { get; }
+    public BundleEndpoint Bundle => _bundle.Endpoint;
+
+    /// <inheritdoc />
+    /// <remarks>A microVM's address lives inside smolvm's own networking; other containers cannot name it.</remarks>
+    public string? AgentAddress => null;
+
+    /// <inheritdoc />
+    public Task<ExecResult> ExecInBundleAsync(string script, CancellationToken cancellationToken = default) =>
+        _bundle.ExecAsync(script, cancellationToken);
+
+    /// <inheritdoc />
+    public async Task<BottleLogs> GetLogsAsync(CancellationToken cancellationToken = default) =>
+        new("(smolvm keeps no log of the microVM's console for the harness)", await _bundle.GetLogsAsync(cancellationToken).ConfigureAwait(false));
 
     /// <inheritdoc />
     public string? PromptPath { get; internal set; }

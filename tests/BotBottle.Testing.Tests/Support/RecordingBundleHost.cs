@@ -57,6 +57,12 @@ public sealed class RecordingBundleHost(StandInSmolvm journal) : IBundleHost
 
         public Task<string> GetLogsAsync(CancellationToken cancellationToken) => Task.FromResult("");
 
+        public Task<BotBottle.Testing.Bottles.ExecResult> ExecAsync(string script, CancellationToken cancellationToken)
+        {
+            journal.Record("#bundle", "exec", script);
+            return Task.FromResult(new BotBottle.Testing.Bottles.ExecResult(0, "", "", TimeSpan.Zero));
+        }
+
         public ValueTask DisposeAsync()
         {
             journal.Record("#bundle", "remove-bundle");

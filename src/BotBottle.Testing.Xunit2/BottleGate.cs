@@ -1,0 +1,15 @@
+using BotBottle.Testing.Sessions;
+using Xunit;
+
+namespace BotBottle.Testing.Xunit2;
+
+/// <summary>Backend gating for tests without a fixture, skipping through Xunit.SkippableFact.</summary>
+public static class BottleGate
+{
+    /// <summary>Skips (needs <c>[SkippableFact]</c>), or fails when BOTBOTTLE_REQUIRE names the backend, unless its prerequisites hold.</summary>
+    public static async Task RequireBackendAsync(string backend, CancellationToken cancellationToken = default) =>
+        SessionGate.For(await BackendPrerequisites.CheckAsync(backend, cancellationToken).ConfigureAwait(false)).Enforce(Skip);
+
+    /// <summary>Xunit.SkippableFact's skip.</summary>
+    internal static void Skip(string reason) => global::Xunit.Skip.If(true, reason);
+}

@@ -1,0 +1,44 @@
+using BotBottle.Testing.Bottles;
+
+namespace BotBottle.Testing.Probes;
+
+/// <summary>Probing a bottle: <c>await bottle.Probe(Probe.Tcp("127.0.0.1", 9)).ShouldBeRefused();</c></summary>
+public static class BottleProbeExtensions
+{
+    /// <summary>Starts an assertion about <paramref name="action"/> run in the bottle's agent.</summary>
+    public static ProbeAssertion Probe(this IBottle bottle, ProbeAction action)
+    {
+        ArgumentNullException.ThrowIfNull(bottle);
+        ArgumentNullException.ThrowIfNull(action);
+        return new ProbeAssertion(bottle, action);
+    }
+
+    /// <summary>Runs <paramref name="checks"/> in one battery (one exec round trip per vantage).</summary>
+    public static Task<ProbeReport> RunChecksAsync(this IBottle bottle, IEnumerable<IsolationCheck> checks, ProbeTool tool = ProbeTool.Auto, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bottle);
+        return ProbeBattery.RunAsync(checks, tool, cancellationToken);
+    }
+
+    /// <summary>Throws <see cref="IsolationAssertionException"/> listing every check that did not pass, with its evidence.</summary>
+    public static ProbeReport ShouldAllPass(this ProbeReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (!report.AllPassed)
+        {
+            var problems = report.Problems.ToList();
+            throw new IsolationAssertionException(
+                $"{problems.Count} of {report.Results.Count} isolation checks did not pass:\n" +
+                string.Concat(problems.Select(p => p.Describe())) + ProbeAssertion.Tools(report));
+        }
+
+        return report;
+    }
+
+    /// <summary>Awaits the report and asserts every check passed.</summary>
+    public static async Task<ProbeReport> ShouldAllPass(this Task<ProbeReport> report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return (await report.ConfigureAwait(false)).ShouldAllPass();
+    }
+}

@@ -1,0 +1,65 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+using BotBottle.Testing.Guest;
+
+namespace BotBottle.Testing.Probes;
+
+/// <summary>
+/// Builds the one script a vantage runs: the probe library, tool detection, every step started in
+/// the background with its own limit, then one JSON line per step.
+/// </summary>
+public static partial class BatteryScript
+{
+    private static readonly Lazy<string> Library = new(() =>
+    {
+        using var stream = typeof(BatteryScript).Assembly.GetManifestResourceStream("BotBottle.Testing.Probes.probe-lib.sh")
+            ?? throw new InvalidOperationException("probe-lib.sh is missing from the assembly");
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        return reader.ReadToEnd();
+    });
+
+    /// <summary>The in-guest probe library (POSIX sh).</summary>
+    public static string LibraryText => Library.Value;
+
+    /// <summary>Builds the script for <paramref name="steps"/> (all at one vantage).</summary>
+    public static string Build(IEnumerable<ProbeStep> steps, ProbeTool tool = ProbeTool.Auto)
+    {
+        ArgumentNullException.ThrowIfNull(steps);
+        var script = new StringBuilder();
+        script.Append("BBT_LIB=").Append(ShellQuoting.Quote(LibraryText)).Append('\n');
+        script.Append("export BBT_LIB\neval \"$BBT_LIB\"\n");
+        script.Append("BBT_FORCE=").Append(ForcedTool(tool)).Append("\nexport BBT_FORCE\nbbt_begin\n");
+        foreach (var step in steps)
+        {
+            if (!SafeId().IsMatch(step.Id))
+            {
+                throw new ArgumentException($"probe id '{step.Id}' must be letters, digits, '-', '.' or '_'", nameof(steps));
+            }
+
+            var seconds = Math.Max(1, (int)Math.Ceiling(step.Timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            script.Append("bbt_probe ").Append(step.Id).Append(' ').Append(seconds).Append(' ').Append(step.Action.Kind);
+            foreach (var argument in step.Action.Arguments)
+            {
+                script.Append(' ').Append(ShellQuoting.Quote(argument));
+            }
+
+            script.Append(" &\n");
+        }
+
+        script.Append("bbt_end\n");
+        return script.ToString();
+    }
+
+    private static string ForcedTool(ProbeTool tool) => tool switch
+    {
+        ProbeTool.Auto => "''",
+        ProbeTool.Bash => "bash",
+        ProbeTool.Nc => "nc",
+        ProbeTool.Curl => "curl",
+        _ => throw new ArgumentOutOfRangeException(nameof(tool)),
+    };
+
+    [GeneratedRegex("^[A-Za-z0-9._-]+$")]
+    private static partial Regex SafeId();
+}

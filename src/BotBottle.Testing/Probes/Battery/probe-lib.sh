@@ -1,0 +1,195 @@
+# BotBottle probe library: POSIX sh, sourced by a generated battery (`eval "$BBT_LIB"`).
+# Each probe runs in the background under a time limit and leaves one JSON line in $bbt_dir;
+# classification happens on the host from the raw evidence (tool, exit code, output, errors, time).
+# Needs only sh, mkdir, sleep and awk; uses whichever of bash (/dev/tcp), nc (OpenBSD or BusyBox),
+# curl, getent and nslookup the image ships.
+
+bbt_has() { command -v "$1" >/dev/null 2>&1; }
+
+bbt_ms() {
+  read -r bbt_up _ </proc/uptime
+  bbt_c=${bbt_up#*.}; bbt_c=${bbt_c#0}
+  echo $(( ${bbt_up%.*} * 1000 + ${bbt_c:-0} * 10 ))
+}
+
+bbt_detect() {
+  BBT_BASH=; BBT_NC=; BBT_NC_FLAVOR=; BBT_CURL=; BBT_GETENT=; BBT_NSLOOKUP=; BBT_TIMEOUT=
+  bbt_has bash && BBT_BASH=bash
+  if bbt_has nc; then BBT_NC=nc
+  elif bbt_has busybox && busybox nc 2>&1 | grep -qi usage; then BBT_NC="busybox nc"
+  fi
+  if [ -n "$BBT_NC" ]; then
+    if $BBT_NC -h 2>&1 | grep -q OpenBSD; then BBT_NC_FLAVOR=openbsd; else BBT_NC_FLAVOR=plain; fi
+  fi
+  bbt_has curl && BBT_CURL=curl
+  bbt_has getent && BBT_GETENT=getent
+  if bbt_has nslookup; then BBT_NSLOOKUP=nslookup
+  elif bbt_has busybox && busybox nslookup 2>&1 | grep -qi usage; then BBT_NSLOOKUP="busybox nslookup"
+  fi
+  if bbt_has timeout; then BBT_TIMEOUT=timeout
+  elif bbt_has busybox && busybox timeout 2>&1 | grep -qi usage; then BBT_TIMEOUT="busybox timeout"
+  fi
+}
+
+# The tool a probe kind uses: the forced one ($BBT_FORCE) when it exists, else the first present.
+bbt_pick() {
+  for bbt_t in "$@"; do
+    case "$bbt_t" in bash|nc|curl) [ -n "$BBT_FORCE" ] && [ "$BBT_FORCE" != "$bbt_t" ] && continue ;; esac
+    case "$bbt_t" in
+      bash) [ -n "$BBT_BASH" ] && { echo bash; return; } ;;
+      nc) [ -n "$BBT_NC" ] && { echo nc; return; } ;;
+      curl) [ -n "$BBT_CURL" ] && { echo curl; return; } ;;
+      getent) [ -n "$BBT_GETENT" ] && { echo getent; return; } ;;
+      nslookup) [ -n "$BBT_NSLOOKUP" ] && { echo nslookup; return; } ;;
+      sh) echo sh; return ;;
+    esac
+  done
+  echo none
+}
+
+bbt_url_host() { case "$1" in *:*) echo "[$1]" ;; *) echo "$1" ;; esac; }
+
+# --- implementations: run in a child sh under the time limit; $BBT_T is the limit in seconds ---
+bbt_tcp_bash() { exec bash -c 'exec 3<>"/dev/tcp/$0/$1" && echo connected' "$1" "$2"; }
+bbt_tcp_nc() {
+  if [ "$BBT_NC_FLAVOR" = openbsd ]; then $BBT_NC -v -z -w "$BBT_T" "$1" "$2" && echo connected
+  else $BBT_NC -w "$BBT_T" "$1" "$2" </dev/null && echo connected
+  fi
+}
+bbt_tcp_curl() { exec curl -sS -v -o /dev/null --connect-timeout "$BBT_T" -m "$BBT_T" "telnet://$(bbt_url_host "$1"):$2" </dev/null; }
+
+bbt_http_request() { printf 'GET %s HTTP/1.0\r\nHost: %s\r\nUser-Agent: botbottle-probe\r\n\r\n' "$1" "$2"; }
+bbt_connect_request() { printf 'CONNECT %s:%s HTTP/1.1\r\nHost: %s:%s\r\n\r\n' "$1" "$2" "$1" "$2"; }
+# nc cannot stop after the proxy's answer: once the answer has surely arrived, a request through
+# the tunnel makes the far end answer and close (sent later, so a denying proxy closes cleanly).
+bbt_connect_then_get() { bbt_connect_request "$1" "$2"; sleep 1; printf 'GET / HTTP/1.0\r\nHost: %s\r\n\r\n' "$1"; }
+bbt_raw_bash() { # proxy-host proxy-port mode(get|connect) request-function args...
+  bbt_ph=$1; bbt_pp=$2; bbt_mode=$3; shift 3
+  bbt_req=$("$@"; echo x); bbt_req=${bbt_req%x}
+  exec bash -c 'exec 3<>"/dev/tcp/$0/$1" || exit 7; printf "%s" "$2" >&3
+    while IFS= read -r -t "$3" l <&3; do printf "%s\n" "$l"; [ "$4" = connect ] && [ "${#l}" -le 1 ] && break; done' "$bbt_ph" "$bbt_pp" "$bbt_req" "$BBT_T" "$bbt_mode"
+}
+bbt_raw_nc() { bbt_ph=$1; bbt_pp=$2; shift 2; "$@" | $BBT_NC -w "$BBT_T" "$bbt_ph" "$bbt_pp"; }
+bbt_http_curl() { exec curl -sS -v -D - -o /dev/null -m "$BBT_T" -x "http://$(bbt_url_host "$1"):$2" "$3"; }
+bbt_connect_curl() { exec curl -sS -v -p -D - -o /dev/null -m "$BBT_T" -x "http://$(bbt_url_host "$1"):$2" "http://$(bbt_url_host "$3"):$4/"; }
+
+bbt_dns_getent() { exec getent hosts "$1"; }
+bbt_dns_nslookup() { $BBT_NSLOOKUP "$1"; }
+
+bbt_escalation() { # uid, no-new-privs, and whether sudo or su turns this user into root
+  echo "uid=$(id -u) user=$(id -un 2>/dev/null)"
+  grep NoNewPrivs /proc/self/status 2>/dev/null
+  bbt_esc=0
+  [ "$(id -u)" = 0 ] && { echo "escalated: already root"; bbt_esc=1; }
+  if bbt_has sudo; then
+    if sudo -n true </dev/null 2>/dev/null; then echo "escalated: sudo -n true succeeded"; bbt_esc=1; else echo "sudo -n true: refused"; fi
+  else echo "sudo: absent"; fi
+  if bbt_has su; then
+    if [ "$(su -c 'id -u' root </dev/null 2>/dev/null)" = 0 ]; then echo "escalated: su root succeeded"; bbt_esc=1; else echo "su root: refused"; fi
+  fi
+  for bbt_f in $(find / -xdev -perm -4000 -type f 2>/dev/null | head -20); do echo "setuid: $bbt_f"; done
+  [ "$bbt_esc" = 1 ] && echo permitted || echo denied
+}
+bbt_escalation_control() { # the same reporting path with an action that needs no privilege
+  if sh -c true </dev/null; then echo "sh -c true: succeeded"; echo permitted; else echo denied; fi
+}
+
+bbt_sockets() { # paths...: any that exist are reported (a bind-mounted engine socket is one)
+  bbt_found=0
+  for bbt_s in "$@"; do
+    [ -n "$bbt_s" ] || continue
+    if [ -e "$bbt_s" ]; then echo "present: $bbt_s"; bbt_found=1; fi
+  done
+  case "${DOCKER_HOST:-}" in tcp://*|ssh://*) echo "present: DOCKER_HOST=$DOCKER_HOST"; bbt_found=1 ;; esac
+  [ "$bbt_found" = 1 ] && echo present || echo absent
+}
+
+bbt_secrets() { # placeholders...: names of env entries that look like real credentials (never values)
+  bbt_control=${BBT_SECRET_CONTROL:-}
+  { tr '\0' '\n' </proc/self/environ; [ -n "$bbt_control" ] && printf '%s\n' "$bbt_control"; } |
+    awk -v placeholders="$*" '
+      BEGIN { n = split(placeholders, p, " "); for (i = 1; i <= n; i++) ok[p[i]] = 1 }
+      /^[A-Za-z_][A-Za-z0-9_]*=/ {
+        name = substr($0, 1, index($0, "=") - 1); value = substr($0, index($0, "=") + 1)
+        if (value == "" || (value in ok)) next
+        if (name ~ /BBT_SECRET_CONTROL/) next
+        if (toupper(name) ~ /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|CREDENTIAL|ACCESS_KEY)/ ||
+            value ~ /^(sk-ant-|sk-proj-|ghp_|gho_|ghs_|github_pat_|glpat-|xox[abp]-|AKIA[0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z])/) {
+          print "present: " name; found = 1
+        }
+      }
+      END { print (found ? "present" : "absent") }'
+}
+
+# --- one probe: bbt_probe <id> <seconds> <kind> args... ---
+bbt_probe() {
+  bbt_id=$1; BBT_T=$2; bbt_kind=$3; shift 3
+  bbt_base="$bbt_dir/$bbt_id"
+  case "$bbt_kind" in
+    tcp) bbt_tool=$(bbt_pick bash nc curl) ;;
+    http) bbt_tool=$(bbt_pick curl bash nc) ;;
+    connect) bbt_tool=$(bbt_pick curl bash nc) ;;
+    dns) bbt_tool=$(bbt_pick getent nslookup) ;;
+    *) bbt_tool=sh ;;
+  esac
+  case "$bbt_kind:$bbt_tool" in
+    tcp:bash) set -- bbt_tcp_bash "$@" ;;
+    tcp:nc) set -- bbt_tcp_nc "$@" ;;
+    tcp:curl) set -- bbt_tcp_curl "$@" ;;
+    http:curl) set -- bbt_http_curl "$1" "$2" "$3" ;;
+    http:bash) set -- bbt_raw_bash "$1" "$2" get bbt_http_request "$3" "$4" ;;
+    http:nc) set -- bbt_raw_nc "$1" "$2" bbt_http_request "$3" "$4" ;;
+    connect:curl) set -- bbt_connect_curl "$@" ;;
+    connect:bash) set -- bbt_raw_bash "$1" "$2" connect bbt_connect_request "$3" "$4" ;;
+    connect:nc) set -- bbt_raw_nc "$1" "$2" bbt_connect_then_get "$3" "$4" ;;
+    dns:getent) set -- bbt_dns_getent "$@" ;;
+    dns:nslookup) set -- bbt_dns_nslookup "$@" ;;
+    escalation:sh) set -- bbt_escalation ;;
+    escalation-control:sh) set -- bbt_escalation_control ;;
+    sockets:sh) set -- bbt_sockets "$@" ;;
+    secrets:sh) set -- bbt_secrets "$@" ;;
+    secrets-control:sh) BBT_SECRET_CONTROL="BBT_CONTROL_API_KEY=sk-ant-api03-botbottle-control"; export BBT_SECRET_CONTROL; set -- bbt_secrets "$@" ;;
+    *) set -- false ;;
+  esac
+  bbt_start=$(bbt_ms)
+  if [ "$bbt_tool" = none ]; then
+    echo "no tool for a $bbt_kind probe (looked for: bash, nc, curl, getent, nslookup)" >"$bbt_base.err"; : >"$bbt_base.out"; bbt_rc=127
+  else
+    export BBT_T BBT_NC BBT_NC_FLAVOR
+    if [ -n "$BBT_TIMEOUT" ]; then
+      $BBT_TIMEOUT "$BBT_T" sh -c 'eval "$BBT_LIB"; "$@"' bbt-probe "$@" >"$bbt_base.out" 2>"$bbt_base.err" </dev/null
+      bbt_rc=$?
+    else
+      sh -c 'eval "$BBT_LIB"; "$@"' bbt-probe "$@" >"$bbt_base.out" 2>"$bbt_base.err" </dev/null &
+      bbt_p=$!
+      ( sleep "$BBT_T"; kill -9 "$bbt_p" 2>/dev/null && : >"$bbt_base.killed" ) >/dev/null 2>&1 </dev/null &
+      bbt_w=$!
+      wait "$bbt_p"; bbt_rc=$?
+      kill "$bbt_w" 2>/dev/null
+      [ -e "$bbt_base.killed" ] && bbt_rc=124
+    fi
+  fi
+  bbt_end=$(bbt_ms)
+  printf '{"id":"%s","tool":"%s","rc":%s,"ms":%s,"limit":%s,"out":"%s","err":"%s"}\n' \
+    "$bbt_id" "$bbt_tool" "$bbt_rc" "$(( bbt_end - bbt_start ))" "$(( BBT_T * 1000 ))" \
+    "$(bbt_json <"$bbt_base.out")" "$(bbt_json <"$bbt_base.err")" >"$bbt_base.json"
+}
+
+bbt_json() {
+  head -c 3000 | awk 'BEGIN { ORS = "" }
+    { gsub(/\\/, "\\\\"); gsub(/"/, "\\\""); gsub(/\t/, " "); gsub(/\r/, ""); gsub(/[\001-\037]/, " ")
+      if (NR > 1) printf "\\n"; printf "%s", $0 }'
+}
+
+bbt_begin() {
+  bbt_dir=$(mktemp -d 2>/dev/null) || { bbt_dir=/tmp/bbt-probe.$$; mkdir -p "$bbt_dir"; }
+  bbt_detect
+  printf '{"id":"#tools","tool":"sh","rc":0,"ms":0,"limit":0,"out":"bash=%s nc=%s%s curl=%s getent=%s nslookup=%s timeout=%s","err":""}\n' \
+    "${BBT_BASH:-no}" "${BBT_NC:-no}" "${BBT_NC_FLAVOR:+($BBT_NC_FLAVOR)}" "${BBT_CURL:-no}" "${BBT_GETENT:-no}" "${BBT_NSLOOKUP:-no}" "${BBT_TIMEOUT:-no}"
+}
+
+bbt_end() {
+  wait
+  for bbt_f in "$bbt_dir"/*.json; do [ -e "$bbt_f" ] && cat "$bbt_f"; done
+  rm -rf "$bbt_dir"
+}

@@ -1,0 +1,108 @@
+using BotBottle.Testing.Bottles;
+
+namespace BotBottle.Testing.Probes;
+
+/// <summary>
+/// The isolation checks a bottle must pass, each with positive controls run in the same battery:
+/// loopback, every loopback-only bundle daemon, the proxy (reachable, allowlist, CONNECT ports),
+/// direct egress, DNS, host services, cloud metadata, IPv6, a neighbouring bottle, root escalation,
+/// engine sockets and secrets.
+/// </summary>
+public static class IsolationCatalogue
+{
+    /// <summary>Builds the catalogue for <paramref name="bottle"/>, aimed at the caller's own <paramref name="targets"/>.</summary>
+    /// <param name="bottle">The bottle under test (its bundle must be wired to the range the targets come from).</param>
+    /// <param name="targets">Decoys and addresses the caller owns.</param>
+    /// <param name="neighbour">Another running bottle; its agent and bundle must be unreachable. Optional.</param>
+    /// <param name="options">Bundle daemons, placeholders, limits.</param>
+    public static IReadOnlyList<IsolationCheck> Build(IBottle bottle, RangeTargets targets, IBottle? neighbour = null, CatalogueOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(bottle);
+        ArgumentNullException.ThrowIfNull(targets);
+        options ??= new CatalogueOptions();
+        var agent = ProbeVantage.Agent(bottle);
+        var bundle = ProbeVantage.Bundle(bottle);
+        var b = bottle.Bundle;
+        ProbeStep Step(string id, ProbeVantage at, ProbeAction action, ProbeExpectation expected) =>
+            new(id, at, action, expected) { Timeout = expected.Accepts(ProbeOutcome.TimedOut) ? options.StepTimeout : options.AnswerTimeout };
+
+        var proxyPort = Step("ctl-proxy-port", agent, Probe.Tcp(b.Address, b.ProxyPort), ProbeExpectation.Connected);
+        var decoyFromBundle = Step("ctl-decoy-from-bundle", bundle, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Connected);
+        var allowedViaProxy = Step("allowlisted-via-proxy", agent, Probe.HttpViaProxy(b.Address, b.ProxyPort, targets.AllowedHost), ProbeExpectation.ProxyAllowed);
+        var checks = new List<IsolationCheck>
+        {
+            new("loopback-refused", "The agent's own 127.0.0.1 has nothing of the host behind it",
+                Step("loopback-9", agent, Probe.Tcp("127.0.0.1", 9), ProbeExpectation.Refused), [proxyPort]),
+        };
+
+        foreach (var (daemon, port) in options.LoopbackDaemons)
+        {
+            checks.Add(new($"bypass-{daemon}-port", $"The agent cannot reach the bundle's {daemon} daemon (port {port}) around the proxy",
+                Step($"bypass-{daemon}", agent, Probe.Tcp(b.Address, port), ProbeExpectation.Blocked),
+                [proxyPort, Step($"ctl-{daemon}-on-bundle-loopback", bundle, Probe.Tcp("127.0.0.1", port), ProbeExpectation.Connected)]));
+        }
+
+        checks.Add(new("proxy-reachable", "The agent reaches the bundle's proxy port",
+            proxyPort,
+            [Step("ctl-bundle-closed-port", agent, Probe.Tcp(b.Address, 1), ProbeExpectation.Refused)]) { Category = "proxy" });
+        checks.Add(new("proxy-allows-allowlisted", $"The proxy forwards requests to an allowlisted host ({targets.AllowedHost})",
+            allowedViaProxy, [decoyFromBundle]) { Category = "proxy" });
+        checks.Add(new("proxy-denies-unlisted", $"The proxy refuses a host that is not on the allowlist ({targets.DeniedHost}, the same decoy)",
+            Step("unlisted-via-proxy", agent, Probe.HttpViaProxy(b.Address, b.ProxyPort, targets.DeniedHost), ProbeExpectation.ProxyDenied),
+            [allowedViaProxy]) { Category = "proxy" });
+        checks.Add(new("connect-port-denied", $"The proxy refuses CONNECT to a port that is not allowed ({targets.DeniedConnectPort})",
+            Step("connect-denied-port", agent, Probe.Connect(b.Address, b.ProxyPort, targets.AllowedHost, targets.DeniedConnectPort), ProbeExpectation.ProxyDenied),
+            [Step("ctl-connect-allowed-port", agent, Probe.Connect(b.Address, b.ProxyPort, targets.AllowedHost, targets.AllowedConnectPort), ProbeExpectation.ProxyAllowed)]) { Category = "proxy" });
+        checks.Add(new("direct-egress-blocked", "The agent cannot reach an outside server without the proxy",
+            Step("direct-to-decoy", agent, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Blocked), [decoyFromBundle]));
+
+        var dnsControls = new List<ProbeStep> { Step("ctl-resolve-from-bundle", bundle, Probe.Resolve(targets.AllowedHost), ProbeExpectation.Resolves) };
+        if (options.AgentResolvesPeers ?? bottle.Backend == "docker")
+        {
+            dnsControls.Add(Step("ctl-agent-resolves-bundle", agent, Probe.Resolve(options.BundleAlias), ProbeExpectation.Resolves));
+        }
+
+        checks.Add(new("outside-names-do-not-resolve", "Outside host names do not resolve inside the agent",
+            Step("resolve-outside-name", agent, Probe.Resolve(targets.AllowedHost), ProbeExpectation.DoesNotResolve),
+            dnsControls) { Category = "dns" });
+        checks.Add(new("host-services-unreachable", "Host services are not reachable through the bottle network's gateway",
+            Step("host-via-gateway", agent, Probe.Tcp(targets.BottleGateway, targets.HostServicePort), ProbeExpectation.Blocked),
+            [Step("ctl-host-service-from-bundle", bundle, Probe.Tcp(targets.OutsideGateway, targets.HostServicePort), ProbeExpectation.Connected)]));
+        checks.Add(new("metadata-unreachable", $"The link-local metadata address ({targets.MetadataAddress}) is unreachable",
+            Step("metadata", agent, Probe.Tcp(targets.MetadataAddress, 80), ProbeExpectation.Blocked),
+            [Step("ctl-metadata-from-bundle", bundle, Probe.Tcp(targets.MetadataAddress, 80), ProbeExpectation.Connected)]));
+        if (targets.DecoyIpv6Address is { } v6)
+        {
+            checks.Add(new("ipv6-egress-blocked", "The agent has no IPv6 path out",
+                Step("ipv6-to-decoy", agent, Probe.Tcp(v6, targets.DecoyHttpPort), ProbeExpectation.Blocked),
+                [Step("ctl-ipv6-from-bundle", bundle, Probe.Tcp(v6, targets.DecoyHttpPort), ProbeExpectation.Connected)]));
+        }
+
+        if (neighbour is not null)
+        {
+            var theirAgent = ProbeVantage.AgentOf(neighbour, "neighbour agent");
+            var theirBundle = ProbeVantage.Bundle(neighbour, "neighbour bundle");
+            var nb = neighbour.Bundle;
+            checks.Add(new("neighbour-bundle-unreachable", "Another bottle's bundle is unreachable",
+                Step("neighbour-bundle", agent, Probe.Tcp(nb.Address, nb.ProxyPort), ProbeExpectation.Blocked),
+                [Step("ctl-neighbour-reaches-own-bundle", theirAgent, Probe.Tcp(nb.Address, nb.ProxyPort), ProbeExpectation.Connected)]));
+            if (neighbour.AgentAddress is { } theirAddress)
+            {
+                checks.Add(new("neighbour-agent-unreachable", "Another bottle's agent is unreachable (not even a refusal comes back)",
+                    Step("neighbour-agent", agent, Probe.Tcp(theirAddress, 1), ProbeExpectation.NotRouted),
+                    [Step("ctl-neighbour-agent-refuses-its-bundle", theirBundle, Probe.Tcp(theirAddress, 1), ProbeExpectation.Refused)]));
+            }
+        }
+
+        checks.Add(new("agent-not-root", "The agent runs as non-root and cannot become root (sudo, su, setuid)",
+            Step("escalate", agent, new EscalationAttempt(), ProbeExpectation.Denied),
+            [Step("ctl-escalation-reporter", agent, new EscalationAttempt(Control: true), ProbeExpectation.Permitted)]) { Category = "identity" });
+        checks.Add(new("no-engine-socket", "No container-engine socket (or remote DOCKER_HOST) is in the bottle",
+            Step("engine-sockets", agent, new SocketScan(SocketScan.EngineSockets), ProbeExpectation.Absent),
+            [Step("ctl-socket-scan-finds-a-file", agent, new SocketScan(["/proc/self/status"]), ProbeExpectation.Present)]) { Category = "identity" });
+        checks.Add(new("placeholder-secrets-only", "The agent's env holds only placeholder credentials",
+            Step("secrets", agent, new SecretScan(options.SecretPlaceholders), ProbeExpectation.Absent),
+            [Step("ctl-secret-scan-finds-a-token", agent, new SecretScan(options.SecretPlaceholders, Control: true), ProbeExpectation.Present)]) { Category = "secrets" });
+        return checks;
+    }
+}

@@ -1,0 +1,236 @@
+using System.Text.RegularExpressions;
+
+namespace BotBottle.Testing.Probes;
+
+/// <summary>
+/// Turns what an in-guest tool reported (exit code, output, errors, time) into a <see cref="ProbeOutcome"/>.
+/// The patterns are those of bash's /dev/tcp, OpenBSD and BusyBox nc, curl, getent and BusyBox nslookup.
+/// </summary>
+public static partial class OutcomeClassifier
+{
+    /// <summary>Classifies one raw probe report.</summary>
+    public static (ProbeOutcome Outcome, string Reason) Classify(ProbeAction action, RawProbeReport raw)
+    {
+        ArgumentNullException.ThrowIfNull(action);
+        ArgumentNullException.ThrowIfNull(raw);
+        if (raw.Tool == "none")
+        {
+            return (ProbeOutcome.Error, FirstLine(raw.Stderr));
+        }
+
+        return action switch
+        {
+            TcpDial => ClassifyTcp(raw),
+            HttpViaProxy => ClassifyProxy(raw, connect: false),
+            ConnectViaProxy => ClassifyProxy(raw, connect: true),
+            NameLookup => ClassifyDns(raw),
+            _ => ClassifyVerdictLine(raw),
+        };
+    }
+
+    private static (ProbeOutcome, string) ClassifyTcp(RawProbeReport raw)
+    {
+        var stdout = raw.Stdout;
+        var stderr = raw.Stderr;
+        if (stdout.Contains("connected", StringComparison.Ordinal) && raw.ExitCode == 0)
+        {
+            return (ProbeOutcome.Connected, "connected");
+        }
+
+        if (Line(stderr, CurlConnected()) is { } curlConnected)
+        {
+            return (ProbeOutcome.Connected, curlConnected);
+        }
+
+        if (Line(stderr, OpenBsdSucceeded()) is { } succeeded)
+        {
+            return (ProbeOutcome.Connected, succeeded);
+        }
+
+        return ClassifyFailure(raw);
+    }
+
+    private static (ProbeOutcome, string) ClassifyFailure(RawProbeReport raw)
+    {
+        var stderr = raw.Stderr;
+        if (Line(stderr, DnsFailure()) is { } dns)
+        {
+            return (ProbeOutcome.DnsFailed, dns);
+        }
+
+        if (Line(stderr, RefusedText()) is { } refused)
+        {
+            return (ProbeOutcome.Refused, refused);
+        }
+
+        if (Line(stderr, UnreachableText()) is { } unreachable)
+        {
+            return (ProbeOutcome.Unreachable, unreachable);
+        }
+
+        if (Line(stderr, DeniedText()) is { } denied)
+        {
+            return (ProbeOutcome.Denied, denied);
+        }
+
+        if (raw.HitLimit)
+        {
+            return (ProbeOutcome.TimedOut, $"no answer within the {raw.Limit.TotalSeconds:0.#} s limit");
+        }
+
+        if (Line(stderr, TimeoutText()) is { } timeout || (raw.ExitCode == 28 && (timeout = FirstLine(stderr)) is not null))
+        {
+            return (ProbeOutcome.TimedOut, timeout);
+        }
+
+        return (ProbeOutcome.Error, Summary(raw));
+    }
+
+    private static (ProbeOutcome, string) ClassifyProxy(RawProbeReport raw, bool connect)
+    {
+        var status = StatusLine().Match(raw.Stdout);
+        if (status.Success)
+        {
+            var code = int.Parse(status.Groups["code"].Value, System.Globalization.CultureInfo.InvariantCulture);
+            var line = status.Value.Trim();
+
+            // A proxy's own answer carries no Via header; an origin's answer relayed by it does.
+            var relayed = ViaHeader().IsMatch(raw.Stdout[..Math.Min(raw.Stdout.Length, HeaderEnd(raw.Stdout, status.Index))]);
+            if (code is >= 200 and < 300)
+            {
+                return (ProbeOutcome.ProxyAllowed, line);
+            }
+
+            if (code is 403 or 407)
+            {
+                return connect || !relayed
+                    ? (ProbeOutcome.ProxyDenied, line)
+                    : (ProbeOutcome.ProxyAllowed, line + " (from the origin, relayed by the proxy)");
+            }
+
+            return relayed && !connect
+                ? (ProbeOutcome.ProxyAllowed, line + " (from the origin, relayed by the proxy)")
+                : (ProbeOutcome.Error, "the proxy answered " + line);
+        }
+
+        if (Line(raw.Stderr, CurlTunnelFailed()) is { } tunnel)
+        {
+            var code = CurlTunnelFailed().Match(tunnel).Groups["code"].Value;
+            return code is "403" or "407" ? (ProbeOutcome.ProxyDenied, tunnel) : (ProbeOutcome.Error, tunnel);
+        }
+
+        // No HTTP answer at all: report how reaching the proxy failed.
+        return ClassifyFailure(raw);
+    }
+
+    private static (ProbeOutcome, string) ClassifyDns(RawProbeReport raw)
+    {
+        if (raw.Tool == "getent")
+        {
+            if (raw.ExitCode == 0 && raw.Stdout.Trim().Length > 0)
+            {
+                return (ProbeOutcome.Resolved, FirstLine(raw.Stdout));
+            }
+
+            if (raw.ExitCode == 2)
+            {
+                return (ProbeOutcome.DnsFailed, "getent: not found (exit 2)");
+            }
+        }
+        else if (raw.Tool == "nslookup")
+        {
+            var answer = raw.Stdout.IndexOf("Name:", StringComparison.Ordinal);
+            if (raw.ExitCode == 0 && answer >= 0 && raw.Stdout.IndexOf("Address", answer, StringComparison.Ordinal) > answer)
+            {
+                return (ProbeOutcome.Resolved, FirstLine(raw.Stdout[answer..]));
+            }
+
+            if (raw.ExitCode != 0 && !raw.HitLimit)
+            {
+                return (ProbeOutcome.DnsFailed, FirstLine(raw.Stdout + "\n" + raw.Stderr));
+            }
+        }
+
+        return raw.HitLimit
+            ? (ProbeOutcome.TimedOut, $"the resolver gave no answer within the {raw.Limit.TotalSeconds:0.#} s limit")
+            : (ProbeOutcome.Error, Summary(raw));
+    }
+
+    private static (ProbeOutcome, string) ClassifyVerdictLine(RawProbeReport raw)
+    {
+        var lines = raw.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var verdict = lines.Length == 0 ? "" : lines[^1];
+        var findings = string.Join("; ", lines.Take(lines.Length - 1).Where(l => l.StartsWith("present:", StringComparison.Ordinal) || l.StartsWith("escalated:", StringComparison.Ordinal)));
+        var context = findings.Length > 0 ? findings : string.Join("; ", lines.Take(Math.Max(0, lines.Length - 1)).Take(4));
+        return verdict switch
+        {
+            "present" => (ProbeOutcome.Present, context),
+            "absent" => (ProbeOutcome.Absent, context.Length > 0 ? context : "nothing found"),
+            "permitted" => (ProbeOutcome.Permitted, context),
+            "denied" => (ProbeOutcome.Denied, context),
+            _ when raw.HitLimit => (ProbeOutcome.TimedOut, $"no verdict within the {raw.Limit.TotalSeconds:0.#} s limit"),
+            _ => (ProbeOutcome.Error, Summary(raw)),
+        };
+    }
+
+    private static int HeaderEnd(string text, int start)
+    {
+        var end = text.IndexOf("\n\n", start, StringComparison.Ordinal);
+        var crlf = text.IndexOf("\r\n\r\n", start, StringComparison.Ordinal);
+        var candidates = new[] { end, crlf }.Where(i => i >= 0).ToArray();
+        return candidates.Length == 0 ? text.Length : candidates.Min();
+    }
+
+    private static string? Line(string text, Regex pattern)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            if (pattern.IsMatch(line))
+            {
+                return line.Trim().TrimStart('*', ' ');
+            }
+        }
+
+        return null;
+    }
+
+    private static string FirstLine(string text) =>
+        text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
+
+    private static string Summary(RawProbeReport raw)
+    {
+        var error = FirstLine(raw.Stderr);
+        var output = FirstLine(raw.Stdout);
+        return $"exit {raw.ExitCode}" + (error.Length > 0 ? ", stderr: " + error : "") + (output.Length > 0 ? ", stdout: " + output : "");
+    }
+
+    [GeneratedRegex(@"^\*?\s*Connected to ")]
+    private static partial Regex CurlConnected();
+
+    [GeneratedRegex(@"succeeded!")]
+    private static partial Regex OpenBsdSucceeded();
+
+    [GeneratedRegex(@"Name or service not known|Temporary failure in name resolution|Could not resolve host|bad address|getaddrinfo|No address associated|Unknown host|NXDOMAIN|can't resolve", RegexOptions.IgnoreCase)]
+    private static partial Regex DnsFailure();
+
+    [GeneratedRegex(@"Connection refused", RegexOptions.IgnoreCase)]
+    private static partial Regex RefusedText();
+
+    [GeneratedRegex(@"Network is unreachable|No route to host|Host is unreachable|Network unreachable|Cannot assign requested address|Address family not supported", RegexOptions.IgnoreCase)]
+    private static partial Regex UnreachableText();
+
+    [GeneratedRegex(@"Operation not permitted|Permission denied", RegexOptions.IgnoreCase)]
+    private static partial Regex DeniedText();
+
+    [GeneratedRegex(@"timed out|Timeout was reached|Time-out", RegexOptions.IgnoreCase)]
+    private static partial Regex TimeoutText();
+
+    [GeneratedRegex(@"^HTTP/\d(?:\.\d)? (?<code>\d{3})[^\r\n]*", RegexOptions.Multiline)]
+    private static partial Regex StatusLine();
+
+    [GeneratedRegex(@"^Via:", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    private static partial Regex ViaHeader();
+
+    [GeneratedRegex(@"CONNECT tunnel failed, response (?<code>\d{3})")]
+    private static partial Regex CurlTunnelFailed();
+}

@@ -1,0 +1,142 @@
+using System.Globalization;
+
+namespace BotBottle.Testing.Probes;
+
+/// <summary>One thing a probe does inside the bottle. Build them with <see cref="Probe"/>.</summary>
+public abstract record ProbeAction
+{
+    private protected ProbeAction()
+    {
+    }
+
+    /// <summary>The battery's name for the kind of probe (tcp, http, connect, dns, …).</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>The arguments passed to the in-guest implementation, one argv element each.</summary>
+    public abstract IReadOnlyList<string> Arguments { get; }
+
+    /// <summary>A short human description ("tcp 10.0.0.2:9099").</summary>
+    public abstract string Describe();
+
+    /// <summary>Whether this action talks to the network (and so honours <see cref="ProbeTool"/>).</summary>
+    public virtual bool IsNetwork => true;
+
+    private protected static string Number(int port) => port.ToString(CultureInfo.InvariantCulture);
+
+    private protected static string HostPort(string host, int port) => (host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host) + ":" + Number(port);
+}
+
+/// <summary>A TCP dial to <paramref name="Host"/>:<paramref name="Port"/>.</summary>
+public sealed record TcpDial(string Host, int Port) : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => "tcp";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => [Host, Number(Port)];
+
+    /// <inheritdoc />
+    public override string Describe() => "tcp " + HostPort(Host, Port);
+}
+
+/// <summary>A plain-HTTP GET of <c>http://Host/</c> through the proxy at ProxyHost:ProxyPort.</summary>
+public sealed record HttpViaProxy(string ProxyHost, int ProxyPort, string Host) : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => "http";
+
+    /// <summary>The absolute URL requested through the proxy.</summary>
+    public string Url => $"http://{Host}/";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => [ProxyHost, Number(ProxyPort), Url, Host];
+
+    /// <inheritdoc />
+    public override string Describe() => $"GET {Url} via proxy {HostPort(ProxyHost, ProxyPort)}";
+}
+
+/// <summary>An HTTP CONNECT to Host:Port through the proxy at ProxyHost:ProxyPort.</summary>
+public sealed record ConnectViaProxy(string ProxyHost, int ProxyPort, string Host, int Port) : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => "connect";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => [ProxyHost, Number(ProxyPort), Host, Number(Port)];
+
+    /// <inheritdoc />
+    public override string Describe() => $"CONNECT {HostPort(Host, Port)} via proxy {HostPort(ProxyHost, ProxyPort)}";
+}
+
+/// <summary>A name lookup through the guest's resolver (getent, else nslookup).</summary>
+public sealed record NameLookup(string Name) : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => "dns";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => [Name];
+
+    /// <inheritdoc />
+    public override string Describe() => "resolve " + Name;
+}
+
+/// <summary>Tries to become root (already root, <c>sudo -n</c>, <c>su</c>) and lists setuid files; <see cref="Control"/> runs the same reporting path with an action that needs no privilege.</summary>
+public sealed record EscalationAttempt(bool Control = false) : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => Control ? "escalation-control" : "escalation";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => [];
+
+    /// <inheritdoc />
+    public override bool IsNetwork => false;
+
+    /// <inheritdoc />
+    public override string Describe() => Control ? "run an unprivileged command through the escalation reporter" : "become root (sudo -n, su, uid)";
+}
+
+/// <summary>Looks for container-engine sockets (and a remote DOCKER_HOST) at the given paths.</summary>
+public sealed record SocketScan(IReadOnlyList<string> Paths) : ProbeAction
+{
+    /// <summary>Where engine sockets are found when someone mounts one into a sandbox.</summary>
+    public static IReadOnlyList<string> EngineSockets { get; } =
+    [
+        "/var/run/docker.sock", "/run/docker.sock", "/run/containerd/containerd.sock", "/run/podman/podman.sock",
+        "/var/run/crio/crio.sock", "/run/buildkit/buildkitd.sock", "/home/node/.docker/run/docker.sock", "/run/user/1000/docker.sock",
+        "/run/user/1000/podman/podman.sock",
+    ];
+
+    /// <inheritdoc />
+    public override string Kind => "sockets";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => Paths;
+
+    /// <inheritdoc />
+    public override bool IsNetwork => false;
+
+    /// <inheritdoc />
+    public override string Describe() => "look for " + string.Join(", ", Paths);
+}
+
+/// <summary>
+/// Scans the exec's environment for credential-looking entries (by name or by token prefix) whose
+/// value is not one of <paramref name="Placeholders"/>; reports names only, never values.
+/// <paramref name="Control"/> adds a synthetic credential-looking entry the scan must find.
+/// </summary>
+public sealed record SecretScan(IReadOnlyList<string> Placeholders, bool Control = false) : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => Control ? "secrets-control" : "secrets";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => Placeholders;
+
+    /// <inheritdoc />
+    public override bool IsNetwork => false;
+
+    /// <inheritdoc />
+    public override string Describe() => Control ? "scan the env plus a synthetic token for credentials" : "scan the env for credentials that are not placeholders";
+}

@@ -1,0 +1,15 @@
+namespace BotBottle.Testing.Probes;
+
+/// <summary>One probe run at one vantage, with what it must observe.</summary>
+/// <param name="Id">Unique within a battery; letters, digits, '-', '.' and '_'.</param>
+/// <param name="Vantage">Where it runs.</param>
+/// <param name="Action">What it does.</param>
+/// <param name="Expected">What it must observe.</param>
+public sealed record ProbeStep(string Id, ProbeVantage Vantage, ProbeAction Action, ProbeExpectation Expected)
+{
+    /// <summary>The step's own time limit (the battery runs every step at once, so this bounds the whole battery).</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>"agent: tcp 127.0.0.1:9".</summary>
+    public string Describe() => $"{Vantage.Name}: {Action.Describe()}";
+}

@@ -1,0 +1,66 @@
+using BotBottle.Testing.Probes;
+using BotBottle.Testing.Xunit;
+
+namespace BotBottle.Testing.Tests.Probes;
+
+/// <summary>
+/// The sample users copy: one bottle (plus a probe range and a neighbouring bottle) per class, the
+/// whole catalogue run once in one battery, every check reported as its own test case with its
+/// controls and evidence.
+/// </summary>
+public abstract class IsolationCatalogueTests<TFixture>(TFixture fixture) : BottleTestClass<TFixture>(fixture)
+    where TFixture : BottleFixture
+{
+    [Theory]
+    [MemberData(nameof(CatalogueIds.All), MemberType = typeof(CatalogueIds))]
+    public async Task Check_passes_with_its_controls(string id)
+    {
+        var report = await Fixture.IsolationReportAsync();
+        if (id == "ipv6-egress-blocked" && Fixture.Session.Targets?.DecoyIpv6Address is null)
+        {
+            Assert.Skip("the probe range has no IPv6: " + Fixture.Session.Targets?.Ipv6Problem);
+        }
+
+        if (id == "neighbour-agent-unreachable" && Fixture.Session.Neighbour?.AgentAddress is null)
+        {
+            Assert.Skip($"the neighbouring {Fixture.Session.Options.Backend} agent has no address other containers can name");
+        }
+
+        var result = report[id];
+        TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
+        Assert.True(result.Passed, result.Describe());
+        Assert.NotEmpty(result.Controls);
+    }
+
+    [Fact]
+    public async Task The_whole_catalogue_runs_in_one_battery_and_passes()
+    {
+        var report = await Fixture.IsolationReportAsync().ShouldAllPass();
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+        Assert.True(report.Results.Count >= 15, $"only {report.Results.Count} checks");
+        Assert.All(report.Results, r => Assert.NotEmpty(r.Controls));
+
+        // Every step has its own limit and they all run at once: the battery takes about one limit, not their sum.
+        var slowest = report.Results.SelectMany(r => r.Controls.Append(r.Probe)).Max(o => o.Step.Timeout);
+        Assert.True(report.Elapsed < slowest + TimeSpan.FromSeconds(6), $"battery took {report.Elapsed}, slowest step limit {slowest}");
+    }
+}
+
+public static class CatalogueIds
+{
+    public static TheoryData<string> All { get; } = new(
+        "loopback-refused", "bypass-egress-port", "bypass-supervise-port", "proxy-reachable", "proxy-allows-allowlisted",
+        "proxy-denies-unlisted", "connect-port-denied", "direct-egress-blocked", "outside-names-do-not-resolve",
+        "host-services-unreachable", "metadata-unreachable", "ipv6-egress-blocked", "neighbour-bundle-unreachable",
+        "neighbour-agent-unreachable", "agent-not-root", "no-engine-socket", "placeholder-secrets-only");
+}
+
+[BottleBackend("docker")]
+[IsolationTest]
+public sealed class DockerIsolationCatalogueTests(DockerIsolationFixture fixture)
+    : IsolationCatalogueTests<DockerIsolationFixture>(fixture), IClassFixture<DockerIsolationFixture>;
+
+[BottleBackend("smolmachines")]
+[IsolationTest]
+public sealed class SmolmachinesIsolationCatalogueTests(SmolmachinesIsolationFixture fixture)
+    : IsolationCatalogueTests<SmolmachinesIsolationFixture>(fixture), IClassFixture<SmolmachinesIsolationFixture>;

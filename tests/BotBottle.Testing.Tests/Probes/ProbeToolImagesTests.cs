@@ -1,0 +1,44 @@
+using BotBottle.Testing.Probes;
+using BotBottle.Testing.Xunit;
+
+namespace BotBottle.Testing.Tests.Probes;
+
+/// <summary>The battery works from whatever network tool an agent image ships, detected in the guest.</summary>
+[BottleBackend("docker")]
+[IsolationTest]
+public sealed class ProbeToolImagesTests(ToolImagesFixture fixture) : IClassFixture<ToolImagesFixture>
+{
+    public static TheoryData<string, string, string> ToolSets { get; } = new()
+    {
+        { "reference", "bash", "bash=bash nc=nc(openbsd) curl=curl" },
+        { "busybox-only", "nc", "bash=no nc=busybox nc(plain) curl=no" },
+        { "curl-only", "curl", "bash=no nc=no curl=curl" },
+    };
+
+    [Theory]
+    [MemberData(nameof(ToolSets))]
+    public async Task The_catalogue_passes_on_an_image_using_the_tool_it_ships(string image, string tcpTool, string toolLine)
+    {
+        var (bottle, targets) = await fixture.GetAsync(image);
+        var report = await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets), cancellationToken: TestContext.Current.CancellationToken);
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+
+        report.ShouldAllPass();
+        Assert.StartsWith(toolLine, report.Tools["agent"], StringComparison.Ordinal);
+        Assert.Equal(tcpTool, report["loopback-refused"].Probe.Tool);
+        Assert.Equal(tcpTool == "bash" ? "curl" : tcpTool, report["proxy-denies-unlisted"].Probe.Tool);
+    }
+
+    [Fact]
+    public async Task Forcing_a_tool_the_image_lacks_is_an_error_that_names_the_missing_tool_not_a_pass()
+    {
+        var (bottle, targets) = await fixture.GetAsync("busybox-only");
+        var report = await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets), ProbeTool.Curl, TestContext.Current.CancellationToken);
+
+        var loopback = report["loopback-refused"];
+        Assert.Equal(ProbeOutcome.Error, loopback.Probe.Outcome);
+        Assert.Contains("no tool for a tcp probe", loopback.Probe.Reason, StringComparison.Ordinal);
+        Assert.False(loopback.Passed);
+        Assert.False(report.AllPassed);
+    }
+}
