@@ -110,34 +110,9 @@ public sealed class DockerBackend : IBottleBackend
     private static async Task<string?> AgentAddressAsync(IDockerClient client, string id, string network, CancellationToken cancellationToken)
     {
         var inspect = await client.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
-        return inspect.NetworkSettings?.Networks is { } networks && networks.TryGetValue(network, out var endpoint) && !string.IsNullOrEmpty(endpoint.IPAddress)
-            ? endpoint.IPAddress
-            : null;
+        return DockerReadiness.EndpointOn(inspect, network)?.IPAddress;
     }
 
-    private async Task WaitUntilExecAnswersAsync(IDockerClient client, string id, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + _options.ReadyTimeout;
-        while (true)
-        {
-            var state = await client.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
-            if (state.State?.Running != true)
-            {
-                throw new InvalidOperationException($"agent exited with {state.State?.ExitCode} right after start: {await DockerLogs.ReadAsync(client, id, cancellationToken).ConfigureAwait(false)}");
-            }
-
-            var probe = await DockerExec.RunAsync(client, id, ["/bin/sh", "-c", "echo ready"], cancellationToken).ConfigureAwait(false);
-            if (probe.ExitCode == 0)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException($"agent did not answer an exec within {_options.ReadyTimeout.TotalSeconds:0} s (last: exit {probe.ExitCode} {probe.Stderr.Trim()})");
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private Task WaitUntilExecAnswersAsync(IDockerClient client, string id, CancellationToken cancellationToken) =>
+        DockerReadiness.WaitAsync(client, id, "echo ready", _options.ReadyTimeout, "agent", "answer an exec", cancellationToken);
 }

@@ -110,9 +110,8 @@ public sealed class DockerBundleHost : IBundleHost
             await engine.Client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
             await WaitUntilReadyAsync(engine.Client, created.ID, spec.ProxyPort, cancellationToken).ConfigureAwait(false);
             var inspect = await engine.Client.Containers.InspectContainerAsync(created.ID, cancellationToken).ConfigureAwait(false);
-            var address = inspect.NetworkSettings?.Networks is { } networks && networks.TryGetValue(network.Name, out var endpoint) && !string.IsNullOrEmpty(endpoint.IPAddress)
-                ? endpoint.IPAddress
-                : throw new InvalidOperationException($"bundle {created.ID[..12]} has no address on {network.Name}");
+            var address = DockerReadiness.EndpointOn(inspect, network.Name)?.IPAddress
+                ?? throw new InvalidOperationException($"bundle {created.ID[..12]} has no address on {network.Name}");
             handle.Endpoint = new BundleEndpoint(address, spec.ProxyPort, network.Name);
             _logger.LogInformation("bundle {Bundle} ready at {Address}:{Port}", bottleName + "-bundle", address, spec.ProxyPort);
             return handle;
@@ -124,34 +123,9 @@ public sealed class DockerBundleHost : IBundleHost
         }
     }
 
-    private async Task WaitUntilReadyAsync(IDockerClient client, string id, int proxyPort, CancellationToken cancellationToken)
-    {
-        // Ready = the proxy port LISTENs (read from /proc/net/tcp, so any image with sh+grep works),
-        // and a bundle-init that reports readiness has done so.
-        const string script = "hex=$(printf '%04X' \"$1\"); grep -q \":$hex [0-9A-F]*:0000 0A\" /proc/net/tcp /proc/net/tcp6 2>/dev/null && { [ ! -d /run/bundle ] || [ -e /run/bundle/ready ]; }";
-        var deadline = DateTime.UtcNow + _readyTimeout;
-        while (true)
-        {
-            var state = await client.Containers.InspectContainerAsync(id, cancellationToken).ConfigureAwait(false);
-            if (state.State?.Running != true)
-            {
-                throw new InvalidOperationException($"bundle exited with {state.State?.ExitCode} before it was ready: {await DockerLogs.ReadAsync(client, id, cancellationToken).ConfigureAwait(false)}");
-            }
-
-            var probe = await DockerExec.RunAsync(client, id, ["/bin/sh", "-c", script, "ready", GuestPaths.Number(proxyPort)], cancellationToken).ConfigureAwait(false);
-            if (probe.ExitCode == 0)
-            {
-                return;
-            }
-
-            if (DateTime.UtcNow >= deadline)
-            {
-                throw new TimeoutException($"bundle proxy did not listen on port {proxyPort} within {_readyTimeout.TotalSeconds:0} s: {await DockerLogs.ReadAsync(client, id, cancellationToken).ConfigureAwait(false)}");
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    private Task WaitUntilReadyAsync(IDockerClient client, string id, int proxyPort, CancellationToken cancellationToken) =>
+        // Ready = the proxy port LISTENs, and a bundle-init that reports readiness has done so.
+        DockerReadiness.WaitAsync(client, id, DockerReadiness.ListeningScript(proxyPort) + " && { [ ! -d /run/bundle ] || [ -e /run/bundle/ready ]; }", _readyTimeout, "bundle", $"listen on port {proxyPort}", cancellationToken);
 
     private sealed class DockerNetworkHandle(IDockerClient client, string id, string name) : IBundleNetwork
     {

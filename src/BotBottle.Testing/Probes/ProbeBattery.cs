@@ -35,7 +35,7 @@ public static class ProbeBattery
         {
             if (byKey.TryGetValue((step.Vantage, step.Id), out var known))
             {
-                if (!ReferenceEquals(known, step) && known != step)
+                if (known != step)
                 {
                     throw new ArgumentException($"two different steps share the id '{step.Id}' at {step.Vantage.Name}", nameof(checks));
                 }

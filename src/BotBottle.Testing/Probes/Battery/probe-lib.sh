@@ -106,7 +106,8 @@ bbt_sockets() { # paths...: any that exist are reported (a bind-mounted engine s
 
 bbt_secrets() { # placeholders...: names of env entries that look like real credentials (never values)
   bbt_control=${BBT_SECRET_CONTROL:-}
-  { tr '\0' '\n' </proc/self/environ; [ -n "$bbt_control" ] && printf '%s\n' "$bbt_control"; } |
+  # The battery's own library rides in the env (BBT_LIB); its lines are not the agent's env.
+  { ( unset BBT_LIB; cat /proc/self/environ ) | tr '\0' '\n'; [ -n "$bbt_control" ] && printf '%s\n' "$bbt_control"; } |
     awk -v placeholders="$*" '
       BEGIN { n = split(placeholders, p, " "); for (i = 1; i <= n; i++) ok[p[i]] = 1 }
       /^[A-Za-z_][A-Za-z0-9_]*=/ {

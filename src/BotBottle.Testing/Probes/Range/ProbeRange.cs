@@ -79,7 +79,7 @@ public sealed class ProbeRange : IAsyncDisposable
         var range = new ProbeRange(name, engine.Client, teardown);
         try
         {
-            await range.StartHostServiceAsync().ConfigureAwait(false);
+            range.StartHostService();
             await range.CreateOutsideAsync(cancellationToken).ConfigureAwait(false);
             await range.CreateMetadataAsync(cancellationToken).ConfigureAwait(false);
             await range.StartDecoyAsync(decoyImage, cancellationToken).ConfigureAwait(false);
@@ -121,7 +121,7 @@ public sealed class ProbeRange : IAsyncDisposable
     /// <summary>Removes the decoy, the networks and the listener, in reverse order; idempotent.</summary>
     public ValueTask DisposeAsync() => _teardown.DisposeAsync();
 
-    private Task StartHostServiceAsync()
+    private void StartHostService()
     {
         var listener = new TcpListener(IPAddress.Any, 0);
         listener.Start();
@@ -145,7 +145,6 @@ public sealed class ProbeRange : IAsyncDisposable
                 // Stopping the listener ends the accept loop with one of these.
             }
         });
-        return Task.CompletedTask;
     }
 
     private async Task CreateOutsideAsync(CancellationToken cancellationToken)
@@ -227,22 +226,10 @@ public sealed class ProbeRange : IAsyncDisposable
         }, cancellationToken).ConfigureAwait(false);
         await _client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), cancellationToken).ConfigureAwait(false);
 
-        const string ready = "grep -q ':0050 [0-9A-F]*:0000 0A' /proc/net/tcp /proc/net/tcp6 && grep -q ':1F90 [0-9A-F]*:0000 0A' /proc/net/tcp /proc/net/tcp6 && grep -q ':01BB [0-9A-F]*:0000 0A' /proc/net/tcp /proc/net/tcp6";
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while ((await DockerExec.RunAsync(_client, created.ID, ["/bin/sh", "-c", ready], cancellationToken).ConfigureAwait(false)).ExitCode != 0)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"decoy {Name}-decoy did not listen on 80, 443 and 8080 within 30 s: {await DockerLogs.ReadAsync(_client, created.ID, cancellationToken).ConfigureAwait(false)}");
-            }
-
-            await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-        }
-
+        await DockerReadiness.WaitAsync(_client, created.ID, DockerReadiness.ListeningScript(80, 443, 8080), TimeSpan.FromSeconds(30), $"decoy {Name}-decoy", "listen on 80, 443 and 8080", cancellationToken).ConfigureAwait(false);
         var inspect = await _client.Containers.InspectContainerAsync(created.ID, cancellationToken).ConfigureAwait(false);
-        var outside = inspect.NetworkSettings?.Networks is { } networks && networks.TryGetValue(OutsideNetwork, out var endpoint)
-            ? endpoint
-            : throw new InvalidOperationException($"decoy {Name}-decoy is not on {OutsideNetwork}");
+        var outside = DockerReadiness.EndpointOn(inspect, OutsideNetwork)
+            ?? throw new InvalidOperationException($"decoy {Name}-decoy is not on {OutsideNetwork}");
         DecoyAddress = outside.IPAddress;
         if (Ipv6Problem is null)
         {
