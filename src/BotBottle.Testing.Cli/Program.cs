@@ -1,28 +1,40 @@
+using System.Runtime.InteropServices;
 using BotBottle.Testing.Cli;
 
-// botbottle [--agent-image IMAGE] [--bundle-image IMAGE]
-var agent = "botbottle/agent:reference";
-var bundle = "botbottle/bundle:reference";
-for (var i = 0; i < args.Length; i++)
+// botbottle [conformance|probes|prerequisites] [options]: see CliArguments.Usage.
+var (arguments, error) = CliArguments.Parse(args);
+if (arguments is null)
 {
-    switch (args[i])
+    if (error is { Length: > 0 })
     {
-        case "--agent-image" when i + 1 < args.Length:
-            agent = args[++i];
-            break;
-        case "--bundle-image" when i + 1 < args.Length:
-            bundle = args[++i];
-            break;
-        default:
-            await Console.Error.WriteLineAsync("usage: botbottle [--agent-image IMAGE] [--bundle-image IMAGE]");
-            return 2;
+        await Console.Error.WriteLineAsync("botbottle: " + error);
     }
+
+    await Console.Error.WriteLineAsync(CliArguments.Usage);
+    return error is { Length: > 0 } ? 2 : 0;
 }
 
+// Ctrl+C, SIGTERM (an MSBuild task being cancelled) and SIGHUP all cancel the run; what it started is
+// torn down before the process exits.
 using var cancel = new CancellationTokenSource();
-Console.CancelKeyPress += (_, e) =>
+void Stop(PosixSignalContext context)
 {
-    e.Cancel = true;
+    context.Cancel = true;
+    Console.Error.WriteLine($"botbottle: {context.Signal}: tearing down");
     cancel.Cancel();
-};
-return await MainJob.RunAsync(agent, bundle, Console.Out, cancel.Token);
+}
+
+using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
+try
+{
+    return arguments.Command == "prerequisites"
+        ? await PrerequisitesCommand.RunAsync(Console.Out, cancel.Token)
+        : await ConformanceCommand.RunAsync(arguments, Console.Out, cancel.Token);
+}
+catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+{
+    await Console.Error.WriteLineAsync("botbottle: cancelled; everything started was torn down");
+    return 130;
+}

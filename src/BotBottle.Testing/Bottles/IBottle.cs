@@ -37,7 +37,13 @@ public interface IBottle : IAsyncDisposable
     Task<BottleLogs> GetLogsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The full host command line that runs the agent interactively (argv elements, never a shell string).</summary>
-    IReadOnlyList<string> AgentArgv(IReadOnlyList<string> argv, bool tty = true);
+    /// <param name="argv">Arguments after the agent command (and the prompt arguments, placed by prompt mode).</param>
+    /// <param name="tty">Allocate a terminal (and, where the backend needs it, the resize bridge).</param>
+    /// <param name="agentCommand">
+    /// Another command in the agent's place on the very same start path (user switch, env, workdir
+    /// wrapper, no prompt arguments), e.g. <c>["env"]</c> to see what the agent would see; null for the bottle's agent.
+    /// </param>
+    IReadOnlyList<string> AgentArgv(IReadOnlyList<string> argv, bool tty = true, IReadOnlyList<string>? agentCommand = null);
 
     /// <summary>Runs the agent with the caller's terminal inherited and returns its exit code.</summary>
     Task<int> ExecAgentAsync(IReadOnlyList<string> argv, bool tty = true, CancellationToken cancellationToken = default);

@@ -74,9 +74,11 @@ public sealed class DockerBottle : IBottle
         RunAsync(GuestCommand.ForScript(user, script, GuestEnv), cancellationToken);
 
     /// <inheritdoc />
-    public IReadOnlyList<string> AgentArgv(IReadOnlyList<string> argv, bool tty = true)
+    public IReadOnlyList<string> AgentArgv(IReadOnlyList<string> argv, bool tty = true, IReadOnlyList<string>? agentCommand = null)
     {
-        var agent = AgentCommandLine.Build(_spec, PromptPath, GuestEnv, argv);
+        var agent = agentCommand is null
+            ? AgentCommandLine.Build(_spec, PromptPath, GuestEnv, argv)
+            : AgentCommandLine.Build(_spec with { AgentCommand = agentCommand }, promptPath: null, GuestEnv, argv);
         var exec = new List<string> { _options.DockerCli, "exec" };
         if (tty)
         {

@@ -9,7 +9,14 @@ namespace BotBottle.Testing.Docker;
 public static class DockerExec
 {
     /// <summary>Runs <paramref name="argv"/> as root in the container and returns exit code and output.</summary>
-    public static async Task<ExecResult> RunAsync(IDockerClient client, string containerId, IReadOnlyList<string> argv, CancellationToken cancellationToken)
+    public static Task<ExecResult> RunAsync(IDockerClient client, string containerId, IReadOnlyList<string> argv, CancellationToken cancellationToken) =>
+        RunAsync(client, containerId, argv, "0", [], cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="argv"/> as <paramref name="user"/> through the engine's own user switch
+    /// (for images that are inspected as shipped, without the bottle's <c>runuser</c>), with <paramref name="env"/>.
+    /// </summary>
+    public static async Task<ExecResult> RunAsync(IDockerClient client, string containerId, IReadOnlyList<string> argv, string user, IReadOnlyList<string> env, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(argv);
@@ -17,7 +24,8 @@ public static class DockerExec
         var created = await client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
         {
             Cmd = argv.ToList(),
-            User = "0",
+            User = user,
+            Env = env.ToList(),
             AttachStdout = true,
             AttachStderr = true,
             AttachStdin = false,

@@ -10,6 +10,34 @@ namespace BotBottle.Testing.Probes;
 /// </summary>
 public static class IsolationCatalogue
 {
+    private static readonly (string Id, string Title)[] Titles =
+    [
+        ("loopback-refused", "The agent's own 127.0.0.1 has nothing of the host behind it"),
+        ("bypass-egress-port", "The agent cannot reach the bundle's egress daemon around the proxy"),
+        ("bypass-supervise-port", "The agent cannot reach the bundle's supervise daemon around the proxy"),
+        ("proxy-reachable", "The agent reaches the bundle's proxy port"),
+        ("proxy-allows-allowlisted", "The proxy forwards requests to an allowlisted host"),
+        ("proxy-denies-unlisted", "The proxy refuses a host that is not on the allowlist"),
+        ("connect-port-denied", "The proxy refuses CONNECT to a port that is not allowed"),
+        ("direct-egress-blocked", "The agent cannot reach an outside server without the proxy"),
+        ("outside-names-do-not-resolve", "Outside host names do not resolve inside the agent"),
+        ("host-services-unreachable", "Host services are not reachable through the bottle network's gateway"),
+        ("metadata-unreachable", "The link-local metadata address is unreachable"),
+        ("ipv6-egress-blocked", "The agent has no IPv6 path out"),
+        ("neighbour-bundle-unreachable", "Another bottle's bundle is unreachable"),
+        ("neighbour-agent-unreachable", "Another bottle's agent is unreachable"),
+        ("agent-not-root", "The agent runs as non-root and cannot become root (sudo, su, setuid)"),
+        ("no-engine-socket", "No container-engine socket (or remote DOCKER_HOST) is in the bottle"),
+        ("placeholder-secrets-only", "The agent's env holds only placeholder credentials"),
+    ];
+
+    /// <summary>The id of every check the catalogue can build with the default <see cref="CatalogueOptions"/>, in order.</summary>
+    public static IReadOnlyList<string> CheckIds { get; } = Titles.Select(t => t.Id).ToList();
+
+    /// <summary>A catalogue check's title without the addresses a built catalogue puts in it.</summary>
+    public static string Describe(string id) =>
+        Titles.FirstOrDefault(t => t.Id == id).Title ?? throw new ArgumentException($"the catalogue has no check '{id}'", nameof(id));
+
     /// <summary>Builds the catalogue for <paramref name="bottle"/>, aimed at the caller's own <paramref name="targets"/>.</summary>
     /// <param name="bottle">The bottle under test (its bundle must be wired to the range the targets come from).</param>
     /// <param name="targets">Decoys and addresses the caller owns.</param>

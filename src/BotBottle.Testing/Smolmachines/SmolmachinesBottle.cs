@@ -75,9 +75,11 @@ public sealed class SmolmachinesBottle : IBottle
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<string> AgentArgv(IReadOnlyList<string> argv, bool tty = true)
+    public IReadOnlyList<string> AgentArgv(IReadOnlyList<string> argv, bool tty = true, IReadOnlyList<string>? agentCommand = null)
     {
-        var agent = AgentCommandLine.Build(_spec, PromptPath, _guestEnv, argv);
+        var agent = agentCommand is null
+            ? AgentCommandLine.Build(_spec, PromptPath, _guestEnv, argv)
+            : AgentCommandLine.Build(_spec with { AgentCommand = agentCommand }, promptPath: null, _guestEnv, argv);
         IReadOnlyList<string> exec = [_smolvm.Executable, .. SmolvmCommands.Exec(Name, agent, tty)];
         return tty ? [.. _ptyBridge, Name, "--", .. exec] : exec;
     }

@@ -1,0 +1,80 @@
+using BotBottle.Testing.Conformance.Checks;
+using BotBottle.Testing.Conformance.Reports;
+using BotBottle.Testing.Conformance.Run;
+using BotBottle.Testing.Conformance.Spec;
+using BotBottle.Testing.Sessions;
+
+namespace BotBottle.Testing.Cli;
+
+/// <summary>
+/// <c>botbottle conformance</c> (the README's main job) and <c>botbottle probes</c>: run a spec on every
+/// backend asked for, print the parity matrix and each failure with its fix, write JUnit/JSON/Markdown.
+/// </summary>
+internal static class ConformanceCommand
+{
+    public static async Task<int> RunAsync(CliArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    {
+        ConformanceSpec spec;
+        try
+        {
+            spec = SpecFor(arguments);
+        }
+        catch (ConformanceSpecException e)
+        {
+            foreach (var specError in e.Errors.Count > 0 ? e.Errors.Select(x => x.ToString()) : [e.Message])
+            {
+                await Console.Error.WriteLineAsync(specError);
+            }
+
+            return 2;
+        }
+
+        var options = new ConformanceOptions
+        {
+            AgentImage = arguments.AgentImage ?? BottleSessionOptions.ReferenceAgentImage,
+            BundleImage = arguments.BundleImage ?? BottleSessionOptions.ReferenceBundleImage,
+            Backends = arguments.Backends.Count > 0 ? arguments.Backends : BottleBackends.All,
+            Env = arguments.Env,
+        };
+        await output.WriteLineAsync($"{arguments.Command}: spec {spec.Name} ({spec.Checks.Count} checks) against {options.AgentImage} with bundle {options.BundleImage} on {string.Join(", ", options.Backends)}");
+        var report = await ConformanceRunner.RunAsync(spec, options, line => output.WriteLine("  " + line), cancellationToken: cancellationToken);
+
+        await output.WriteLineAsync();
+        await output.WriteAsync(report.Matrix.ToText());
+        foreach (var run in report.Runs)
+        {
+            foreach (var failed in run.Results.Where(r => r.Verdict is ConformanceVerdict.Failed or ConformanceVerdict.Inconclusive))
+            {
+                await output.WriteLineAsync($"\n{run.Backend} {failed.CheckId}: {failed.Explain()}");
+                if (failed.Evidence.Length > 0)
+                {
+                    await output.WriteLineAsync("    " + failed.Evidence.ReplaceLineEndings("\n    "));
+                }
+            }
+        }
+
+        var files = await ReportFiles.WriteAsync(report, arguments.ReportDirectory, arguments.ReportName ?? arguments.Command, cancellationToken);
+        var (passed, failedCount, skipped) = report.Totals;
+        await output.WriteLineAsync($"\n{arguments.Command}: {passed} passed, {failedCount} failed, {skipped} skipped in {report.Elapsed.TotalSeconds:0.0} s");
+        await output.WriteLineAsync("reports: " + string.Join(", ", files));
+        return !report.AnyBackendRan ? 3 : report.Conforms ? 0 : 1;
+    }
+
+    private static ConformanceSpec SpecFor(CliArguments arguments)
+    {
+        var spec = arguments.SpecFile is { } file ? ConformanceSpecParser.Load(file) : ConformanceSpec.BotBottle;
+        if (arguments.Command == "probes")
+        {
+            var wanted = arguments.Probes.Count > 0 ? arguments.Probes : BotBottle.Testing.Probes.IsolationCatalogue.CheckIds;
+            var unknown = wanted.Except(BotBottle.Testing.Probes.IsolationCatalogue.CheckIds).ToList();
+            if (unknown.Count > 0)
+            {
+                throw new ConformanceSpecException($"unknown probe(s): {string.Join(", ", unknown)}; the catalogue has: {string.Join(", ", BotBottle.Testing.Probes.IsolationCatalogue.CheckIds)}");
+            }
+
+            return ConformanceSpec.ProbesOnly(wanted);
+        }
+
+        return arguments.NoProbes ? spec.WithoutProbes() : spec;
+    }
+}

@@ -1,0 +1,20 @@
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Conformance.Run;
+using BotBottle.Testing.Guest;
+
+namespace BotBottle.Testing.Conformance.Checks;
+
+/// <summary>The agent command is on the agent user's PATH in the bottle.</summary>
+public sealed record AgentPresentCheck : ConformanceCheck
+{
+    /// <inheritdoc />
+    public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var command = context.Agent.Command[0];
+        var result = await context.ExecAsync("command -v " + ShellQuoting.Quote(command) + " && echo \"PATH=$PATH\"", GuestUsers.Agent, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        return result.ExitCode == 0
+            ? CheckOutcome.Pass($"{command} is at {result.Stdout.Split('\n')[0].Trim()}", result.Stdout.Trim())
+            : CheckOutcome.Fail($"the agent command '{command}' is not on {GuestUsers.Agent}'s PATH", $"exit {result.ExitCode}; {PatternList.Excerpt(result.Stderr)}");
+    }
+}

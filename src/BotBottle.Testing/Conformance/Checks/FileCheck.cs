@@ -1,0 +1,82 @@
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Conformance.Run;
+using BotBottle.Testing.Guest;
+using System.Text.RegularExpressions;
+
+namespace BotBottle.Testing.Conformance.Checks;
+
+/// <summary>A path exists (or not), with the given mode and owner, and content matching patterns.</summary>
+public sealed record FileCheck : ConformanceCheck
+{
+    private const string Absent = "BBT-ABSENT";
+    private const string ContentMarker = "BBT-CONTENT";
+
+    /// <summary>The guest path.</summary>
+    public required string Path { get; init; }
+
+    /// <summary>Whether it must exist (true) or must not (false).</summary>
+    public bool Exists { get; init; } = true;
+
+    /// <summary>The octal permission bits it must have (e.g. <c>600</c>), when given.</summary>
+    public string? Mode { get; init; }
+
+    /// <summary>The owner (name or uid) it must have, when given.</summary>
+    public string? Owner { get; init; }
+
+    /// <summary>Patterns the file's first 64 KiB must match.</summary>
+    public IReadOnlyList<Regex> Content { get; init; } = [];
+
+    /// <inheritdoc />
+    public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var path = ShellQuoting.Quote(Path);
+        var script = $"if [ -e {path} ] || [ -L {path} ]; then stat -c '%a|%U|%u|%F' {path}; " +
+            (Content.Count > 0 ? $"echo {ContentMarker}; head -c 65536 {path}; " : "") +
+            $"else echo {Absent}; fi";
+        var result = await context.ExecAsync(script, GuestUsers.Root, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+        if (result.ExitCode != 0)
+        {
+            return CheckOutcome.Fail($"could not inspect {Path} (exit {result.ExitCode})", result.Stderr);
+        }
+
+        var output = result.Stdout;
+        if (output.StartsWith(Absent, StringComparison.Ordinal))
+        {
+            return Exists ? CheckOutcome.Fail($"{Path} does not exist") : CheckOutcome.Pass($"{Path} does not exist, as required");
+        }
+
+        var statLine = output.Split('\n')[0];
+        if (!Exists)
+        {
+            return CheckOutcome.Fail($"{Path} exists but must not ({statLine})", statLine);
+        }
+
+        var stat = statLine.Split('|');
+        var problems = new List<string>();
+        if (Mode is { } mode && stat[0].TrimStart('0') != mode.TrimStart('0'))
+        {
+            problems.Add($"mode is {stat[0]}, not {mode}");
+        }
+
+        if (Owner is { } owner && stat.Length > 2 && stat[1] != owner && stat[2] != owner)
+        {
+            problems.Add($"owned by {stat[1]} (uid {stat[2]}), not {owner}");
+        }
+
+        if (Content.Count > 0)
+        {
+            var at = output.IndexOf(ContentMarker + "\n", StringComparison.Ordinal);
+            var content = at < 0 ? "" : output[(at + ContentMarker.Length + 1)..];
+            var misses = PatternList.Misses(Content, content);
+            if (misses.Count > 0)
+            {
+                problems.Add($"content does not match {PatternList.Describe(misses)}");
+            }
+        }
+
+        return problems.Count == 0
+            ? CheckOutcome.Pass($"{Path} is as required", statLine)
+            : CheckOutcome.Fail($"{Path}: {string.Join("; ", problems)}", statLine);
+    }
+}

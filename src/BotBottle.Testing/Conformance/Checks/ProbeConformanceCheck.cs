@@ -1,0 +1,31 @@
+using BotBottle.Testing.Conformance.Run;
+using BotBottle.Testing.Probes;
+
+namespace BotBottle.Testing.Conformance.Checks;
+
+/// <summary>One check of the isolation catalogue, evaluated in the bottle's single probe battery.</summary>
+public sealed record ProbeConformanceCheck : ConformanceCheck
+{
+    /// <summary>The catalogue id (e.g. <c>loopback-refused</c>).</summary>
+    public required string CatalogueId { get; init; }
+
+    /// <inheritdoc />
+    public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var report = await context.ProbeReportAsync(cancellationToken).ConfigureAwait(false);
+        var result = report.Results.FirstOrDefault(r => r.Check.Id == CatalogueId);
+        if (result is null)
+        {
+            return CheckOutcome.Skip($"the {context.Backend} backend has no '{CatalogueId}' probe (the catalogue builds it only where it applies)");
+        }
+
+        var description = result.Describe();
+        return result.Verdict switch
+        {
+            CheckVerdict.Passed => CheckOutcome.Pass(result.Check.Title, description),
+            CheckVerdict.Inconclusive => new CheckOutcome(ConformanceVerdict.Inconclusive, $"{result.Check.Title}: a control failed, so the probe proves nothing", description),
+            _ => CheckOutcome.Fail($"{result.Check.Title}: {result.Probe.Outcome} ({result.Probe.Evidence})", description),
+        };
+    }
+}

@@ -1,0 +1,39 @@
+using System.Globalization;
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Conformance.Run;
+using BotBottle.Testing.Guest;
+
+namespace BotBottle.Testing.Conformance.Checks;
+
+/// <summary>
+/// The agent's HTTPS client honours HTTPS_PROXY: an HTTPS request as the agent user for a unique,
+/// never-resolvable name must show up in the bundle proxy's log. Nothing leaves the bottle: the proxy
+/// denies the name (it is on no allowlist) and the agent has no other way out.
+/// </summary>
+public sealed record ProxyHonouredCheck : ConformanceCheck
+{
+    /// <summary>The proxy's log file in the bundle.</summary>
+    public string ProxyLog { get; init; } = "/var/log/bundle/proxy.log";
+
+    /// <summary>How long the request may take.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(15);
+
+    /// <inheritdoc />
+    public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var marker = "bbt-" + Guid.NewGuid().ToString("N")[..12] + ".conformance.invalid";
+        var seconds = Math.Max(1, (int)Timeout.TotalSeconds - 2).ToString(CultureInfo.InvariantCulture);
+        var request = await context.ExecAsync($"curl -sS -o /dev/null --max-time {seconds} https://{marker}/", GuestUsers.Agent, Timeout, cancellationToken).ConfigureAwait(false);
+        var seen = await context.Bottle.ExecInBundleAsync($"grep -F -- {ShellQuoting.Quote(marker)} {ShellQuoting.Quote(ProxyLog)}", cancellationToken).ConfigureAwait(false);
+        var evidence = $"agent: curl exit {request.ExitCode} {PatternList.Excerpt(request.Stderr, 200)}\nproxy log: {PatternList.Excerpt(seen.Stdout, 300)}";
+        if (request.ExitCode == 127)
+        {
+            return CheckOutcome.Fail("curl is missing in the bottle, so the proxy path cannot be exercised", evidence);
+        }
+
+        return seen.ExitCode == 0
+            ? CheckOutcome.Pass("the proxy saw the agent's HTTPS request", evidence)
+            : CheckOutcome.Fail($"the agent's HTTPS request for {marker} never reached the bundle proxy: HTTPS_PROXY is not honoured (or not set) for the agent user", evidence);
+    }
+}

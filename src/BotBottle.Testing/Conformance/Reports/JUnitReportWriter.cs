@@ -1,0 +1,71 @@
+using System.Globalization;
+using System.Xml.Linq;
+using BotBottle.Testing.Conformance.Checks;
+
+namespace BotBottle.Testing.Conformance.Reports;
+
+/// <summary>
+/// JUnit XML: one suite per backend (<c>conformance.&lt;spec&gt;.&lt;backend&gt;</c>), one test case per
+/// check named by its stable id; failures carry the message, hint and evidence; skips carry the reason.
+/// </summary>
+public static class JUnitReportWriter
+{
+    /// <summary>The report as a JUnit document.</summary>
+    public static XDocument Build(ConformanceReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        var (passed, failed, skipped) = report.Totals;
+        var suites = new XElement("testsuites",
+            new XAttribute("name", $"conformance.{report.SpecName}"),
+            new XAttribute("tests", passed + failed + skipped),
+            new XAttribute("failures", failed),
+            new XAttribute("skipped", skipped),
+            new XAttribute("time", Seconds(report.Elapsed)));
+        foreach (var run in report.Runs)
+        {
+            var suiteName = $"conformance.{report.SpecName}.{run.Backend}";
+            var suite = new XElement("testsuite",
+                new XAttribute("name", suiteName),
+                new XAttribute("tests", run.Results.Count),
+                new XAttribute("failures", run.Results.Count(r => r.Verdict == ConformanceVerdict.Failed)),
+                new XAttribute("errors", run.Results.Count(r => r.Verdict == ConformanceVerdict.Inconclusive)),
+                new XAttribute("skipped", run.Results.Count(r => r.Verdict == ConformanceVerdict.Skipped)),
+                new XAttribute("time", Seconds(TimeSpan.FromTicks(run.Results.Sum(r => r.Elapsed.Ticks)))),
+                new XElement("properties",
+                    new XElement("property", new XAttribute("name", "agentImage"), new XAttribute("value", report.AgentImage)),
+                    new XElement("property", new XAttribute("name", "bundleImage"), new XAttribute("value", report.BundleImage)),
+                    new XElement("property", new XAttribute("name", "backend"), new XAttribute("value", run.Backend))));
+            foreach (var result in run.Results)
+            {
+                var testCase = new XElement("testcase",
+                    new XAttribute("classname", suiteName),
+                    new XAttribute("name", result.CheckId),
+                    new XAttribute("time", Seconds(result.Elapsed)));
+                var detail = $"{result.Title}\n{result.Explain()}\n\n{result.Evidence}".TrimEnd();
+                switch (result.Verdict)
+                {
+                    case ConformanceVerdict.Failed:
+                        testCase.Add(new XElement("failure", new XAttribute("message", result.Explain()), new XAttribute("type", result.CheckId), detail));
+                        break;
+                    case ConformanceVerdict.Inconclusive:
+                        testCase.Add(new XElement("error", new XAttribute("message", result.Explain()), new XAttribute("type", "inconclusive"), detail));
+                        break;
+                    case ConformanceVerdict.Skipped:
+                        testCase.Add(new XElement("skipped", new XAttribute("message", result.Message)));
+                        break;
+                    default:
+                        testCase.Add(new XElement("system-out", detail));
+                        break;
+                }
+
+                suite.Add(testCase);
+            }
+
+            suites.Add(suite);
+        }
+
+        return new XDocument(new XDeclaration("1.0", "utf-8", null), suites);
+    }
+
+    private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.000", CultureInfo.InvariantCulture);
+}

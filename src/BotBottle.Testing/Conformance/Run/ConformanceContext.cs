@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Conformance.Spec;
+using BotBottle.Testing.Processes;
+using BotBottle.Testing.Probes;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace BotBottle.Testing.Conformance.Run;
+
+/// <summary>
+/// What a check can do where it runs: exec as a user (image as shipped, or the bottle), start the
+/// agent the way the bottle does, read the agent's env, and the bottle's one probe battery.
+/// </summary>
+public sealed class ConformanceContext
+{
+    private readonly Func<string, string, CancellationToken, Task<ExecResult>> _exec;
+    private readonly IBottle? _bottle;
+    private readonly AsyncOnce<IReadOnlyDictionary<string, string>> _agentEnv;
+    private readonly AsyncOnce<ProbeReport> _probes;
+
+    internal ConformanceContext(string backend, AgentSettings agent, Func<string, string, CancellationToken, Task<ExecResult>> exec, IBottle? bottle, Func<Task<ProbeReport>>? probes)
+    {
+        Backend = backend;
+        Agent = agent;
+        _exec = exec;
+        _bottle = bottle;
+        _agentEnv = new AsyncOnce<IReadOnlyDictionary<string, string>>(ReadAgentEnvironmentAsync);
+        _probes = new AsyncOnce<ProbeReport>(probes ?? (() => throw new InvalidOperationException("this stage has no probe battery")));
+    }
+
+    /// <summary>The backend the checks run on ("image" for the image stage).</summary>
+    public string Backend { get; }
+
+    /// <summary>How the spec's agent is started.</summary>
+    public AgentSettings Agent { get; }
+
+    /// <summary>The launched bottle (bottle stage only).</summary>
+    public IBottle Bottle => _bottle ?? throw new InvalidOperationException("this check needs a launched bottle; it cannot run on the image as shipped");
+
+    /// <summary>Runs <paramref name="script"/> as <paramref name="user"/>, ended after <paramref name="limit"/>.</summary>
+    public async Task<GuestRun> ExecAsync(string script, string user, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        using var backstop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        backstop.CancelAfter(limit + GuestTimeout.HostGrace);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var result = await _exec(GuestTimeout.Wrap(script, limit), user, backstop.Token).ConfigureAwait(false);
+            return new GuestRun(result.ExitCode, result.Stdout, result.Stderr, clock.Elapsed, GuestTimeout.EndedByLimit(result.ExitCode, clock.Elapsed, limit));
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new GuestRun(124, "", $"no answer from the guest within {(limit + GuestTimeout.HostGrace).TotalSeconds:0} s", clock.Elapsed, true);
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="agentCommand"/> with <paramref name="argv"/> through the bottle's own agent
+    /// start path (the host command line <see cref="IBottle.AgentArgv"/> builds, without a TTY).
+    /// </summary>
+    public async Task<GuestRun> RunAgentAsync(IReadOnlyList<string> agentCommand, IReadOnlyList<string> argv, TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var hostArgv = Bottle.AgentArgv(argv, tty: false, agentCommand);
+        using var limited = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limited.CancelAfter(limit);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var result = await Cli.Wrap(hostArgv[0]).WithArguments(hostArgv.Skip(1), escape: true)
+                .WithValidation(CommandResultValidation.None)
+                .ExecuteBufferedAsync(limited.Token).ConfigureAwait(false);
+            return new GuestRun(result.ExitCode, result.StandardOutput, result.StandardError, clock.Elapsed, false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new GuestRun(124, "", $"the agent did not finish within {limit.TotalSeconds:0} s", clock.Elapsed, true);
+        }
+    }
+
+    /// <summary>The env the agent process gets (read once: <c>env</c> started in the agent's place).</summary>
+    public Task<IReadOnlyDictionary<string, string>> AgentEnvironmentAsync(CancellationToken cancellationToken) => _agentEnv.GetAsync(cancellationToken);
+
+    /// <summary>The bottle's probe battery (run once for every probe check of the spec).</summary>
+    public Task<ProbeReport> ProbeReportAsync(CancellationToken cancellationToken) => _probes.GetAsync(cancellationToken);
+
+    private async Task<IReadOnlyDictionary<string, string>> ReadAgentEnvironmentAsync()
+    {
+        var run = await RunAgentAsync(["env"], [], Agent.Timeout, CancellationToken.None).ConfigureAwait(false);
+        if (run.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"the agent start path failed to run `env` (exit {run.ExitCode}): {run.Stderr.Trim()}");
+        }
+
+        var env = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var line in run.Stdout.Split('\n'))
+        {
+            var eq = line.IndexOf('=', StringComparison.Ordinal);
+            if (eq > 0)
+            {
+                env[line[..eq]] = line[(eq + 1)..];
+            }
+        }
+
+        return env;
+    }
+}

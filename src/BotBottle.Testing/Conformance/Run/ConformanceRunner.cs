@@ -1,0 +1,189 @@
+using System.Diagnostics;
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Bundles;
+using BotBottle.Testing.Conformance.Checks;
+using BotBottle.Testing.Conformance.Reports;
+using BotBottle.Testing.Conformance.Spec;
+using BotBottle.Testing.Guest;
+using BotBottle.Testing.Probes;
+using BotBottle.Testing.Sessions;
+using Microsoft.Extensions.Logging;
+
+namespace BotBottle.Testing.Conformance.Run;
+
+/// <summary>
+/// Runs a conformance spec against an agent image: the image-stage checks once, in the image as
+/// shipped; then, per backend, one bottle (with the probe range and a neighbour when the spec has
+/// probes) and every bottle-stage check. A backend that cannot run here is reported as skipped, with
+/// why; one that is required (BOTBOTTLE_REQUIRE) but missing fails its launch check.
+/// </summary>
+public static class ConformanceRunner
+{
+    /// <summary>Runs <paramref name="spec"/> and returns every result on every backend.</summary>
+    /// <param name="spec">The checks.</param>
+    /// <param name="options">Image, bundle and backends.</param>
+    /// <param name="log">Receives progress lines.</param>
+    /// <param name="logger">Receives the backends' own log.</param>
+    /// <param name="cancellationToken">Stops the run; everything started is torn down.</param>
+    public static async Task<ConformanceReport> RunAsync(ConformanceSpec spec, ConformanceOptions options, Action<string>? log = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(options);
+        log ??= _ => { };
+        var clock = Stopwatch.StartNew();
+        var image = await RunImageStageAsync(spec, options, log, cancellationToken).ConfigureAwait(false);
+        var runs = new List<BackendRun>();
+        foreach (var backend in options.Backends)
+        {
+            runs.Add(await RunBackendAsync(spec, options, backend, image, log, logger, cancellationToken).ConfigureAwait(false));
+        }
+
+        return new ConformanceReport(spec.Name, spec.Source, options.AgentImage, options.BundleImage, spec.ReportIds, runs, clock.Elapsed);
+    }
+
+    private static async Task<IReadOnlyDictionary<string, ConformanceResult>> RunImageStageAsync(ConformanceSpec spec, ConformanceOptions options, Action<string> log, CancellationToken cancellationToken)
+    {
+        var checks = spec.Checks.Where(c => c.Stage == ConformanceStage.Image).ToList();
+        if (checks.Count == 0)
+        {
+            return new Dictionary<string, ConformanceResult>();
+        }
+
+        var gate = SessionGate.For(await BackendPrerequisites.CheckAsync(BottleBackends.Docker, cancellationToken).ConfigureAwait(false));
+        if (gate.Kind != SessionGateKind.Ready)
+        {
+            var outcome = new CheckOutcome(gate.Kind == SessionGateKind.Skip ? ConformanceVerdict.Skipped : ConformanceVerdict.Failed, "the image is inspected in a docker container: " + gate.Reason);
+            return checks.ToDictionary(c => c.Id, c => CheckScheduler.Result(c, outcome, TimeSpan.Zero), StringComparer.Ordinal);
+        }
+
+        var clock = Stopwatch.StartNew();
+        ImageInspector inspector;
+        try
+        {
+            inspector = await ImageInspector.StartAsync(options.AgentImage, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            var outcome = CheckOutcome.Fail($"the image {options.AgentImage} could not be started for inspection: {e.Message}");
+            return checks.ToDictionary(c => c.Id, c => CheckScheduler.Result(c, outcome, TimeSpan.Zero), StringComparer.Ordinal);
+        }
+
+        await using (inspector.ConfigureAwait(false))
+        {
+            var context = new ConformanceContext("image", spec.Agent, inspector.ExecAsync, bottle: null, probes: null);
+            var results = await CheckScheduler.RunAsync(checks, context, new Dictionary<string, ConformanceResult>(), cancellationToken).ConfigureAwait(false);
+            log($"image stage: {checks.Count} checks on {options.AgentImage} as shipped in {clock.ElapsedMilliseconds} ms");
+            return results;
+        }
+    }
+
+    private static async Task<BackendRun> RunBackendAsync(
+        ConformanceSpec spec, ConformanceOptions options, string backend, IReadOnlyDictionary<string, ConformanceResult> image, Action<string> log, ILogger? logger, CancellationToken cancellationToken)
+    {
+        var launchCheck = new LaunchCheck(spec.LaunchNeeds);
+        var bottleChecks = spec.Checks.Where(c => c.Stage == ConformanceStage.Bottle).Select(c => c with { Needs = [ConformanceSpec.LaunchCheckId, .. c.Needs] }).ToList();
+        var settled = new Dictionary<string, ConformanceResult>(image, StringComparer.Ordinal);
+
+        var prerequisites = await BackendPrerequisites.CheckAsync(backend, cancellationToken).ConfigureAwait(false);
+        var gate = SessionGate.For(prerequisites);
+        if (gate.Kind == SessionGateKind.Skip)
+        {
+            log($"{backend}: skipped: {gate.Reason}");
+            // Image-stage results are the image's, whatever the backend; a backend that cannot run here shows none of them.
+            return Assemble(spec, backend, gate.Reason, new Dictionary<string, ConformanceResult>(), [.. spec.Checks.Where(c => c.Stage == ConformanceStage.Image), launchCheck, .. bottleChecks],
+                CheckOutcome.Skip($"the {backend} backend cannot run here: {gate.Reason}"));
+        }
+
+        var unmet = spec.LaunchNeeds.Where(n => settled.TryGetValue(n, out var r) && r.Verdict != ConformanceVerdict.Passed).ToList();
+        if (gate.Kind == SessionGateKind.Fail || unmet.Count > 0)
+        {
+            var outcome = gate.Kind == SessionGateKind.Fail ? CheckOutcome.Fail(gate.Reason) : CheckOutcome.Skip($"needs {string.Join(", ", unmet)}, which did not pass, so no bottle was launched");
+            settled[launchCheck.Id] = CheckScheduler.Result(launchCheck, outcome, TimeSpan.Zero);
+            return Assemble(spec, backend, null, settled, bottleChecks, CheckOutcome.Skip($"needs {ConformanceSpec.LaunchCheckId}, which {(outcome.Verdict == ConformanceVerdict.Failed ? "failed" : "was skipped")}"));
+        }
+
+        var sessionOptions = new BottleSessionOptions
+        {
+            Backend = backend,
+            Spec = new BottleSpec(options.AgentImage, new BundleSpec(options.BundleImage))
+            {
+                AgentCommand = spec.Agent.Command,
+                AgentWorkdir = spec.Agent.Workdir ?? GuestUsers.HomeOf(GuestUsers.Agent),
+                Env = options.Env,
+            },
+            WithProbeRange = spec.HasProbes,
+            WithNeighbour = spec.Checks.OfType<ProbeConformanceCheck>().Any(p => p.CatalogueId.StartsWith("neighbour-", StringComparison.Ordinal)),
+            DecoyImage = options.DecoyImage,
+            Catalogue = options.Catalogue,
+        };
+        var session = await BottleSession.StartAsync(sessionOptions, line => log($"{backend}: {line}"), logger, cancellationToken).ConfigureAwait(false);
+        await using (session.ConfigureAwait(false))
+        {
+            var launched = await LaunchOutcomeAsync(session, spec.Agent, cancellationToken).ConfigureAwait(false);
+            settled[launchCheck.Id] = CheckScheduler.Result(launchCheck, launched, session.LaunchDuration);
+            if (launched.Verdict != ConformanceVerdict.Passed)
+            {
+                return Assemble(spec, backend, null, settled, bottleChecks, CheckOutcome.Skip($"needs {ConformanceSpec.LaunchCheckId}, which failed"));
+            }
+
+            var bottle = session.Bottle!;
+            var probeIds = spec.Checks.OfType<ProbeConformanceCheck>().Select(p => p.CatalogueId).ToHashSet(StringComparer.Ordinal);
+            var context = new ConformanceContext(
+                backend,
+                spec.Agent,
+                (script, user, ct) => bottle.ExecAsync(script, user, ct),
+                bottle,
+                () => ProbeBattery.RunAsync(session.IsolationChecks.Where(c => probeIds.Contains(c.Id)).ToList(), ProbeTool.Auto, cancellationToken));
+            var clock = Stopwatch.StartNew();
+            var results = await CheckScheduler.RunAsync(bottleChecks, context, settled, cancellationToken).ConfigureAwait(false);
+            log($"{backend}: {bottleChecks.Count} bottle checks in {clock.ElapsedMilliseconds} ms");
+            return Assemble(spec, backend, null, results, [], CheckOutcome.Skip("not reached"));
+        }
+    }
+
+    private static async Task<CheckOutcome> LaunchOutcomeAsync(BottleSession session, AgentSettings agent, CancellationToken cancellationToken)
+    {
+        var gate = session.Gate;
+        if (gate.Kind != SessionGateKind.Ready)
+        {
+            return gate.Kind == SessionGateKind.Skip ? CheckOutcome.Skip(gate.Reason) : CheckOutcome.Fail(gate.Reason, gate.Cause?.ToString() ?? "");
+        }
+
+        if (agent.Workdir is { } workdir && workdir != GuestUsers.HomeOf(GuestUsers.Agent))
+        {
+            var made = await session.Bottle!.ExecAsync("mkdir -p " + ShellQuoting.Quote(workdir), GuestUsers.Agent, cancellationToken).ConfigureAwait(false);
+            if (!made.Succeeded)
+            {
+                return CheckOutcome.Fail($"the bottle launched, but the agent's workdir {workdir} could not be created as {GuestUsers.Agent}: {made.Stderr.Trim()}");
+            }
+        }
+
+        return CheckOutcome.Pass($"launched on {session.Options.Backend} in {session.LaunchDuration.TotalMilliseconds:0} ms");
+    }
+
+    private static BackendRun Assemble(ConformanceSpec spec, string backend, string? skipped, IReadOnlyDictionary<string, ConformanceResult> settled, IEnumerable<ConformanceCheck> unrun, CheckOutcome unrunOutcome)
+    {
+        var all = new Dictionary<string, ConformanceResult>(settled, StringComparer.Ordinal);
+        foreach (var check in unrun)
+        {
+            all.TryAdd(check.Id, CheckScheduler.Result(check, unrunOutcome, TimeSpan.Zero));
+        }
+
+        return new BackendRun(backend, skipped, spec.ReportIds.Where(all.ContainsKey).Select(id => all[id]).ToList());
+    }
+
+    /// <summary>The pseudo-check for the launch itself (a row of its own in every report).</summary>
+    private sealed record LaunchCheck : ConformanceCheck
+    {
+        [System.Diagnostics.CodeAnalysis.SetsRequiredMembers]
+        public LaunchCheck(IReadOnlyList<string> needs)
+        {
+            Id = ConformanceSpec.LaunchCheckId;
+            Title = "A bottle launches with the image (agent, bundle, private network, provisioning)";
+            Needs = needs;
+        }
+
+        public override Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("the runner judges the launch itself");
+    }
+}

@@ -1,0 +1,66 @@
+using BotBottle.Testing.Conformance.Checks;
+
+namespace BotBottle.Testing.Conformance.Spec;
+
+/// <summary>
+/// A conformance spec: the checks an agent image must pass to work in a bottle, in file order.
+/// Load one with <see cref="ConformanceSpecParser"/>, or take the built-in <see cref="BotBottle"/>.
+/// </summary>
+public sealed record ConformanceSpec
+{
+    /// <summary>The id of the pseudo-check that stands for "the bottle launched" (every bottle-stage check needs it).</summary>
+    public const string LaunchCheckId = "bottle.launch";
+
+    /// <summary>The spec's name (report titles, JUnit suite names).</summary>
+    public required string Name { get; init; }
+
+    /// <summary>Where the spec came from (a path, or "built-in").</summary>
+    public string Source { get; init; } = "built-in";
+
+    /// <summary>How the agent is started and what it must answer.</summary>
+    public AgentSettings Agent { get; init; } = new();
+
+    /// <summary>Checks that must pass before a bottle is launched at all (the launch needs them).</summary>
+    public IReadOnlyList<string> LaunchNeeds { get; init; } = [];
+
+    /// <summary>Every check, in file order.</summary>
+    public IReadOnlyList<ConformanceCheck> Checks { get; init; } = [];
+
+    /// <summary>Whether any check needs the probe range (decoys) and a neighbour bottle.</summary>
+    public bool HasProbes => Checks.OfType<ProbeConformanceCheck>().Any();
+
+    /// <summary>The ids every report lists, in order: image-stage checks, the launch, bottle-stage checks.</summary>
+    public IReadOnlyList<string> ReportIds =>
+        [.. Checks.Where(c => c.Stage == ConformanceStage.Image).Select(c => c.Id), LaunchCheckId,
+         .. Checks.Where(c => c.Stage == ConformanceStage.Bottle).Select(c => c.Id)];
+
+    /// <summary>A copy without the isolation probes (faster; no decoys or neighbour needed).</summary>
+    public ConformanceSpec WithoutProbes() => this with { Checks = Checks.Where(c => c is not ProbeConformanceCheck).ToList() };
+
+    /// <summary>A spec of isolation probes only (catalogue ids), e.g. for a pipeline's probe step.</summary>
+    public static ConformanceSpec ProbesOnly(IEnumerable<string> catalogueIds)
+    {
+        ArgumentNullException.ThrowIfNull(catalogueIds);
+        return new ConformanceSpec
+        {
+            Name = "isolation-probes",
+            Checks = catalogueIds.Distinct(StringComparer.Ordinal).Select(id => new ProbeConformanceCheck
+            {
+                Id = "probe." + id,
+                Title = Probes.IsolationCatalogue.Describe(id),
+                CatalogueId = id,
+            }).ToList(),
+        };
+    }
+
+    /// <summary>The built-in spec of the bot-bottle contract.</summary>
+    public static ConformanceSpec BotBottle { get; } = LoadBuiltIn();
+
+    private static ConformanceSpec LoadBuiltIn()
+    {
+        using var stream = typeof(ConformanceSpec).Assembly.GetManifestResourceStream("BotBottle.Testing.Conformance.bot-bottle.conformance.yaml")
+            ?? throw new InvalidOperationException("the built-in conformance spec is missing from the assembly");
+        using var reader = new StreamReader(stream);
+        return ConformanceSpecParser.Parse(reader.ReadToEnd(), "built-in:bot-bottle.conformance.yaml");
+    }
+}

@@ -1,0 +1,103 @@
+using System.Diagnostics;
+using BotBottle.Testing.Conformance.Reports;
+using BotBottle.Testing.Conformance.Run;
+using BotBottle.Testing.Conformance.Spec;
+using BotBottle.Testing.Docker;
+using BotBottle.Testing.Launch;
+using BotBottle.Testing.Sessions;
+using BotBottle.Testing.Tests.Support;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace BotBottle.Testing.Tests.Conformance;
+
+/// <summary>
+/// Builds each deliberately broken agent image (BrokenImages/*.Dockerfile, offline, from the reference
+/// image), runs the built-in spec without probes against each on docker, three at a time, and removes
+/// the images afterwards.
+/// </summary>
+public sealed class BrokenImagesFixture : IAsyncLifetime
+{
+    public static readonly string[] Defects = ["root-only", "no-runuser", "home-other-uid", "agent-missing", "env-dropped"];
+
+    private readonly Dictionary<string, ConformanceReport> _reports = new(StringComparer.Ordinal);
+    private readonly List<string> _built = [];
+    private PrerequisiteReport? _docker;
+    private Exception? _failure;
+
+    public static string ImageFor(string defect) => "botbottle/agent-broken:" + defect;
+
+    public async ValueTask InitializeAsync()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        _docker = await new DockerBackend().CheckPrerequisitesAsync(ct);
+        if (!_docker.IsSatisfied)
+        {
+            return;
+        }
+
+        try
+        {
+            var folder = Path.Combine(AppContext.BaseDirectory, "Conformance", "BrokenImages");
+            foreach (var defect in Defects)
+            {
+                var built = await Cli.Wrap("docker")
+                    .WithArguments(["build", "--quiet", "--network", "none", "--label", DockerLabels.Harness + "=" + DockerLabels.HarnessName,
+                        "-t", ImageFor(defect), "-f", Path.Combine(folder, defect + ".Dockerfile"), folder])
+                    .WithValidation(CommandResultValidation.None)
+                    .ExecuteBufferedAsync(ct);
+                if (built.ExitCode != 0)
+                {
+                    throw new InvalidOperationException($"docker build of {defect} failed: {built.StandardError}");
+                }
+
+                _built.Add(ImageFor(defect));
+            }
+
+            var spec = ConformanceSpec.BotBottle.WithoutProbes();
+            using var gate = new SemaphoreSlim(3);
+            var runs = Defects.Select(async defect =>
+            {
+                await gate.WaitAsync(ct);
+                try
+                {
+                    var clock = Stopwatch.StartNew();
+                    var report = await ConformanceRunner.RunAsync(spec, new ConformanceOptions { AgentImage = ImageFor(defect), Backends = [BottleBackends.Docker] }, cancellationToken: ct);
+                    TestContext.Current.SendDiagnosticMessage($"[broken-images] {defect}: {string.Join(", ", report[BottleBackends.Docker].FailedIds)} failed in {clock.ElapsedMilliseconds} ms");
+                    return (defect, report);
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }).ToList();
+            foreach (var (defect, report) in await Task.WhenAll(runs))
+            {
+                _reports[defect] = report;
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _failure = e;
+        }
+    }
+
+    public ConformanceReport ReportFor(string defect)
+    {
+        BackendGate.Require(_docker!);
+        if (_failure is not null)
+        {
+            throw new InvalidOperationException("the broken images could not be checked: " + _failure.Message, _failure);
+        }
+
+        return _reports[defect];
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_built.Count > 0)
+        {
+            await Cli.Wrap("docker").WithArguments(["image", "rm", "--force", .. _built]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(CancellationToken.None);
+        }
+    }
+}
