@@ -13,7 +13,8 @@ internal sealed record CliArguments
           --agent-image IMAGE    (default: botbottle/agent:reference, or BOTBOTTLE_AGENT_IMAGE)
           --bundle-image IMAGE   (default: botbottle/bundle:reference, or BOTBOTTLE_BUNDLE_IMAGE)
           --backend NAME         docker, smolmachines (repeatable; default: both, missing ones skipped)
-          --env K=V              env the bottle declares for the agent (repeatable)
+          --env K=V              env the bottle declares for the agent (repeatable); values that must not
+                                 appear in a command line go in BOTBOTTLE_BOTTLE_ENV_<K>=<V> instead
           --no-probes            leave the isolation probes out of the conformance spec
           --report-dir DIR       where the JUnit, JSON and Markdown reports go (default: artifacts/conformance)
           --report-name NAME     file name prefix of the reports (default: the command's name)
@@ -79,6 +80,25 @@ internal sealed record CliArguments
             }
         }
 
+        foreach (var (key, value) in EnvFromProcess())
+        {
+            env.TryAdd(key, value);
+        }
+
         return (parsed with { Backends = backends, Probes = probes, Env = env }, null);
+    }
+
+    /// <summary>The prefix of process env entries that become the bottle's declared env (so secrets stay off argv).</summary>
+    public const string EnvPrefix = "BOTBOTTLE_BOTTLE_ENV_";
+
+    private static IEnumerable<KeyValuePair<string, string>> EnvFromProcess()
+    {
+        foreach (System.Collections.DictionaryEntry entry in Environment.GetEnvironmentVariables())
+        {
+            if (entry.Key is string key && key.StartsWith(EnvPrefix, StringComparison.Ordinal) && key.Length > EnvPrefix.Length && entry.Value is string value)
+            {
+                yield return new(key[EnvPrefix.Length..], value);
+            }
+        }
     }
 }

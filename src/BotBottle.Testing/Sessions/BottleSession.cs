@@ -56,7 +56,17 @@ public sealed class BottleSession : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         var session = new BottleSession(options, log ?? (_ => { }));
-        await session.LaunchAsync(logger, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await session.LaunchAsync(logger, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled halfway: the caller never gets the session, so what it made (range, one of two bottles) goes now.
+            await session.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         return session;
     }
 

@@ -6,7 +6,7 @@ namespace BotBottle.Testing.Conformance.Reports;
 
 /// <summary>
 /// JUnit XML: one suite per backend (<c>conformance.&lt;spec&gt;.&lt;backend&gt;</c>), one test case per
-/// check named by its stable id; failures carry the message, hint and evidence; skips carry the reason.
+/// check named by its stable id (its build-log code, <see cref="CheckCodes"/>, as a property); failures carry the message, hint and evidence; skips carry the reason.
 /// </summary>
 public static class JUnitReportWriter
 {
@@ -40,7 +40,8 @@ public static class JUnitReportWriter
                 var testCase = new XElement("testcase",
                     new XAttribute("classname", suiteName),
                     new XAttribute("name", result.CheckId),
-                    new XAttribute("time", Seconds(result.Elapsed)));
+                    new XAttribute("time", Seconds(result.Elapsed)),
+                    new XElement("properties", new XElement("property", new XAttribute("name", "code"), new XAttribute("value", CheckCodes.For(result.CheckId)))));
                 var detail = $"{result.Title}\n{result.Explain()}\n\n{result.Evidence}".TrimEnd();
                 switch (result.Verdict)
                 {

@@ -1,0 +1,30 @@
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Probes;
+using BotBottle.Testing.Xunit;
+using Xunit;
+
+namespace BottleConsumer;
+
+/// <summary>One reference bottle for the class, from the packaged fixtures.</summary>
+public sealed class ReferenceBottleTests(DockerBottleFixture fixture) : IClassFixture<DockerBottleFixture>
+{
+    [Fact]
+    public async Task The_agent_runs_as_node()
+    {
+        var result = await fixture.Bottle.ExecAsync("id -un", cancellationToken: TestContext.Current.CancellationToken);
+        Assert.Equal("node", result.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Root_is_a_separate_user_with_its_own_home()
+    {
+        var result = await fixture.Bottle.ExecAsync("echo \"$USER $HOME\"", GuestUsers.Root, TestContext.Current.CancellationToken);
+        Assert.Equal("root /root", result.Stdout.Trim());
+    }
+
+    [Fact]
+    public Task The_agents_loopback_is_refused() =>
+        fixture.Bottle.Probe(Probe.Tcp("127.0.0.1", 9))
+            .WithControl(Probe.Tcp(fixture.Bottle.Bundle.Address, fixture.Bottle.Bundle.ProxyPort), ProbeExpectation.Connected)
+            .ShouldBeRefused(TestContext.Current.CancellationToken);
+}

@@ -1,0 +1,216 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.RegularExpressions;
+using BotBottle.Testing.MSBuild.Cli;
+using BotBottle.Testing.MSBuild.Reports;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace BotBottle.Testing.MSBuild.Tasks;
+
+/// <summary>
+/// What <see cref="RunBottleProbes"/> and <see cref="RunBottleConformance"/> share: launch a bottle through
+/// the botbottle CLI, always torn down (also on cancellation), write JUnit/JSON/Markdown reports, and log one
+/// error per failed check with its stable code and evidence.
+/// </summary>
+public abstract class BottleCheckTask : Task, ICancelableTask
+{
+    private static readonly Regex SpecError = new(@"^(?<file>.+)\((?<line>\d+),(?<col>\d+)\): error: (?<message>.*)$", RegexOptions.CultureInvariant);
+    private static readonly Regex EnvName = new("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
+    private readonly CliProcess _cli = new();
+
+    /// <summary>The botbottle CLI (<c>botbottle.dll</c>); the package's targets point it at <c>tools/cli</c>.</summary>
+    [Required]
+    public string CliPath { get; set; } = "";
+
+    /// <summary>Backends to run on, <c>;</c>-separated (docker, smolmachines); empty: the CLI's default (all, missing ones skipped).</summary>
+    public string? Backends { get; set; }
+
+    /// <summary>The agent image (empty: the reference image).</summary>
+    public string? AgentImage { get; set; }
+
+    /// <summary>The bundle image (empty: the reference image).</summary>
+    public string? BundleImage { get; set; }
+
+    /// <summary>Env the bottle declares for the agent: item spec the name, metadata <c>Value</c> the value (passed through the CLI's environment, never its command line).</summary>
+    public ITaskItem[] Env { get; set; } = [];
+
+    /// <summary>Where the reports go.</summary>
+    [Required]
+    public string ReportDirectory { get; set; } = "";
+
+    /// <summary>File name prefix of the reports.</summary>
+    public string? ReportName { get; set; }
+
+    /// <summary>When no backend can run here: a warning (true) instead of an error (false, the default).</summary>
+    public bool AllowSkippedBackends { get; set; }
+
+    /// <summary>How long a cancelled run may take to tear its bottle down before it is killed.</summary>
+    public int TeardownTimeoutSeconds { get; set; } = 60;
+
+    /// <summary>The JUnit, JSON and Markdown reports written.</summary>
+    [Output]
+    public ITaskItem[] ReportFiles { get; private set; } = [];
+
+    /// <summary>Each failed check: item spec the check id, metadata <c>Backend</c>, <c>Code</c>, <c>Message</c>.</summary>
+    [Output]
+    public ITaskItem[] FailedChecks { get; private set; } = [];
+
+    /// <summary>The CLI command (<c>probes</c>, <c>conformance</c>).</summary>
+    protected abstract string Command { get; }
+
+    /// <summary>The running CLI's process id, while it runs (its resources carry it as their pid label).</summary>
+    internal int? CliProcessId => _cli.ProcessId;
+
+    /// <summary>Stops the run; the bottle is torn down before the task returns.</summary>
+    public void Cancel() => _cli.Cancel();
+
+    /// <inheritdoc />
+    public override bool Execute()
+    {
+        if (!File.Exists(CliPath))
+        {
+            Log.LogError(null, ErrorCodes.CliMissing, null, null, 0, 0, 0, 0, $"the botbottle CLI is not at '{CliPath}' (set BottleCliPath, or restore the BotBottle.Testing.MSBuild package)");
+            return false;
+        }
+
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var item in Env)
+        {
+            if (!EnvName.IsMatch(item.ItemSpec))
+            {
+                Log.LogError(null, ErrorCodes.InvalidEnv, null, null, 0, 0, 0, 0, $"'{item.ItemSpec}' is not a valid environment variable name for the bottle");
+                continue;
+            }
+
+            environment["BOTBOTTLE_BOTTLE_ENV_" + item.ItemSpec] = item.GetMetadata("Value");
+        }
+
+        if (Log.HasLoggedErrors)
+        {
+            return false;
+        }
+
+        var name = string.IsNullOrEmpty(ReportName) ? Command : ReportName!;
+        var argv = new List<string>(CliProcess.Launcher(CliPath)) { Command, "--report-dir", Path.GetFullPath(ReportDirectory), "--report-name", name };
+        foreach (var backend in (Backends ?? "").Split([';'], StringSplitOptions.RemoveEmptyEntries).Select(b => b.Trim()).Where(b => b.Length > 0))
+        {
+            argv.AddRange(["--backend", backend]);
+        }
+
+        if (!string.IsNullOrEmpty(AgentImage))
+        {
+            argv.AddRange(["--agent-image", AgentImage!]);
+        }
+
+        if (!string.IsNullOrEmpty(BundleImage))
+        {
+            argv.AddRange(["--bundle-image", BundleImage!]);
+        }
+
+        AddArguments(argv);
+        Log.LogMessage(MessageImportance.Normal, "botbottle: " + ArgumentQuoting.Join(argv));
+        var stderr = new List<string>();
+        var stdout = new List<string>();
+        var exit = _cli.Run(
+            argv,
+            environment,
+            (line, isError) =>
+            {
+                (isError ? stderr : stdout).Add(line);
+                Log.LogMessage(MessageImportance.Normal, line);
+            },
+            TimeSpan.FromSeconds(TeardownTimeoutSeconds),
+            message => Log.LogMessage(MessageImportance.High, message));
+
+        if (_cli.Cancelled)
+        {
+            Log.LogError(null, ErrorCodes.Cancelled, null, null, 0, 0, 0, 0, $"{Command} was cancelled (botbottle exit {exit}); the bottle was torn down");
+            return false;
+        }
+
+        return Judge(exit, name, stdout, stderr);
+    }
+
+    /// <summary>Adds the command's own arguments.</summary>
+    protected abstract void AddArguments(List<string> argv);
+
+    private bool Judge(int exit, string name, List<string> stdout, List<string> stderr)
+    {
+        if (exit == 2)
+        {
+            var located = 0;
+            foreach (var match in stderr.Select(l => SpecError.Match(l)).Where(m => m.Success))
+            {
+                located++;
+                Log.LogError(null, ErrorCodes.InvalidSpec, null, match.Groups["file"].Value, int.Parse(match.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture),
+                    int.Parse(match.Groups["col"].Value, System.Globalization.CultureInfo.InvariantCulture), 0, 0, match.Groups["message"].Value);
+            }
+
+            if (located == 0)
+            {
+                Log.LogError(null, ErrorCodes.InvalidSpec, null, null, 0, 0, 0, 0, "botbottle rejected its arguments: " + Tail(stderr));
+            }
+
+            return false;
+        }
+
+        var directory = Path.GetFullPath(ReportDirectory);
+        var junit = Path.Combine(directory, name + ".junit.xml");
+        if (!File.Exists(junit))
+        {
+            Log.LogError(null, ErrorCodes.CliFailed, null, null, 0, 0, 0, 0, $"botbottle exited {exit} without writing {junit}: {Tail(stderr.Count > 0 ? stderr : stdout)}");
+            return false;
+        }
+
+        ReportFiles = new[] { junit, Path.Combine(directory, name + ".json"), Path.Combine(directory, name + ".md") }
+            .Where(File.Exists).Select(f => (ITaskItem)new TaskItem(f)).ToArray();
+        var summary = JUnitSummary.Load(junit);
+        foreach (var failure in summary.Failures)
+        {
+            Log.LogError("bottle", failure.Code, null, junit, 0, 0, 0, 0, OneLine(failure));
+        }
+
+        FailedChecks = summary.Failures.Select(f =>
+        {
+            var item = new TaskItem(f.CheckId);
+            item.SetMetadata("Backend", f.Backend);
+            item.SetMetadata("Code", f.Code);
+            item.SetMetadata("Message", f.Message);
+            return (ITaskItem)item;
+        }).ToArray();
+
+        if (exit == 3)
+        {
+            var why = string.Join("; ", stdout.Where(l => l.StartsWith("skipped backend ", StringComparison.Ordinal)));
+            var message = $"no backend could run here, so nothing was checked: {why}";
+            if (AllowSkippedBackends)
+            {
+                Log.LogWarning(null, ErrorCodes.NothingRan, null, null, 0, 0, 0, 0, message);
+            }
+            else
+            {
+                Log.LogError(null, ErrorCodes.NothingRan, null, null, 0, 0, 0, 0, message + " (set AllowSkippedBackends/BottleAllowSkippedBackends to make this a warning)");
+            }
+        }
+
+        Log.LogMessage(MessageImportance.High, $"{Command}: {summary.Passed} passed, {summary.Failures.Count} failed, {summary.Skipped} skipped; reports in {directory}");
+        return !Log.HasLoggedErrors;
+    }
+
+    /// <summary>
+    /// One error line per check (loggers print each line of a message as an error of its own): the message,
+    /// then the evidence lines the message does not already hold, joined with <c> | </c>.
+    /// </summary>
+    private static string OneLine(CheckFailure failure)
+    {
+        var evidence = failure.Detail.Split('\n').Select(l => Regex.Replace(l, @"\s+", " ").Trim())
+            .Where(l => l.Length > 0 && !failure.Message.Contains(l)).Distinct().ToList();
+        var text = $"[{failure.Backend}] {failure.CheckId}: {failure.Message}" + (evidence.Count > 0 ? " | evidence: " + string.Join(" | ", evidence) : "");
+        return text.Length <= 2000 ? text : text.Remove(2000) + " …";
+    }
+
+    private static string Tail(List<string> lines) => lines.Count == 0 ? "(no output)" : string.Join(" | ", lines.Skip(Math.Max(0, lines.Count - 5)));
+}

@@ -1,0 +1,163 @@
+using BotBottle.Testing.MSBuild.Tasks;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+
+namespace BotBottle.Testing.Tests.MSBuild;
+
+/// <summary>RunBottleProbes/RunBottleConformance against a stand-in CLI, through a recording build engine.</summary>
+public sealed class BottleCheckTaskTests
+{
+    private const string FailingReport = """
+        <testsuites name="conformance.isolation-probes">
+          <testsuite name="conformance.isolation-probes.docker">
+            <testcase classname="conformance.isolation-probes.docker" name="probe.loopback-refused" time="1.2">
+              <properties><property name="code" value="BBT0101" /></properties>
+              <failure message="The agent's own 127.0.0.1 has nothing of the host behind it: Connected (bash: connected to 127.0.0.1:9)" type="probe.loopback-refused">evidence: bash /dev/tcp connected to 127.0.0.1:9 in 3 ms</failure>
+            </testcase>
+            <testcase classname="conformance.isolation-probes.docker" name="probe.proxy-reachable" time="1.0">
+              <properties><property name="code" value="BBT0104" /></properties>
+            </testcase>
+          </testsuite>
+          <testsuite name="conformance.isolation-probes.smolmachines">
+            <testcase classname="conformance.isolation-probes.smolmachines" name="probe.loopback-refused" time="0">
+              <properties><property name="code" value="BBT0101" /></properties>
+              <skipped message="no KVM" />
+            </testcase>
+          </testsuite>
+        </testsuites>
+        """;
+
+    private static (T Task, RecordingBuildEngine Engine) Make<T>(FakeCli cli)
+        where T : BottleCheckTask, new()
+    {
+        var engine = new RecordingBuildEngine();
+        return (new T { BuildEngine = engine, CliPath = cli.Path, ReportDirectory = cli.ReportDirectory }, engine);
+    }
+
+    [Fact]
+    public void A_failed_probe_is_one_error_with_its_stable_code_backend_and_evidence()
+    {
+        using var cli = new FakeCli(1, FailingReport, stdout: "probes: 1 passed, 1 failed\n");
+        var (task, engine) = Make<RunBottleProbes>(cli);
+        task.Probes = [new TaskItem("loopback-refused"), new TaskItem("proxy-reachable")];
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("BBT0101", error.Code);
+        Assert.StartsWith("[docker] probe.loopback-refused: The agent's own 127.0.0.1", error.Message, StringComparison.Ordinal);
+        Assert.Contains("bash /dev/tcp connected to 127.0.0.1:9", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith("probes.junit.xml", error.File, StringComparison.Ordinal);
+        var failed = Assert.Single(task.FailedChecks);
+        Assert.Equal(("probe.loopback-refused", "docker", "BBT0101"), (failed.ItemSpec, failed.GetMetadata("Backend"), failed.GetMetadata("Code")));
+        Assert.Equal(2, task.ReportFiles.Length);
+        Assert.Contains(engine.Messages, m => m.Message == "probes: 1 passed, 1 failed, 1 skipped; reports in " + cli.ReportDirectory && m.Importance == MessageImportance.High);
+        Assert.Equal(["probes", "--report-dir", cli.ReportDirectory, "--report-name", "probes", "--probe", "loopback-refused", "--probe", "proxy-reachable"], cli.Argv);
+    }
+
+    [Fact]
+    public void Backends_images_and_the_conformance_spec_become_cli_arguments()
+    {
+        using var cli = new FakeCli(0, "<testsuites />");
+        var (task, engine) = Make<RunBottleConformance>(cli);
+        task.Backends = "docker; smolmachines";
+        task.AgentImage = "my/agent:1";
+        task.BundleImage = "my/bundle:1";
+        task.SpecFile = "/specs/my spec.yaml";
+        task.IncludeProbes = false;
+
+        Assert.True(task.Execute(), engine.Log);
+
+        Assert.Equal(["conformance", "--report-dir", cli.ReportDirectory, "--report-name", "conformance", "--backend", "docker", "--backend", "smolmachines",
+            "--agent-image", "my/agent:1", "--bundle-image", "my/bundle:1", "--spec", "/specs/my spec.yaml", "--no-probes"], cli.Argv);
+        Assert.Empty(engine.Errors);
+    }
+
+    [Fact]
+    public void Env_items_reach_the_cli_through_its_environment_never_its_command_line()
+    {
+        using var cli = new FakeCli(0, "<testsuites />");
+        var (task, engine) = Make<RunBottleProbes>(cli);
+        var token = new TaskItem("GITHUB_TOKEN");
+        token.SetMetadata("Value", "ghp_not-for-logs-123");
+        task.Env = [token];
+
+        Assert.True(task.Execute(), engine.Log);
+
+        Assert.Contains("BOTBOTTLE_BOTTLE_ENV_GITHUB_TOKEN=ghp_not-for-logs-123", cli.Env);
+        Assert.DoesNotContain(cli.Argv, a => a.Contains("ghp_", StringComparison.Ordinal));
+        Assert.DoesNotContain("ghp_", engine.Log, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void An_env_name_a_bottle_cannot_take_is_an_error_before_anything_runs()
+    {
+        using var cli = new FakeCli(0, "<testsuites />");
+        var (task, engine) = Make<RunBottleProbes>(cli);
+        task.Env = [new TaskItem("NOT VALID")];
+
+        Assert.False(task.Execute());
+
+        Assert.Equal("BBT0005", Assert.Single(engine.Errors).Code);
+        Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(cli.Path)!, "argv")));
+    }
+
+    [Fact]
+    public void Spec_errors_are_logged_at_their_file_line_and_column()
+    {
+        using var cli = new FakeCli(2, stderr: "/specs/a.yaml(5,5): error: unknown key 'stdot' in a command\n/specs/a.yaml(9,13): error: stdout is an empty pattern list\n");
+        var (task, engine) = Make<RunBottleConformance>(cli);
+
+        Assert.False(task.Execute());
+
+        var errors = engine.Errors.ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.All(errors, e => Assert.Equal(("BBT0003", "/specs/a.yaml"), (e.Code, e.File)));
+        Assert.Equal((5, 5, "unknown key 'stdot' in a command"), (errors[0].LineNumber, errors[0].ColumnNumber, errors[0].Message));
+        Assert.Equal((9, 13), (errors[1].LineNumber, errors[1].ColumnNumber));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void When_no_backend_can_run_it_is_an_error_unless_skips_are_allowed(bool allow)
+    {
+        using var cli = new FakeCli(3, "<testsuites />", stdout: "skipped backend docker: docker engine unreachable at unix:///var/run/docker.sock\n");
+        var (task, engine) = Make<RunBottleProbes>(cli);
+        task.AllowSkippedBackends = allow;
+
+        Assert.Equal(allow, task.Execute());
+
+        var diagnostics = allow ? engine.Warnings.Select(w => (w.Code, w.Message)) : engine.Errors.Select(e => (e.Code, e.Message));
+        var (code, message) = Assert.Single(diagnostics);
+        Assert.Equal("BBT0004", code);
+        Assert.Contains("docker engine unreachable", message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_cli_that_ends_without_a_report_is_an_error_naming_its_exit_and_output()
+    {
+        using var cli = new FakeCli(134, stderr: "Unhandled exception. System.Exception: boom\n");
+        var (task, engine) = Make<RunBottleProbes>(cli);
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("BBT0002", error.Code);
+        Assert.Contains("exited 134", error.Message, StringComparison.Ordinal);
+        Assert.Contains("boom", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_missing_cli_is_an_error_saying_where_it_was_looked_for()
+    {
+        var engine = new RecordingBuildEngine();
+        var task = new RunBottleProbes { BuildEngine = engine, CliPath = "/nowhere/botbottle.dll", ReportDirectory = "/tmp/x" };
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("BBT0001", error.Code);
+        Assert.Contains("/nowhere/botbottle.dll", error.Message, StringComparison.Ordinal);
+    }
+}

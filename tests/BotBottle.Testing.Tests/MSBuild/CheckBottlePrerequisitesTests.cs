@@ -1,0 +1,37 @@
+using BotBottle.Testing.MSBuild.Tasks;
+
+namespace BotBottle.Testing.Tests.MSBuild;
+
+public sealed class CheckBottlePrerequisitesTests
+{
+    [Fact]
+    public void Each_backend_becomes_an_item_with_availability_and_reason()
+    {
+        using var cli = new FakeCli(0, stdout: "docker\tyes\t\nsmolmachines\tno\tnot Darwin; `smolvm` not found on PATH\n");
+        var engine = new RecordingBuildEngine();
+        var task = new CheckBottlePrerequisites { BuildEngine = engine, CliPath = cli.Path };
+
+        Assert.True(task.Execute());
+
+        Assert.Equal(["prerequisites"], cli.Argv);
+        Assert.Equal("docker", task.AvailableBackends);
+        Assert.True(task.DockerAvailable);
+        Assert.False(task.SmolmachinesAvailable);
+        var smol = task.Backends.Single(b => b.ItemSpec == "smolmachines");
+        Assert.Equal(("false", "not Darwin; `smolvm` not found on PATH"), (smol.GetMetadata("Available"), smol.GetMetadata("Reason")));
+        Assert.Contains(engine.Messages, m => m.Message == "bottle backend smolmachines: unavailable: not Darwin; `smolvm` not found on PATH");
+    }
+
+    [Fact]
+    public void It_never_fails_the_build_when_it_cannot_tell()
+    {
+        var engine = new RecordingBuildEngine();
+        var task = new CheckBottlePrerequisites { BuildEngine = engine, CliPath = "/nowhere/botbottle.dll" };
+
+        Assert.True(task.Execute());
+
+        Assert.Equal("BBT0301", Assert.Single(engine.Warnings).Code);
+        Assert.Empty(engine.Errors);
+        Assert.Equal("", task.AvailableBackends);
+    }
+}

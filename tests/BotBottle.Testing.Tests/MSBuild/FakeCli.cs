@@ -1,0 +1,51 @@
+namespace BotBottle.Testing.Tests.MSBuild;
+
+/// <summary>
+/// A stand-in for the botbottle CLI (a shell script, so the tasks are tested without launching bottles):
+/// it records its argv and its BOTBOTTLE_ env, copies a canned JUnit report into --report-dir, prints the
+/// given lines and exits with the given code. Not a bottle: the real CLI is exercised by the e2e tests.
+/// </summary>
+public sealed class FakeCli : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("bbt-fakecli-");
+
+    public FakeCli(int exitCode, string? junit = null, string stdout = "", string stderr = "")
+    {
+        if (junit is not null)
+        {
+            File.WriteAllText(System.IO.Path.Combine(_dir.FullName, "report.junit.xml"), junit);
+        }
+
+        File.WriteAllText(System.IO.Path.Combine(_dir.FullName, "stdout"), stdout);
+        File.WriteAllText(System.IO.Path.Combine(_dir.FullName, "stderr"), stderr);
+        Path = System.IO.Path.Combine(_dir.FullName, "botbottle");
+        File.WriteAllText(Path, $$"""
+            #!/bin/sh
+            here="$(dirname "$0")"
+            printf '%s\n' "$@" > "$here/argv"
+            env | grep '^BOTBOTTLE_' > "$here/env" || true
+            dir=""; name=""
+            while [ $# -gt 0 ]; do
+              case "$1" in --report-dir) dir="$2"; shift ;; --report-name) name="$2"; shift ;; esac
+              shift
+            done
+            if [ -f "$here/report.junit.xml" ] && [ -n "$dir" ]; then
+              mkdir -p "$dir" && cp "$here/report.junit.xml" "$dir/$name.junit.xml" && echo '# md' > "$dir/$name.md"
+            fi
+            cat "$here/stdout"; cat "$here/stderr" >&2
+            exit {{exitCode}}
+            """.Replace("\r\n", "\n", StringComparison.Ordinal));
+        File.SetUnixFileMode(Path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        ReportDirectory = System.IO.Path.Combine(_dir.FullName, "reports");
+    }
+
+    public string Path { get; }
+
+    public string ReportDirectory { get; }
+
+    public IReadOnlyList<string> Argv => File.ReadAllLines(System.IO.Path.Combine(_dir.FullName, "argv"));
+
+    public IReadOnlyList<string> Env => File.ReadAllLines(System.IO.Path.Combine(_dir.FullName, "env"));
+
+    public void Dispose() => _dir.Delete(recursive: true);
+}

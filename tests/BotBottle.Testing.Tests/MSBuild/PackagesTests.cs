@@ -1,0 +1,74 @@
+using System.IO.Compression;
+using System.Xml.Linq;
+
+namespace BotBottle.Testing.Tests.MSBuild;
+
+/// <summary>What `dotnet pack` of the solution gives a user: four packages with their metadata, docs, symbols and MSBuild assets.</summary>
+[Collection(PackedPackagesCollection.Name)]
+public sealed class PackagesTests(PackedPackagesFixture packages)
+{
+    private ZipArchive Open(string id, string extension = "nupkg") =>
+        ZipFile.OpenRead(Path.Combine(packages.RequireFeed(), $"{id}.{packages.Version}.{extension}"));
+
+    private static XElement Metadata(ZipArchive package)
+    {
+        using var nuspec = package.Entries.Single(e => e.FullName.EndsWith(".nuspec", StringComparison.Ordinal)).Open();
+        return XDocument.Load(nuspec).Root!.Elements().Single(e => e.Name.LocalName == "metadata");
+    }
+
+    private static string? Field(XElement metadata, string name) => metadata.Elements().FirstOrDefault(e => e.Name.LocalName == name)?.Value;
+
+    [Theory]
+    [InlineData("BotBottle.Testing")]
+    [InlineData("BotBottle.Testing.Xunit")]
+    [InlineData("BotBottle.Testing.Xunit2")]
+    [InlineData("BotBottle.Testing.MSBuild")]
+    public void Each_package_has_a_readme_a_license_expression_and_repository_metadata(string id)
+    {
+        using var package = Open(id);
+        var metadata = Metadata(package);
+        Assert.Equal("MIT", Field(metadata, "license"));
+        Assert.Equal("README.md", Field(metadata, "readme"));
+        Assert.Contains(package.Entries, e => e.FullName == "README.md");
+        var repository = metadata.Elements().Single(e => e.Name.LocalName == "repository");
+        Assert.Equal("git", repository.Attribute("type")?.Value);
+        Assert.StartsWith("https://github.com/", repository.Attribute("url")?.Value, StringComparison.Ordinal);
+        Assert.Matches("^[0-9a-f]{40}$", repository.Attribute("commit")?.Value ?? "");
+        Assert.False(string.IsNullOrWhiteSpace(Field(metadata, "description")));
+    }
+
+    [Theory]
+    [InlineData("BotBottle.Testing")]
+    [InlineData("BotBottle.Testing.Xunit")]
+    [InlineData("BotBottle.Testing.Xunit2")]
+    public void Libraries_ship_xml_docs_and_a_symbol_package(string id)
+    {
+        using (var package = Open(id))
+        {
+            Assert.Contains(package.Entries, e => e.FullName == $"lib/net8.0/{id}.dll");
+            Assert.Contains(package.Entries, e => e.FullName == $"lib/net8.0/{id}.xml");
+        }
+
+        using var symbols = Open(id, "snupkg");
+        Assert.Contains(symbols.Entries, e => e.FullName == $"lib/net8.0/{id}.pdb");
+    }
+
+    [Fact]
+    public void The_msbuild_package_carries_tasks_for_both_msbuild_runtimes_targets_and_the_cli_and_no_dependencies()
+    {
+        using var package = Open("BotBottle.Testing.MSBuild");
+        var names = package.Entries.Select(e => e.FullName).ToHashSet();
+        Assert.Contains("tasks/net472/BotBottle.Testing.MSBuild.dll", names);
+        Assert.Contains("tasks/net8.0/BotBottle.Testing.MSBuild.dll", names);
+        Assert.Contains("build/BotBottle.Testing.MSBuild.props", names);
+        Assert.Contains("build/BotBottle.Testing.MSBuild.targets", names);
+        Assert.Contains("buildTransitive/BotBottle.Testing.MSBuild.targets", names);
+        Assert.Contains("tools/cli/botbottle.dll", names);
+        Assert.Contains("tools/cli/BotBottle.Testing.dll", names);
+        Assert.DoesNotContain(names, n => n.StartsWith("lib/", StringComparison.Ordinal));
+        Assert.DoesNotContain(names, n => n.Contains("Microsoft.Build", StringComparison.Ordinal));
+        var metadata = Metadata(package);
+        Assert.Equal("true", Field(metadata, "developmentDependency"));
+        Assert.Null(metadata.Elements().FirstOrDefault(e => e.Name.LocalName == "dependencies"));
+    }
+}
