@@ -2,6 +2,7 @@ using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Reports;
 using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
+using BotBottle.Testing.Probes;
 using BotBottle.Testing.Sessions;
 
 namespace BotBottle.Testing.Cli;
@@ -65,11 +66,11 @@ internal static class ConformanceCommand
         var spec = arguments.SpecFile is { } file ? ConformanceSpecParser.Load(file) : ConformanceSpec.BotBottle;
         if (arguments.Command == "probes")
         {
-            var wanted = arguments.Probes.Count > 0 ? arguments.Probes : BotBottle.Testing.Probes.IsolationCatalogue.CheckIds;
-            var unknown = wanted.Except(BotBottle.Testing.Probes.IsolationCatalogue.CheckIds).ToList();
+            var wanted = arguments.Probes.Count > 0 ? arguments.Probes : IsolationCatalogue.CheckIds;
+            var unknown = wanted.Except(IsolationCatalogue.CheckIds).ToList();
             if (unknown.Count > 0)
             {
-                throw new ConformanceSpecException($"unknown probe(s): {string.Join(", ", unknown)}; the catalogue has: {string.Join(", ", BotBottle.Testing.Probes.IsolationCatalogue.CheckIds)}");
+                throw new ConformanceSpecException($"unknown probe(s): {string.Join(", ", unknown)}; the catalogue has: {string.Join(", ", IsolationCatalogue.CheckIds)}");
             }
 
             return ConformanceSpec.ProbesOnly(wanted);

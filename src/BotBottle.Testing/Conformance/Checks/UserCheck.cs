@@ -2,7 +2,6 @@ using System.Globalization;
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Conformance.Run;
 
-
 namespace BotBottle.Testing.Conformance.Checks;
 
 /// <summary>A user exists in <c>/etc/passwd</c> with the given uid, home and shell.</summary>
@@ -59,5 +58,4 @@ public sealed record UserCheck : ConformanceCheck
             ? CheckOutcome.Pass($"user {Name} exists as required", line)
             : CheckOutcome.Fail($"user {Name}: {string.Join("; ", problems)}", line);
     }
-
 }

@@ -59,6 +59,7 @@ public static class ConformanceSpecParser
     private sealed class SpecBuilder(SpecReader reader)
     {
         private readonly List<ConformanceCheck> _checks = [];
+        private readonly Dictionary<string, IReadOnlyList<(string Id, YamlNode At)>> _pendingNeeds = new(StringComparer.Ordinal);
 
         public ConformanceSpec Build(YamlMappingNode root, string file)
         {
@@ -368,8 +369,6 @@ public static class ConformanceSpecParser
 
             return check;
         }
-
-        private readonly Dictionary<string, IReadOnlyList<(string Id, YamlNode At)>> _pendingNeeds = new(StringComparer.Ordinal);
 
         private List<(string Id, YamlNode At)> IdsAt(YamlNode node, string what)
         {
