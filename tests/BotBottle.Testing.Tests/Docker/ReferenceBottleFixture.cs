@@ -64,6 +64,8 @@ public sealed class ReferenceBottleFixture : IAsyncLifetime
     private static string CreateSkill()
     {
         var root = Directory.CreateTempSubdirectory("bbt-skill-").FullName;
+        // Shared by every fixture of the test process, so it goes when the process does.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(root, recursive: true);
         var skill = Directory.CreateDirectory(Path.Combine(root, "release-notes")).FullName;
         File.WriteAllText(Path.Combine(skill, "SKILL.md"), "---\nname: release-notes\n---\nWrite release notes.\n");
         Directory.CreateDirectory(Path.Combine(skill, "templates"));
