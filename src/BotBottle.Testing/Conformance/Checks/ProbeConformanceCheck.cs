@@ -9,6 +9,15 @@ public sealed record ProbeConformanceCheck : ConformanceCheck
     /// <summary>The catalogue id (e.g. <c>loopback-refused</c>).</summary>
     public required string CatalogueId { get; init; }
 
+    /// <summary>The check for catalogue probe <paramref name="catalogueId"/> (id <c>probe.&lt;catalogueId&gt;</c>).</summary>
+    public static ProbeConformanceCheck For(string catalogueId, Spec.SpecLocation? location = null) => new()
+    {
+        Id = "probe." + catalogueId,
+        Title = IsolationCatalogue.Describe(catalogueId),
+        CatalogueId = catalogueId,
+        Location = location,
+    };
+
     /// <inheritdoc />
     public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
     {

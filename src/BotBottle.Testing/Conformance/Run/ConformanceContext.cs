@@ -3,8 +3,7 @@ using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Conformance.Spec;
 using BotBottle.Testing.Processes;
 using BotBottle.Testing.Probes;
-using CliWrap;
-using CliWrap.Buffered;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BotBottle.Testing.Conformance.Run;
 
@@ -67,10 +66,9 @@ public sealed class ConformanceContext
         var clock = Stopwatch.StartNew();
         try
         {
-            var result = await Cli.Wrap(hostArgv[0]).WithArguments(hostArgv.Skip(1), escape: true)
-                .WithValidation(CommandResultValidation.None)
-                .ExecuteBufferedAsync(limited.Token).ConfigureAwait(false);
-            return new GuestRun(result.ExitCode, result.StandardOutput, result.StandardError, clock.Elapsed, false);
+            var result = await new HostCommand(hostArgv[0], new Dictionary<string, string?>(), NullLogger.Instance)
+                .RunAsync(hostArgv.Skip(1).ToList(), limited.Token).ConfigureAwait(false);
+            return new GuestRun(result.ExitCode, result.Stdout, result.Stderr, clock.Elapsed, false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {

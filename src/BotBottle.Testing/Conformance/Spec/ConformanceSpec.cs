@@ -44,12 +44,7 @@ public sealed record ConformanceSpec
         return new ConformanceSpec
         {
             Name = "isolation-probes",
-            Checks = catalogueIds.Distinct(StringComparer.Ordinal).Select(id => new ProbeConformanceCheck
-            {
-                Id = "probe." + id,
-                Title = Probes.IsolationCatalogue.Describe(id),
-                CatalogueId = id,
-            }).ToList(),
+            Checks = catalogueIds.Distinct(StringComparer.Ordinal).Select(id => (ConformanceCheck)ProbeConformanceCheck.For(id)).ToList(),
         };
     }
 

@@ -338,7 +338,7 @@ public static class ConformanceSpecParser
                     continue;
                 }
 
-                Add(new ProbeConformanceCheck { Id = "probe." + id, Title = IsolationCatalogue.Describe(id), CatalogueId = id, Location = reader.At(at) }, at);
+                Add(ProbeConformanceCheck.For(id, reader.At(at)), at);
             }
         }
 
