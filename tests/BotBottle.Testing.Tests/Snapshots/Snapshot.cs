@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
+using BotBottle.Testing.Tests.MSBuild;
 
 namespace BotBottle.Testing.Tests.Snapshots;
 
@@ -18,7 +19,7 @@ public static class Snapshot
         var context = TestContext.Current;
         var className = context.TestClass?.TestClassName is { } full ? full[(full.LastIndexOf('.') + 1)..] : Path.GetFileNameWithoutExtension(sourceFile);
         var methodName = context.TestMethod?.MethodName ?? method;
-        var directory = Path.GetDirectoryName(sourceFile)!;
+        var directory = Path.GetDirectoryName(SourcePath(sourceFile))!;
         var stem = Path.Combine(directory, $"{className}.{methodName}" + (parameters is null ? "" : "_" + parameters));
         var verifiedPath = stem + ".verified.txt";
         var receivedPath = stem + ".received.txt";
@@ -43,6 +44,15 @@ public static class Snapshot
             ? $"No snapshot yet: {verifiedPath}. Review {receivedPath} and rename it to .verified.txt to accept.\n--- received ---\n{received}"
             : $"Snapshot mismatch: {verifiedPath}\n--- verified ---\n{verified}\n--- received ---\n{received}");
     }
+
+    /// <summary>
+    /// The source file on disk: a deterministic build (ContinuousIntegrationBuild) records sources as
+    /// <c>/_/relative/path</c>, which maps back to the repository root.
+    /// </summary>
+    private static string SourcePath(string callerFilePath) =>
+        callerFilePath.StartsWith("/_/", StringComparison.Ordinal) && !File.Exists(callerFilePath)
+            ? Path.Combine(RepositoryLayout.Root, callerFilePath[3..])
+            : callerFilePath;
 
     private static string Normalize(string text)
     {
