@@ -92,7 +92,7 @@ build_variants() {
   for file in "$here"/variants/*.Dockerfile; do
     name="$(basename "$file" .Dockerfile)"
     image="botbottle/agent:$name"
-    hash="$( { sha256sum "$file"; echo "$bases"; } | sha256sum | cut -c1-16)"
+    hash="$( { sha256sum < "$file"; echo "$bases"; } | sha256sum | cut -c1-16)"
     if [ "$(current_hash "$image")" = "$hash" ]; then
       log "$image is up to date ($hash)"; continue
     fi

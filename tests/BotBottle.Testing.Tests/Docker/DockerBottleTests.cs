@@ -79,11 +79,17 @@ public sealed class DockerBottleTests(ReferenceBottleFixture fixture) : IClassFi
     public async Task Copy_in_honours_owner_and_mode()
     {
         var staging = Directory.CreateTempSubdirectory("bbt-copy-");
-        var file = Path.Combine(staging.FullName, "notes: with colon.txt");
-        await File.WriteAllTextAsync(file, "payload", Ct);
+        try
+        {
+            var file = Path.Combine(staging.FullName, "notes: with colon.txt");
+            await File.WriteAllTextAsync(file, "payload", Ct);
+            await fixture.Bottle.CopyInAsync(file, "/tmp/copied/notes.txt", GuestUsers.Agent, (UnixFileMode)0b110_100_000, Ct);
+        }
+        finally
+        {
+            staging.Delete(recursive: true);
+        }
 
-        await fixture.Bottle.CopyInAsync(file, "/tmp/copied/notes.txt", GuestUsers.Agent, (UnixFileMode)0b110_100_000, Ct);
-        staging.Delete(recursive: true);
         var stat = (await fixture.Bottle.ExecAsync("stat -c '%a %U' /tmp/copied/notes.txt; cat /tmp/copied/notes.txt", cancellationToken: Ct)).ThrowOnFailure();
 
         Assert.Equal("640 node\npayload", stat.Stdout);

@@ -49,7 +49,7 @@ public static class Snapshot
     /// The source file on disk: a deterministic build (ContinuousIntegrationBuild) records sources as
     /// <c>/_/relative/path</c>, which maps back to the repository root.
     /// </summary>
-    private static string SourcePath(string callerFilePath) =>
+    internal static string SourcePath(string callerFilePath) =>
         callerFilePath.StartsWith("/_/", StringComparison.Ordinal) && !File.Exists(callerFilePath)
             ? Path.Combine(RepositoryLayout.Root, callerFilePath[3..])
             : callerFilePath;
