@@ -1,4 +1,5 @@
 using System.Xml.Linq;
+using BotBottle.Testing.Tests.Support;
 
 namespace BotBottle.Testing.Tests.MSBuild;
 

@@ -1,5 +1,6 @@
 using System.Text;
 using CliWrap;
+using BotBottle.Testing.Tests.Support;
 
 namespace BotBottle.Testing.Tests.MSBuild;
 

@@ -2,6 +2,7 @@ using System.IO.Compression;
 using System.Text.RegularExpressions;
 using CliWrap;
 using CliWrap.Buffered;
+using BotBottle.Testing.Tests.Support;
 
 namespace BotBottle.Testing.Tests.MSBuild;
 

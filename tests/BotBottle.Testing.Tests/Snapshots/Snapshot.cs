@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text;
-using BotBottle.Testing.Tests.MSBuild;
+using BotBottle.Testing.Tests.Support;
 
 namespace BotBottle.Testing.Tests.Snapshots;
 

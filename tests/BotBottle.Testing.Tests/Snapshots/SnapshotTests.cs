@@ -1,4 +1,4 @@
-using BotBottle.Testing.Tests.MSBuild;
+using BotBottle.Testing.Tests.Support;
 
 namespace BotBottle.Testing.Tests.Snapshots;
 

@@ -1,4 +1,4 @@
-namespace BotBottle.Testing.Tests.MSBuild;
+namespace BotBottle.Testing.Tests.Support;
 
 /// <summary>Where the repository and its built outputs are, seen from the test assembly.</summary>
 public static class RepositoryLayout
