@@ -7,7 +7,7 @@ internal sealed record CliArguments
         usage: botbottle [conformance|probes|prerequisites] [options]
           conformance (default)  the built-in bot-bottle spec (or --spec FILE) plus the isolation probes
           probes                 the isolation probes only (--probe ID, repeatable; default: all)
-          prerequisites          one line per backend: name, yes|no, reason
+          prerequisites          one line per backend: name, yes|no, reason (--json: the JSON contract)
         options:
           --spec FILE            a YAML conformance spec
           --agent-image IMAGE    (default: botbottle/agent:reference, or BOTBOTTLE_AGENT_IMAGE)
@@ -29,6 +29,7 @@ internal sealed record CliArguments
     public IReadOnlyList<string> Probes { get; init; } = [];
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
     public bool NoProbes { get; init; }
+    public bool Json { get; init; }
     public string ReportDirectory { get; init; } = Path.Combine("artifacts", "conformance");
     public string? ReportName { get; init; }
 
@@ -56,6 +57,7 @@ internal sealed record CliArguments
                     case "--backend": backends.Add(Value()); break;
                     case "--probe": probes.Add(Value()); break;
                     case "--no-probes": parsed = parsed with { NoProbes = true }; break;
+                    case "--json": parsed = parsed with { Json = true }; break;
                     case "--report-dir": parsed = parsed with { ReportDirectory = Value() }; break;
                     case "--report-name": parsed = parsed with { ReportName = Value() }; break;
                     case "--env":

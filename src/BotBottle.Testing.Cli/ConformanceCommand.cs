@@ -27,21 +27,27 @@ internal static class ConformanceCommand
                 await Console.Error.WriteLineAsync(specError);
             }
 
+            // The machine-readable side of the same answer, for the MSBuild tasks and scripts.
+            var entries = e.Errors.Count > 0
+                ? e.Errors.Select(x => new SpecErrorEntry(x.Location.File, x.Location.Line, x.Location.Column, x.Message)).ToList()
+                : [new SpecErrorEntry(arguments.SpecFile ?? "", 0, 0, e.Message)];
+            Directory.CreateDirectory(arguments.ReportDirectory);
+            await File.WriteAllTextAsync(Path.Combine(arguments.ReportDirectory, (arguments.ReportName ?? arguments.Command) + ".json"), JsonReportWriter.BuildInvalidSpec(arguments.SpecFile ?? "", entries), cancellationToken);
             return 2;
         }
 
         var options = new ConformanceOptions
         {
-            AgentImage = arguments.AgentImage ?? BottleSessionOptions.ReferenceAgentImage,
-            BundleImage = arguments.BundleImage ?? BottleSessionOptions.ReferenceBundleImage,
-            Backends = arguments.Backends.Count > 0 ? arguments.Backends : BottleBackends.All,
+            AgentImage = arguments.AgentImage ?? BottleBuilder.ReferenceAgentImage,
+            BundleImage = arguments.BundleImage ?? BottleBuilder.ReferenceBundleImage,
+            Backends = (arguments.Backends.Count > 0 ? arguments.Backends : BottleBackends.All).Select(name => BottleBackends.Create(name)).ToList(),
             Env = arguments.Env,
         };
-        await output.WriteLineAsync($"{arguments.Command}: spec {spec.Name} ({spec.Checks.Count} checks) against {options.AgentImage} with bundle {options.BundleImage} on {string.Join(", ", options.Backends)}");
+        await output.WriteLineAsync($"{arguments.Command}: spec {spec.Name} ({spec.CheckCount} checks) against {options.AgentImage} with bundle {options.BundleImage} on {string.Join(", ", options.Backends.Select(b => b.Name))}");
         var report = await ConformanceRunner.RunAsync(spec, options, line => output.WriteLine("  " + line), cancellationToken: cancellationToken);
 
         await output.WriteLineAsync();
-        await output.WriteAsync(report.Matrix.ToText());
+        await output.WriteAsync(new ParityMatrix(report).ToText());
         foreach (var run in report.Runs)
         {
             foreach (var failed in run.Results.Where(r => r.Verdict is ConformanceVerdict.Failed or ConformanceVerdict.Inconclusive))
@@ -63,7 +69,7 @@ internal static class ConformanceCommand
 
     private static ConformanceSpec SpecFor(CliArguments arguments)
     {
-        var spec = arguments.SpecFile is { } file ? ConformanceSpecParser.Load(file) : ConformanceSpec.BotBottle;
+        var spec = arguments.SpecFile is { } file ? ConformanceSpec.Load(file) : ConformanceSpec.BotBottle;
         if (arguments.Command == "probes")
         {
             var wanted = arguments.Probes.Count > 0 ? arguments.Probes : IsolationCatalogue.CheckIds;

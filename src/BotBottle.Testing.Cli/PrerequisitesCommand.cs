@@ -1,16 +1,29 @@
+using BotBottle.Testing.Conformance.Reports;
+using BotBottle.Testing.Launch;
 using BotBottle.Testing.Sessions;
 
 namespace BotBottle.Testing.Cli;
 
-/// <summary><c>botbottle prerequisites</c>: one tab-separated line per backend (name, yes|no, reason).</summary>
+/// <summary><c>botbottle prerequisites [--json]</c>: one tab-separated line per backend (name, yes|no, reason), or the JSON contract.</summary>
 internal static class PrerequisitesCommand
 {
-    public static async Task<int> RunAsync(TextWriter output, CancellationToken cancellationToken)
+    public static async Task<int> RunAsync(TextWriter output, bool json, CancellationToken cancellationToken)
     {
+        var reports = new List<PrerequisiteReport>();
         foreach (var backend in BottleBackends.All)
         {
-            var report = await BackendPrerequisites.CheckAsync(backend, cancellationToken);
-            await output.WriteLineAsync($"{backend}\t{(report.IsSatisfied ? "yes" : "no")}\t{report.Reason.ReplaceLineEndings(" ")}");
+            reports.Add(await BottleBackends.Create(backend).CheckPrerequisitesAsync(cancellationToken));
+        }
+
+        if (json)
+        {
+            await output.WriteLineAsync(JsonReportWriter.BuildPrerequisites(reports));
+            return 0;
+        }
+
+        foreach (var report in reports)
+        {
+            await output.WriteLineAsync($"{report.Backend}\t{(report.IsSatisfied ? "yes" : "no")}\t{report.Reason.ReplaceLineEndings(" ")}");
         }
 
         return 0;

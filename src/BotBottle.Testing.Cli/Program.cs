@@ -30,7 +30,7 @@ using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, Stop);
 try
 {
     return arguments.Command == "prerequisites"
-        ? await PrerequisitesCommand.RunAsync(Console.Out, cancel.Token)
+        ? await PrerequisitesCommand.RunAsync(Console.Out, arguments.Json, cancel.Token)
         : await ConformanceCommand.RunAsync(arguments, Console.Out, cancel.Token);
 }
 catch (OperationCanceledException) when (cancel.IsCancellationRequested)

@@ -1,4 +1,6 @@
+using BotBottle.Testing.Docker;
 using BotBottle.Testing.Sessions;
+using BotBottle.Testing.Smolmachines;
 
 namespace BotBottle.Testing.Xunit;
 
@@ -6,14 +8,14 @@ namespace BotBottle.Testing.Xunit;
 public class DockerBottleFixture : BottleFixture
 {
     /// <inheritdoc />
-    protected override BottleSessionOptions Configure(BottleSessionOptions options) => base.Configure(options) with { Backend = BottleBackends.Docker };
+    protected override BottleSessionOptions Configure(BottleSessionOptions options) => base.Configure(options) with { Bottle = options.Bottle.WithBackend(new DockerBackend()) };
 }
 
 /// <summary>The reference bottle on the smolmachines backend (Darwin, or Linux with KVM; smolvm and docker).</summary>
 public class SmolmachinesBottleFixture : BottleFixture
 {
     /// <inheritdoc />
-    protected override BottleSessionOptions Configure(BottleSessionOptions options) => base.Configure(options) with { Backend = BottleBackends.Smolmachines };
+    protected override BottleSessionOptions Configure(BottleSessionOptions options) => base.Configure(options) with { Bottle = options.Bottle.WithBackend(new SmolmachinesBackend()) };
 }
 
 /// <summary>The reference bottle on docker with a probe range and a neighbouring bottle: the whole isolation catalogue runs.</summary>
@@ -21,7 +23,7 @@ public class DockerIsolationFixture : BottleFixture
 {
     /// <inheritdoc />
     protected override BottleSessionOptions Configure(BottleSessionOptions options) =>
-        base.Configure(options) with { Backend = BottleBackends.Docker, WithProbeRange = true, WithNeighbour = true };
+        base.Configure(options) with { Bottle = options.Bottle.WithBackend(new DockerBackend()), WithProbeRange = true, WithNeighbour = true };
 }
 
 /// <summary>The reference bottle on smolmachines with a probe range and a neighbouring bottle.</summary>
@@ -29,5 +31,5 @@ public class SmolmachinesIsolationFixture : BottleFixture
 {
     /// <inheritdoc />
     protected override BottleSessionOptions Configure(BottleSessionOptions options) =>
-        base.Configure(options) with { Backend = BottleBackends.Smolmachines, WithProbeRange = true, WithNeighbour = true };
+        base.Configure(options) with { Bottle = options.Bottle.WithBackend(new SmolmachinesBackend()), WithProbeRange = true, WithNeighbour = true };
 }

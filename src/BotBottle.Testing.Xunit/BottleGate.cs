@@ -1,3 +1,4 @@
+using BotBottle.Testing.Launch;
 using BotBottle.Testing.Sessions;
 using Xunit;
 
@@ -7,6 +8,9 @@ namespace BotBottle.Testing.Xunit;
 public static class BottleGate
 {
     /// <summary>Skips (or, when BOTBOTTLE_REQUIRE names the backend, fails) unless the backend's prerequisites hold.</summary>
-    public static async Task RequireBackendAsync(string backend, CancellationToken cancellationToken) =>
-        SessionGate.For(await BackendPrerequisites.CheckAsync(backend, cancellationToken).ConfigureAwait(false)).Enforce(Assert.Skip);
+    public static async Task RequireBackendAsync(BottleBackend backend, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        SessionGate.For(await backend.CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false)).Enforce(Assert.Skip);
+    }
 }

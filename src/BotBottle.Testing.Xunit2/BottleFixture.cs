@@ -1,5 +1,7 @@
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Docker;
 using BotBottle.Testing.Probes;
+using BotBottle.Testing.Smolmachines;
 using BotBottle.Testing.Sessions;
 using Xunit;
 using Xunit.Abstractions;
@@ -77,7 +79,7 @@ public class DockerBottleFixture : BottleFixture
     }
 
     /// <inheritdoc />
-    protected override BottleSessionOptions Configure(BottleSessionOptions options) => base.Configure(options) with { Backend = BottleBackends.Docker };
+    protected override BottleSessionOptions Configure(BottleSessionOptions options) => base.Configure(options) with { Bottle = options.Bottle.WithBackend(new DockerBackend()) };
 }
 
 /// <summary>The reference bottle on the smolmachines backend.</summary>
@@ -90,5 +92,5 @@ public class SmolmachinesBottleFixture : BottleFixture
     }
 
     /// <inheritdoc />
-    protected override BottleSessionOptions Configure(BottleSessionOptions options) => base.Configure(options) with { Backend = BottleBackends.Smolmachines };
+    protected override BottleSessionOptions Configure(BottleSessionOptions options) => base.Configure(options) with { Bottle = options.Bottle.WithBackend(new SmolmachinesBackend()) };
 }

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Launch;
 using BotBottle.Testing.Sessions;
 using Xunit;
 
@@ -7,8 +8,11 @@ namespace BotBottle.Testing.Xunit2;
 public static class BottleGate
 {
     /// <summary>Skips (needs <c>[SkippableFact]</c>), or fails when BOTBOTTLE_REQUIRE names the backend, unless its prerequisites hold.</summary>
-    public static async Task RequireBackendAsync(string backend, CancellationToken cancellationToken = default) =>
-        SessionGate.For(await BackendPrerequisites.CheckAsync(backend, cancellationToken).ConfigureAwait(false)).Enforce(Skip);
+    public static async Task RequireBackendAsync(BottleBackend backend, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(backend);
+        SessionGate.For(await backend.CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false)).Enforce(Skip);
+    }
 
     /// <summary>Xunit.SkippableFact's skip.</summary>
     internal static void Skip(string reason) => global::Xunit.Skip.If(true, reason);

@@ -1,6 +1,5 @@
 using BenchmarkDotNet.Attributes;
 using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Docker;
 using BotBottle.Testing.Guest;
 using CliWrap;
@@ -12,11 +11,11 @@ namespace BotBottle.Testing.Benchmarks;
 [SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 10)]
 public class ExecBenchmarks
 {
-    private DockerBottle _bottle = null!;
+    private IBottle _bottle = null!;
 
     [GlobalSetup]
     public async Task SetupAsync() =>
-        _bottle = (DockerBottle)await new DockerBackend().LaunchAsync(new BottleSpec(Images.Agent, new BundleSpec(Images.Bundle)));
+        _bottle = await new DockerBackend().LaunchAsync(new BottleSpec(Images.Agent, new BundleSpec(Images.Bundle)));
 
     [GlobalCleanup]
     public async Task CleanupAsync() => await _bottle.DisposeAsync();
@@ -26,7 +25,7 @@ public class ExecBenchmarks
 
     [Benchmark]
     public Task<BufferedCommandResult> ExecViaDockerCli() =>
-        Cli.Wrap("docker").WithArguments(["exec", "-u", "0", _bottle.ContainerName, .. GuestCommand.ForScript(GuestUsers.Agent, "true", _bottle.GuestEnv)]).ExecuteBufferedAsync();
+        Cli.Wrap("docker").WithArguments(["exec", "-u", "0", _bottle.Name + "-agent", .. GuestCommand.ForScript(GuestUsers.Agent, "true")]).ExecuteBufferedAsync();
 }
 
 /// <summary>A whole bottle life (launch, one exec, teardown), next to the same steps with the docker CLI.</summary>

@@ -1,5 +1,5 @@
 using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Bundles;
+using BotBottle.Testing.Smolmachines;
 using BotBottle.Testing.Sessions;
 using BotBottle.Testing.Xunit;
 using Xunit;
@@ -9,7 +9,7 @@ namespace BotBottle.Testing.Xunit.Subjects;
 /// <summary>A fixture on a backend this Linux machine cannot run (smolmachines needs Darwin or KVM, and smolvm).</summary>
 public sealed class UnavailableBackendFixture : BottleFixture
 {
-    protected override BottleSessionOptions Configure(BottleSessionOptions options) => options with { Backend = BottleBackends.Smolmachines };
+    protected override BottleSessionOptions Configure(BottleSessionOptions options) => options with { Bottle = options.Bottle.WithBackend(new SmolmachinesBackend()) };
 }
 
 /// <summary>A docker fixture whose agent image does not exist: the launch fails half-way.</summary>
@@ -24,7 +24,7 @@ public sealed class MissingImageFixture : BottleFixture
     protected override BottleSessionOptions Configure(BottleSessionOptions options)
     {
         Interlocked.Increment(ref _launches);
-        return options with { Spec = new BottleSpec(Image, new BundleSpec(BottleSessionOptions.ReferenceBundleImage)) };
+        return options with { Bottle = options.Bottle.WithAgentImage(Image) };
     }
 }
 

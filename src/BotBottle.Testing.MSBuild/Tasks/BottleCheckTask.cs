@@ -17,7 +17,6 @@ namespace BotBottle.Testing.MSBuild.Tasks;
 /// </summary>
 public abstract class BottleCheckTask : Task, ICancelableTask
 {
-    private static readonly Regex SpecError = new(@"^(?<file>.+)\((?<line>\d+),(?<col>\d+)\): error: (?<message>.*)$", RegexOptions.CultureInvariant);
     private static readonly Regex EnvName = new("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
     private readonly CliProcess _cli = new();
 
@@ -139,52 +138,58 @@ public abstract class BottleCheckTask : Task, ICancelableTask
 
     private bool Judge(int exit, string name, List<string> stdout, List<string> stderr)
     {
-        if (exit == 2)
-        {
-            var located = 0;
-            foreach (var match in stderr.Select(l => SpecError.Match(l)).Where(m => m.Success))
-            {
-                located++;
-                Log.LogError(null, ErrorCodes.InvalidSpec, null, match.Groups["file"].Value, int.Parse(match.Groups["line"].Value, System.Globalization.CultureInfo.InvariantCulture),
-                    int.Parse(match.Groups["col"].Value, System.Globalization.CultureInfo.InvariantCulture), 0, 0, match.Groups["message"].Value);
-            }
-
-            if (located == 0)
-            {
-                Log.LogError(null, ErrorCodes.InvalidSpec, null, null, 0, 0, 0, 0, "botbottle rejected its arguments: " + Tail(stderr));
-            }
-
-            return false;
-        }
-
+        // The CLI's JSON report (schema version 2) is the contract; its console text is for people.
         var directory = Path.GetFullPath(ReportDirectory);
-        var junit = Path.Combine(directory, name + ".junit.xml");
-        if (!File.Exists(junit))
+        var json = Path.Combine(directory, name + ".json");
+        if (!File.Exists(json))
         {
-            Log.LogError(null, ErrorCodes.CliFailed, null, null, 0, 0, 0, 0, $"botbottle exited {exit} without writing {junit}: {Tail(stderr.Count > 0 ? stderr : stdout)}");
+            Log.LogError(null, exit == 2 ? ErrorCodes.InvalidSpec : ErrorCodes.CliFailed, null, null, 0, 0, 0, 0, $"botbottle exited {exit} without writing {json}: {Tail(stderr.Count > 0 ? stderr : stdout)}");
             return false;
         }
 
-        ReportFiles = new[] { junit, Path.Combine(directory, name + ".json"), Path.Combine(directory, name + ".md") }
-            .Where(File.Exists).Select(f => (ITaskItem)new TaskItem(f)).ToArray();
-        var summary = JUnitSummary.Load(junit);
-        foreach (var failure in summary.Failures)
+        RunReport report;
+        try
         {
-            Log.LogError("bottle", failure.Code, null, junit, 0, 0, 0, 0, OneLine(failure));
+            report = ReportContract.Read<RunReport>(json);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Runtime.Serialization.SerializationException or IOException)
+        {
+            Log.LogError(null, ErrorCodes.CliFailed, null, json, 0, 0, 0, 0, $"the botbottle report cannot be read: {e.Message}");
+            return false;
         }
 
-        FailedChecks = summary.Failures.Select(f =>
+        if (report.Outcome == "invalid-spec")
         {
-            var item = new TaskItem(f.CheckId);
-            item.SetMetadata("Backend", f.Backend);
-            item.SetMetadata("Code", f.Code);
-            item.SetMetadata("Message", f.Message);
+            foreach (var error in report.SpecErrors)
+            {
+                Log.LogError(null, ErrorCodes.InvalidSpec, null, error.File, error.Line, error.Column, 0, 0, error.Message);
+            }
+
+            return false;
+        }
+
+        ReportFiles = new[] { Path.Combine(directory, name + ".junit.xml"), json, Path.Combine(directory, name + ".md") }
+            .Where(File.Exists).Select(f => (ITaskItem)new TaskItem(f)).ToArray();
+        var failures = report.Backends.SelectMany(b => b.Results.Where(r => r.Failed).Select(r => (Backend: b, Result: r))).ToList();
+        foreach (var (backend, result) in failures)
+        {
+            Log.LogError("bottle", result.Code, null, json, 0, 0, 0, 0, OneLine(backend.Backend, result));
+        }
+
+        FailedChecks = failures.Select(f =>
+        {
+            var item = new TaskItem(f.Result.Id);
+            item.SetMetadata("Backend", f.Backend.Backend);
+            item.SetMetadata("BackendLabel", f.Backend.Label);
+            item.SetMetadata("Kind", f.Result.Kind);
+            item.SetMetadata("Code", f.Result.Code);
+            item.SetMetadata("Message", f.Result.Message);
             return (ITaskItem)item;
         }).ToArray();
 
-        if (exit == 3)
+        if (report.Outcome == "nothing-ran")
         {
-            var why = string.Join("; ", stdout.Where(l => l.StartsWith("skipped backend ", StringComparison.Ordinal)));
+            var why = string.Join("; ", report.Backends.Where(b => b.Skipped is not null).Select(b => $"{b.Backend}: {b.Skipped}"));
             var message = $"no backend could run here, so nothing was checked: {why}";
             if (AllowSkippedBackends)
             {
@@ -196,19 +201,20 @@ public abstract class BottleCheckTask : Task, ICancelableTask
             }
         }
 
-        Log.LogMessage(MessageImportance.High, $"{Command}: {summary.Passed} passed, {summary.Failures.Count} failed, {summary.Skipped} skipped; reports in {directory}");
+        Log.LogMessage(MessageImportance.High, $"{Command}: {report.Totals.Passed} passed, {report.Totals.Failed} failed, {report.Totals.Skipped} skipped; reports in {directory}");
         return !Log.HasLoggedErrors;
     }
 
     /// <summary>
-    /// One error line per check (loggers print each line of a message as an error of its own): the message,
-    /// then the evidence lines the message does not already hold, joined with <c> | </c>.
+    /// One error line per check (loggers print each line of a message as an error of its own): the message, the
+    /// fix when there is one, then the evidence lines the message does not already hold, joined with <c> | </c>.
     /// </summary>
-    private static string OneLine(CheckFailure failure)
+    private static string OneLine(string backend, ResultEntry result)
     {
-        var evidence = failure.Detail.Split('\n').Select(l => Regex.Replace(l, @"\s+", " ").Trim())
-            .Where(l => l.Length > 0 && !failure.Message.Contains(l)).Distinct().ToList();
-        var text = $"[{failure.Backend}] {failure.CheckId}: {failure.Message}" + (evidence.Count > 0 ? " | evidence: " + string.Join(" | ", evidence) : "");
+        var message = result.Hint is { Length: > 0 } hint ? $"{result.Message} — fix: {hint}" : result.Message;
+        var evidence = result.Evidence.Split('\n').Select(l => Regex.Replace(l, @"\s+", " ").Trim())
+            .Where(l => l.Length > 0 && !message.Contains(l)).Distinct().ToList();
+        var text = $"[{backend}] {result.Id}: {message}" + (evidence.Count > 0 ? " | evidence: " + string.Join(" | ", evidence) : "");
         return text.Length <= 2000 ? text : text.Remove(2000) + " …";
     }
 

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using BotBottle.Testing.MSBuild.Cli;
+using BotBottle.Testing.MSBuild.Reports;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
 
@@ -45,19 +46,31 @@ public sealed class CheckBottlePrerequisites : Task
 
         var lines = new List<string>();
         var errors = new List<string>();
-        var exit = new CliProcess().Run([.. CliProcess.Launcher(CliPath), "prerequisites"], new Dictionary<string, string>(), (line, isError) => (isError ? errors : lines).Add(line), TimeSpan.FromSeconds(10), _ => { });
+        var exit = new CliProcess().Run([.. CliProcess.Launcher(CliPath), "prerequisites", "--json"], new Dictionary<string, string>(), (line, isError) => (isError ? errors : lines).Add(line), TimeSpan.FromSeconds(30), _ => { });
         if (exit != 0)
         {
             Log.LogWarning(null, ErrorCodes.PrerequisitesUnknown, null, null, 0, 0, 0, 0, $"cannot tell which bottle backends run here: botbottle prerequisites exited {exit}: {string.Join(" | ", errors)}");
             return true;
         }
 
-        Backends = lines.Select(l => l.Split(['\t'], 3)).Where(f => f.Length == 3).Select(f =>
+        PrerequisitesReport report;
+        try
         {
-            var item = new TaskItem(f[0]);
-            item.SetMetadata("Available", f[1] == "yes" ? "true" : "false");
-            item.SetMetadata("Reason", f[2]);
-            Log.LogMessage(MessageImportance.Normal, f[1] == "yes" ? $"bottle backend {f[0]}: available" : $"bottle backend {f[0]}: unavailable: {f[2]}");
+            using var json = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines)));
+            report = ReportContract.Read<PrerequisitesReport>(json);
+        }
+        catch (Exception e) when (e is InvalidDataException or System.Runtime.Serialization.SerializationException)
+        {
+            Log.LogWarning(null, ErrorCodes.PrerequisitesUnknown, null, null, 0, 0, 0, 0, $"cannot tell which bottle backends run here: {e.Message}");
+            return true;
+        }
+
+        Backends = report.Backends.Select(b =>
+        {
+            var item = new TaskItem(b.Name);
+            item.SetMetadata("Available", b.Available ? "true" : "false");
+            item.SetMetadata("Reason", b.Reason);
+            Log.LogMessage(MessageImportance.Normal, b.Available ? $"bottle backend {b.Name}: available" : $"bottle backend {b.Name}: unavailable: {b.Reason}");
             return (ITaskItem)item;
         }).ToArray();
         var available = Backends.Where(b => b.GetMetadata("Available") == "true").Select(b => b.ItemSpec).ToList();

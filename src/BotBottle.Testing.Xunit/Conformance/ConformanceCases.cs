@@ -1,5 +1,6 @@
 using BotBottle.Testing.Conformance.Spec;
-using BotBottle.Testing.Sessions;
+using BotBottle.Testing.Docker;
+using BotBottle.Testing.Smolmachines;
 using Xunit;
 
 namespace BotBottle.Testing.Xunit.Conformance;
@@ -12,7 +13,7 @@ public static class ConformanceCases
     {
         ArgumentNullException.ThrowIfNull(spec);
         var data = new TheoryData<string, string>();
-        foreach (var backend in backends.Length > 0 ? backends : [.. BottleBackends.All])
+        foreach (var backend in backends.Length > 0 ? backends : [DockerBackend.BackendName, SmolmachinesBackend.BackendName])
         {
             foreach (var id in spec.ReportIds)
             {

@@ -1,5 +1,6 @@
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Reports;
+using BotBottle.Testing.Conformance.Results;
 using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
 using Xunit;
@@ -31,7 +32,7 @@ public class ConformanceFixture : IAsyncLifetime
     {
         var context = TestContext.Current;
         _report = await ConformanceRunner.RunAsync(Spec, Configure(new ConformanceOptions()), line => context.SendDiagnosticMessage("[conformance] " + line), cancellationToken: context.CancellationToken).ConfigureAwait(false);
-        context.SendDiagnosticMessage("[conformance]\n" + _report.Matrix.ToText());
+        context.SendDiagnosticMessage("[conformance]\n" + new ParityMatrix(_report).ToText());
     }
 
     /// <summary>Passes, fails or skips the current test with the verdict of <paramref name="checkId"/> on <paramref name="backend"/>.</summary>

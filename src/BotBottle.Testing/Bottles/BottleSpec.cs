@@ -1,4 +1,4 @@
-using BotBottle.Testing.Bundles;
+
 
 namespace BotBottle.Testing.Bottles;
 
@@ -6,7 +6,7 @@ namespace BotBottle.Testing.Bottles;
 /// Everything a backend needs to launch a bottle. Immutable: every <c>With…</c> returns a new spec,
 /// so one spec can be shared by many tests.
 /// </summary>
-public sealed record BottleSpec
+internal sealed record BottleSpec
 {
     /// <summary>Creates a spec for an agent image wired to the given bundle.</summary>
     public BottleSpec(string agentImage, BundleSpec bundle)
@@ -47,10 +47,65 @@ public sealed record BottleSpec
     /// <summary>Optional fixed bottle name; by default a unique name is generated.</summary>
     public string? Name { get; init; }
 
+    /// <summary>Services (Testcontainers containers) the bundle forwards to as allow-listed upstreams.</summary>
+    public IReadOnlyList<UpstreamService> Upstreams { get; init; } = [];
+
+    /// <summary>
+    /// Throws an <see cref="ArgumentException"/> naming every problem a launch would otherwise meet halfway:
+    /// images, env names and values, ports, the name, skills that do not exist, duplicate upstream names.
+    /// </summary>
+    public BottleSpec Validate()
+    {
+        var problems = new List<string>();
+        if (string.IsNullOrWhiteSpace(AgentImage))
+        {
+            problems.Add("the agent image is empty");
+        }
+
+        if (string.IsNullOrWhiteSpace(Bundle.Image))
+        {
+            problems.Add("the bundle image is empty");
+        }
+
+        if (Bundle.ProxyPort is < 1 or > 65535)
+        {
+            problems.Add($"the proxy port {Bundle.ProxyPort} is not a TCP port (1-65535)");
+        }
+
+        foreach (var (key, value) in Env)
+        {
+            Check(problems, () => GuestEnvironment.ValidateKey(key));
+            Check(problems, () => GuestEnvironment.ValidateValue(key, value));
+        }
+
+        if (Name is { } name)
+        {
+            Check(problems, () => BottleNames.Validate(name));
+        }
+
+        if (AgentCommand.Count == 0)
+        {
+            problems.Add("the agent command is empty");
+        }
+
+        foreach (var skill in Skills.Where(s => !File.Exists(s.HostPath) && !Directory.Exists(s.HostPath)))
+        {
+            problems.Add($"skill '{skill.GuestName}' does not exist at {skill.HostPath}");
+        }
+
+        foreach (var duplicate in Upstreams.GroupBy(u => u.Hostname, StringComparer.OrdinalIgnoreCase).Where(g => g.Count() > 1))
+        {
+            problems.Add($"two upstreams are named {duplicate.Key}");
+        }
+
+        return problems.Count == 0 ? this : throw new ArgumentException("the bottle cannot be launched: " + string.Join("; ", problems));
+    }
+
     /// <summary>Returns a copy with <paramref name="key"/>=<paramref name="value"/> added to the declared env.</summary>
     public BottleSpec WithEnv(string key, string value)
     {
         GuestEnvironment.ValidateKey(key);
+        GuestEnvironment.ValidateValue(key, value);
         var env = new Dictionary<string, string>(Env, StringComparer.Ordinal) { [key] = value };
         return this with { Env = env };
     }
@@ -60,4 +115,22 @@ public sealed record BottleSpec
 
     /// <summary>Returns a copy with the given prompt.</summary>
     public BottleSpec WithPrompt(string prompt, PromptMode mode = PromptMode.AppendFile) => this with { Prompt = prompt, PromptMode = mode };
+
+    private static void Check(List<string> problems, Action validate)
+    {
+        try
+        {
+            validate();
+        }
+        catch (ArgumentException e)
+        {
+            problems.Add(e.Message.Split(" (Parameter", 2)[0]);
+        }
+    }
 }
+
+/// <summary>A service container the bundle reaches on an upstream network, under <paramref name="Hostname"/>, allow-listed.</summary>
+/// <param name="Container">The user's Testcontainers container (started before the bottle).</param>
+/// <param name="Hostname">The name the agent uses for it through the proxy.</param>
+/// <param name="Port">The port it serves on (added to the proxy's allowed CONNECT ports).</param>
+internal sealed record UpstreamService(DotNet.Testcontainers.Containers.IContainer Container, string Hostname, int Port);

@@ -1,12 +1,10 @@
-using BotBottle.Testing.Bundles;
-
 namespace BotBottle.Testing.Bottles;
 
 /// <summary>
 /// The env every exec in a bottle receives: the proxy pointing at the bundle, a placeholder
 /// token (real credentials stay in the bundle), telemetry off, the CA trio, then the bottle's own env.
 /// </summary>
-public static class GuestEnvironment
+internal static partial class GuestEnvironment
 {
     /// <summary>The token value the agent sees; the bundle swaps it for the real one.</summary>
     public const string PlaceholderToken = "egress-placeholder";
@@ -40,6 +38,7 @@ public static class GuestEnvironment
         foreach (var (key, value) in declared.OrderBy(p => p.Key, StringComparer.Ordinal))
         {
             ValidateKey(key);
+            ValidateValue(key, value);
             var index = env.FindIndex(p => p.Key == key);
             if (index >= 0)
             {
@@ -54,13 +53,17 @@ public static class GuestEnvironment
         return env;
     }
 
-    /// <summary>Rejects keys an <c>env K=V</c> argument cannot carry, and HOME/USER (set per user by the harness).</summary>
+    /// <summary>
+    /// Rejects names an environment cannot carry portably (POSIX: a letter or <c>_</c>, then letters,
+    /// digits and <c>_</c>), and HOME/USER (set per exec user by the harness). Values may hold anything
+    /// but NUL: they travel as single argv elements, never through a shell.
+    /// </summary>
     public static void ValidateKey(string key)
     {
-        ArgumentException.ThrowIfNullOrEmpty(key);
-        if (key.Contains('=', StringComparison.Ordinal) || key.Any(char.IsWhiteSpace) || key.Contains('\0', StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(key);
+        if (!ValidName().IsMatch(key))
         {
-            throw new ArgumentException($"'{key}' is not a valid environment variable name.", nameof(key));
+            throw new ArgumentException($"'{Printable(key)}' is not a valid environment variable name: use a letter or '_' followed by letters, digits or '_'.", nameof(key));
         }
 
         if (Reserved.Contains(key, StringComparer.Ordinal))
@@ -68,4 +71,19 @@ public static class GuestEnvironment
             throw new ArgumentException($"{key} is set per exec user by the harness and cannot be declared.", nameof(key));
         }
     }
+
+    /// <summary>Rejects a value no environment can carry (a NUL character).</summary>
+    public static void ValidateValue(string key, string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"the value of {key} contains a NUL character, which no environment can carry.", nameof(value));
+        }
+    }
+
+    private static string Printable(string key) => key.Replace("\n", "\\n", StringComparison.Ordinal).Replace("\r", "\\r", StringComparison.Ordinal);
+
+    [System.Text.RegularExpressions.GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex ValidName();
 }

@@ -1,32 +1,44 @@
 namespace BotBottle.Testing.Bottles;
 
 /// <summary>
-/// A running bottle: the agent (container or microVM) with its bundle. Disposing it tears
-/// everything down in the reverse order of launch; disposing twice is harmless.
+/// A bottle: the agent (container or microVM, run as <c>node</c>) and its bundle on a private network.
+/// Build one with <see cref="BottleBuilder"/>, <see cref="StartAsync"/> it, exec in it, and dispose it: that
+/// tears everything down in the reverse order of launch (twice is harmless). Fixtures hand out started ones.
 /// </summary>
+/// <example>
+/// <code>
+/// await using var bottle = new BottleBuilder().WithAgentImage("botbottle/agent:reference").Build();
+/// await bottle.StartAsync(ct);
+/// var who = await bottle.ExecAsync("id -un", cancellationToken: ct);   // "node"
+/// </code>
+/// </example>
 public interface IBottle : IAsyncDisposable
 {
-    /// <summary>The bottle's unique name (also used for its machine/container/network names).</summary>
+    /// <summary>The bottle's unique name (its machine, container and network names start with it).</summary>
     string Name { get; }
 
-    /// <summary>The backend that launched the bottle ("docker", "smolmachines").</summary>
+    /// <summary>The backend that runs it: "docker" or "smolmachines".</summary>
     string Backend { get; }
 
-    /// <summary>The bundle the agent is wired to (its address and proxy port).</summary>
-    Bundles.BundleEndpoint Bundle { get; }
+    /// <summary>Where the agent reaches the bundle's proxy, and the bundle's own address.</summary>
+    BundleEndpoint Bundle { get; }
 
     /// <summary>
     /// The agent's address on the bottle network where other containers could name it (docker), or
-    /// null where the agent has no such address (a smolmachines microVM).
+    /// null where the agent has no such address (a smolmachines microVM has no network at all).
     /// </summary>
     string? AgentAddress { get; }
 
     /// <summary>In-guest path of the prompt file, or null when the bottle's prompt is empty.</summary>
     string? PromptPath { get; }
 
+    /// <summary>Launches the bottle (network, bundle, agent, provisioning); a failure leaves nothing behind. Idempotent.</summary>
+    Task StartAsync(CancellationToken cancellationToken = default);
+
     /// <summary>
     /// Runs <paramref name="script"/> with <c>/bin/sh -c</c> as <paramref name="user"/> (via
     /// <c>runuser -u</c>, HOME/USER explicit, the guest env re-sent) and captures the result.
+    /// Cancelling ends the script and everything it started in the guest.
     /// </summary>
     Task<ExecResult> ExecAsync(string script, string user = GuestUsers.Agent, CancellationToken cancellationToken = default);
 

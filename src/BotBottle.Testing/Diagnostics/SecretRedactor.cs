@@ -7,7 +7,7 @@ namespace BotBottle.Testing.Diagnostics;
 /// PASSWORD, AUTH, CREDENTIAL, COOKIE) is shown as <c>K=***</c>, and known secret values are masked
 /// wherever they appear in free text.
 /// </summary>
-public static partial class SecretRedactor
+internal static partial class SecretRedactor
 {
     /// <summary>The replacement text.</summary>
     public const string Mask = "***";

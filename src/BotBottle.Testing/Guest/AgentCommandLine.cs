@@ -4,24 +4,20 @@ namespace BotBottle.Testing.Guest;
 
 /// <summary>
 /// The in-guest part of the interactive agent command line, shared by all backends:
-/// user switch and env, the optional workdir wrapper, the agent command and the prompt
+/// user switch (the env travels as the exec's environment), the optional workdir wrapper, the agent command and the prompt
 /// arguments placed according to the prompt mode.
 /// </summary>
-public static class AgentCommandLine
+internal static class AgentCommandLine
 {
     /// <summary>The <c>$0</c> the workdir wrapper gives its shell.</summary>
     public const string WrapperName = "bot-bottle-agent";
 
     /// <summary>Builds the in-guest argv that starts the agent as the agent user.</summary>
-    public static IReadOnlyList<string> Build(
-        BottleSpec spec,
-        string? promptPath,
-        IReadOnlyList<KeyValuePair<string, string>> guestEnv,
-        IReadOnlyList<string> argv)
+    public static IReadOnlyList<string> Build(BottleSpec spec, string? promptPath, IReadOnlyList<string> argv)
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(argv);
-        var tail = new List<string>(GuestCommand.AsUser(GuestUsers.Agent, guestEnv));
+        var tail = new List<string>(GuestCommand.AsUser(GuestUsers.Agent));
         if (!string.IsNullOrEmpty(spec.AgentWorkdir) && spec.AgentWorkdir != GuestUsers.HomeOf(GuestUsers.Agent))
         {
             tail.AddRange(["sh", "-lc", "cd " + ShellQuoting.Quote(spec.AgentWorkdir) + " && exec \"$@\"", WrapperName]);

@@ -7,7 +7,7 @@ namespace BotBottle.Testing.Guest;
 /// Early in a guest's life an ordinary exec can be SIGKILLed (exit 137). The harness retries such an
 /// exec exactly once after a short settle so callers never have to.
 /// </summary>
-public static class ExecRetry
+internal static class ExecRetry
 {
     /// <summary>128 + SIGKILL.</summary>
     public const int SigKillExitCode = 137;

@@ -5,32 +5,32 @@ namespace BotBottle.Testing.Guest;
 /// <summary>
 /// The exec semantics every backend shares: the in-guest argv that switches to a user with
 /// <c>runuser -u &lt;user&gt; --</c> (never <c>-l</c>: a login shell's PAM setup hangs on minimal
-/// Debian), sets HOME and USER explicitly and re-sends the guest env on every call. Each element
-/// stays a separate argv element; nothing is glued into a shell string.
+/// Debian) and sets HOME and USER explicitly. The guest env is re-sent on every exec too, but out of
+/// band, as the exec's own environment (runuser keeps it): in an argv it would be readable by anyone
+/// running <c>ps</c> on the host, and the env may hold secrets. Each element stays a separate argv
+/// element; nothing is glued into a shell string.
 /// </summary>
-public static class GuestCommand
+internal static class GuestCommand
 {
     /// <summary>The shell every script runs under.</summary>
     public const string Shell = "/bin/sh";
 
-    /// <summary><c>runuser -u &lt;user&gt; -- env HOME=… USER=… K=V… /bin/sh -c &lt;script&gt;</c>.</summary>
-    public static IReadOnlyList<string> ForScript(string user, string script, IReadOnlyList<KeyValuePair<string, string>> guestEnv)
+    /// <summary><c>runuser -u &lt;user&gt; -- env HOME=… USER=… /bin/sh -c &lt;script&gt;</c>.</summary>
+    public static IReadOnlyList<string> ForScript(string user, string script)
     {
         ArgumentNullException.ThrowIfNull(script);
-        return [.. AsUser(user, guestEnv), Shell, "-c", script];
+        return [.. AsUser(user), Shell, "-c", script];
     }
 
-    /// <summary><c>runuser -u &lt;user&gt; -- env HOME=… USER=… K=V…</c>, ready for a command to be appended.</summary>
-    public static IReadOnlyList<string> AsUser(string user, IReadOnlyList<KeyValuePair<string, string>> guestEnv)
+    /// <summary><c>runuser -u &lt;user&gt; -- env HOME=… USER=…</c>, ready for a command to be appended.</summary>
+    public static IReadOnlyList<string> AsUser(string user)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(user);
-        ArgumentNullException.ThrowIfNull(guestEnv);
-        var argv = new List<string>(8 + guestEnv.Count) { "runuser", "-u", user, "--", "env", "HOME=" + GuestUsers.HomeOf(user), "USER=" + user };
-        foreach (var (key, value) in guestEnv)
+        if (!user.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
         {
-            argv.Add(key + "=" + value);
+            throw new ArgumentException($"'{user}' is not a user name", nameof(user));
         }
 
-        return argv;
+        return ["runuser", "-u", user, "--", "env", "HOME=" + GuestUsers.HomeOf(user), "USER=" + user];
     }
 }

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace BotBottle.Testing.Guest;
 
 /// <summary>Small in-guest scripts the harness and its checks share.</summary>
-public static class GuestScripts
+internal static class GuestScripts
 {
     /// <summary>
     /// Dials <paramref name="host"/>:<paramref name="port"/> with bash's /dev/tcp under a timeout; prints

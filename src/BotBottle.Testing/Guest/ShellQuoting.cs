@@ -1,7 +1,7 @@
 namespace BotBottle.Testing.Guest;
 
 /// <summary>POSIX shell single-quoting, for the rare places a value must sit inside a shell word.</summary>
-public static class ShellQuoting
+internal static class ShellQuoting
 {
     /// <summary>Quotes <paramref name="value"/> so a POSIX shell reads it back unchanged.</summary>
     public static string Quote(string value)

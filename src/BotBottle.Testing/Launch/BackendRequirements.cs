@@ -5,7 +5,7 @@ namespace BotBottle.Testing.Launch;
 /// a missing prerequisite from a skip into a failure; CI sets it for docker so a missing engine can
 /// never pass as a silent skip.
 /// </summary>
-public static class BackendRequirements
+internal static class BackendRequirements
 {
     /// <summary>The environment variable read.</summary>
     public const string Variable = "BOTBOTTLE_REQUIRE";

@@ -3,48 +3,32 @@ using Microsoft.Extensions.Logging;
 namespace BotBottle.Testing.Launch;
 
 /// <summary>
-/// Runs the named steps of one launch against a <see cref="TeardownStack"/>: when a step throws,
-/// the stack is unwound at once and a <see cref="BottleLaunchException"/> names the step.
+/// The named steps of one launch: each is logged, passes the fault-injection seam, and fails as a
+/// <see cref="LaunchStepException"/> naming it. Steps never unwind anything themselves: the launcher
+/// unwinds once, after every step running at the same time has settled.
 /// </summary>
-internal sealed class LaunchSteps(string backend, string bottleName, TeardownStack teardown, ILogger logger)
+internal sealed class LaunchSteps(string backend, string bottleName, ILogger logger)
 {
-    public TeardownStack Teardown { get; } = teardown;
-
     public async Task<T> RunAsync<T>(string step, Func<Task<T>> action)
     {
         logger.LogInformation("{Backend} bottle {Bottle}: {Step}", backend, bottleName, step);
         try
         {
+            await LaunchFaults.BeforeAsync(step).ConfigureAwait(false);
             return await action().ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
-            // Cancelled launches still clean up, and surface as the cancellation they are.
-            await Teardown.UnwindAsync().ConfigureAwait(false);
+            throw;
+        }
+        catch (LaunchStepException)
+        {
             throw;
         }
         catch (Exception ex)
         {
-            var failures = await Teardown.UnwindAsync().ConfigureAwait(false);
-            throw new BottleLaunchException(backend, bottleName, step, ex, failures);
+            throw new LaunchStepException(step, ex);
         }
-    }
-
-    /// <summary>
-    /// Runs a step that creates something. The creation is never cancelled half-way (an abandoned
-    /// request can still complete on the engine's side and leave a resource nobody registered), its
-    /// undo is registered at once, and only then is cancellation observed, unwinding it with the rest.
-    /// </summary>
-    public async Task<T> CreateAsync<T>(string step, Func<CancellationToken, Task<T>> create, string undoDescription, Func<T, CancellationToken, Task> undo, CancellationToken cancellationToken)
-    {
-        var created = await RunAsync(step, () => create(CancellationToken.None)).ConfigureAwait(false);
-        Teardown.Push(undoDescription, ct => undo(created, ct));
-        await RunAsync(step, () =>
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            return Task.CompletedTask;
-        }).ConfigureAwait(false);
-        return created;
     }
 
     public Task RunAsync(string step, Func<Task> action) =>
@@ -53,4 +37,34 @@ internal sealed class LaunchSteps(string backend, string bottleName, TeardownSta
             await action().ConfigureAwait(false);
             return true;
         });
+}
+
+/// <summary>A launch step failed; the launcher turns it into a <see cref="BottleLaunchException"/> after unwinding.</summary>
+internal sealed class LaunchStepException(string step, Exception cause) : Exception($"{step}: {cause.Message}", cause)
+{
+    public string Step { get; } = step;
+}
+
+/// <summary>
+/// The test seam of the launcher: a test makes a named step fail (in its own async flow only, so
+/// parallel tests do not see each other's faults) to prove every step's failure unwinds everything.
+/// </summary>
+internal static class LaunchFaults
+{
+    private static readonly AsyncLocal<(string Step, Exception Fault)?> Planned = new();
+
+    /// <summary>Makes <paramref name="step"/> throw <paramref name="fault"/> until the scope is disposed.</summary>
+    public static IDisposable Inject(string step, Exception fault)
+    {
+        Planned.Value = (step, fault);
+        return new Scope();
+    }
+
+    public static Task BeforeAsync(string step) =>
+        Planned.Value is { } planned && planned.Step == step ? Task.FromException(planned.Fault) : Task.CompletedTask;
+
+    private sealed class Scope : IDisposable
+    {
+        public void Dispose() => Planned.Value = null;
+    }
 }

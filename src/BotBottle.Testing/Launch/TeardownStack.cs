@@ -3,15 +3,17 @@ using Microsoft.Extensions.Logging;
 namespace BotBottle.Testing.Launch;
 
 /// <summary>
-/// The undo log of a launch: every step that created something pushes its undo, and unwinding
-/// runs them in reverse order, each one even when an earlier one failed. Unwinding twice is a no-op.
+/// The undo log of everything a launch (or a probe range, or an inspector) created: each creation pushes
+/// its undo, and unwinding runs them in reverse order, each one even when an earlier one failed, each
+/// exactly once. Unwinding twice, or from two threads at once, is harmless.
 /// </summary>
-public sealed class TeardownStack : IAsyncDisposable
+internal sealed class TeardownStack : IAsyncDisposable
 {
     private readonly Stack<(string Description, Func<CancellationToken, Task> Undo)> _steps = new();
     private readonly ILogger _logger;
     private readonly TimeSpan _budget;
     private readonly object _gate = new();
+    private readonly SemaphoreSlim _unwinding = new(1, 1);
 
     /// <summary>Creates an empty stack; each unwind gets <paramref name="budget"/> (default 2 minutes) in total.</summary>
     public TeardownStack(ILogger logger, TimeSpan? budget = null)
@@ -32,7 +34,7 @@ public sealed class TeardownStack : IAsyncDisposable
         }
     }
 
-    /// <summary>Registers the undo of a step that just succeeded.</summary>
+    /// <summary>Registers the undo of something that now exists.</summary>
     public void Push(string description, Func<CancellationToken, Task> undo)
     {
         lock (_gate)
@@ -41,34 +43,53 @@ public sealed class TeardownStack : IAsyncDisposable
         }
     }
 
-    /// <summary>Registers an async-disposable resource.</summary>
-    public void Push(string description, IAsyncDisposable resource)
+    /// <summary>
+    /// The one way the harness creates things: <paramref name="create"/> runs to completion without the
+    /// caller's token (an abandoned create request can still complete on the engine's side and leave a
+    /// resource nobody registered), its undo is registered at once, and only then is cancellation
+    /// observed, so a cancelled caller's creation is unwound with the rest.
+    /// </summary>
+    public async Task<T> CreateAsync<T>(string description, Func<Task<T>> create, Func<T, CancellationToken, Task> undo, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(resource);
-        Push(description, _ => resource.DisposeAsync().AsTask());
+        ArgumentNullException.ThrowIfNull(create);
+        ArgumentNullException.ThrowIfNull(undo);
+        var created = await create().ConfigureAwait(false);
+        Push(description, ct => undo(created, ct));
+        cancellationToken.ThrowIfCancellationRequested();
+        return created;
     }
 
     /// <summary>
-    /// Runs every pending undo in reverse order. Teardown is not cancelled by the caller's test token:
-    /// it has its own budget so that a cancelled test still leaves nothing behind.
+    /// Runs every pending undo in reverse order. Teardown is not cancelled by the caller's token: it has its
+    /// own budget, so a cancelled test still leaves nothing behind.
     /// </summary>
     /// <returns>The failures, in the order they happened (empty when all went well).</returns>
     public async Task<IReadOnlyList<Exception>> UnwindAsync()
     {
         var failures = new List<Exception>();
-        using var budget = new CancellationTokenSource(_budget);
-        while (TryPop(out var step))
+
+        // One unwinder at a time: a second (a dispose racing a failed launch's cleanup) waits, then finds nothing left.
+        await _unwinding.WaitAsync().ConfigureAwait(false);
+        try
         {
-            try
+            using var budget = new CancellationTokenSource(_budget);
+            while (TryPop(out var step))
             {
-                _logger.LogDebug("teardown: {Step}", step.Description);
-                await step.Undo(budget.Token).ConfigureAwait(false);
+                try
+                {
+                    _logger.LogDebug("teardown: {Step}", step.Description);
+                    await step.Undo(budget.Token).ConfigureAwait(false);
+                }
+                catch (Exception ex)
+                {
+                    _logger.LogWarning(ex, "teardown step failed: {Step}", step.Description);
+                    failures.Add(new TeardownException(step.Description, ex));
+                }
             }
-            catch (Exception ex)
-            {
-                _logger.LogWarning(ex, "teardown step failed: {Step}", step.Description);
-                failures.Add(new TeardownException(step.Description, ex));
-            }
+        }
+        finally
+        {
+            _unwinding.Release();
         }
 
         return failures;
@@ -94,7 +115,7 @@ public sealed class TeardownStack : IAsyncDisposable
 }
 
 /// <summary>One teardown step failed.</summary>
-public sealed class TeardownException(string step, Exception inner)
+internal sealed class TeardownException(string step, Exception inner)
     : Exception($"teardown step '{step}' failed: {inner.Message}", inner)
 {
     /// <summary>The step's description.</summary>

@@ -34,6 +34,9 @@ public static class IsolationCatalogue
     /// <summary>The id of every check the catalogue can build with the default <see cref="CatalogueOptions"/>, in order.</summary>
     public static IReadOnlyList<string> CheckIds { get; } = Titles.Select(t => t.Id).ToList();
 
+    /// <summary>Whether the check needs a second, neighbouring bottle (its controls run there).</summary>
+    public static bool NeedsNeighbour(string id) => id is "neighbour-bundle-unreachable" or "neighbour-agent-unreachable";
+
     /// <summary>A catalogue check's title without the addresses a built catalogue puts in it.</summary>
     public static string Describe(string id) =>
         Titles.FirstOrDefault(t => t.Id == id).Title ?? throw new ArgumentException($"the catalogue has no check '{id}'", nameof(id));
@@ -85,7 +88,7 @@ public static class IsolationCatalogue
             Step("direct-to-decoy", agent, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Blocked), [decoyFromBundle]));
 
         var dnsControls = new List<ProbeStep> { Step("ctl-resolve-from-bundle", bundle, Probe.Resolve(targets.AllowedHost), ProbeExpectation.Resolves) };
-        if (options.AgentResolvesPeers ?? bottle.Backend == "docker")
+        if (options.AgentResolvesPeers ?? bottle is Launch.Bottle { AgentResolvesPeers: true })
         {
             dnsControls.Add(Step("ctl-agent-resolves-bundle", agent, Probe.Resolve(options.BundleAlias), ProbeExpectation.Resolves));
         }

@@ -6,7 +6,7 @@ namespace BotBottle.Testing.Probes;
 /// Turns what an in-guest tool reported (exit code, output, errors, time) into a <see cref="ProbeOutcome"/>.
 /// The patterns are those of bash's /dev/tcp, OpenBSD and BusyBox nc, curl, getent and BusyBox nslookup.
 /// </summary>
-public static partial class OutcomeClassifier
+internal static partial class OutcomeClassifier
 {
     /// <summary>Classifies one raw probe report.</summary>
     public static (ProbeOutcome Outcome, string Reason) Classify(ProbeAction action, RawProbeReport raw)

@@ -1,17 +1,18 @@
 namespace BotBottle.Testing.Probes;
 
-/// <summary>Factories for probe actions.</summary>
+/// <summary>Factories for probe actions, run inside a bottle with <see cref="BottleProbeExtensions.Probe"/>.</summary>
+/// <example><code>await bottle.Probe(Probe.Tcp("127.0.0.1", 9)).ShouldBeRefused(ct);</code></example>
 public static class Probe
 {
     /// <summary>A TCP dial.</summary>
-    public static TcpDial Tcp(string host, int port) => new(host, port);
+    public static ProbeAction Tcp(string host, int port) => new TcpDial(host, port);
 
     /// <summary>An HTTP GET of <c>http://host/</c> through a proxy.</summary>
-    public static HttpViaProxy HttpViaProxy(string proxyHost, int proxyPort, string host) => new(proxyHost, proxyPort, host);
+    public static ProbeAction HttpViaProxy(string proxyHost, int proxyPort, string host) => new HttpViaProxy(proxyHost, proxyPort, host);
 
     /// <summary>An HTTP CONNECT through a proxy.</summary>
-    public static ConnectViaProxy Connect(string proxyHost, int proxyPort, string host, int port) => new(proxyHost, proxyPort, host, port);
+    public static ProbeAction Connect(string proxyHost, int proxyPort, string host, int port) => new ConnectViaProxy(proxyHost, proxyPort, host, port);
 
     /// <summary>A name lookup.</summary>
-    public static NameLookup Resolve(string name) => new(name);
+    public static ProbeAction Resolve(string name) => new NameLookup(name);
 }

@@ -27,7 +27,7 @@ public abstract record ProbeAction
 }
 
 /// <summary>A TCP dial to <paramref name="Host"/>:<paramref name="Port"/>.</summary>
-public sealed record TcpDial(string Host, int Port) : ProbeAction
+internal sealed record TcpDial(string Host, int Port) : ProbeAction
 {
     /// <inheritdoc />
     public override string Kind => "tcp";
@@ -40,7 +40,7 @@ public sealed record TcpDial(string Host, int Port) : ProbeAction
 }
 
 /// <summary>A plain-HTTP GET of <c>http://Host/</c> through the proxy at ProxyHost:ProxyPort.</summary>
-public sealed record HttpViaProxy(string ProxyHost, int ProxyPort, string Host) : ProbeAction
+internal sealed record HttpViaProxy(string ProxyHost, int ProxyPort, string Host) : ProbeAction
 {
     /// <inheritdoc />
     public override string Kind => "http";
@@ -56,7 +56,7 @@ public sealed record HttpViaProxy(string ProxyHost, int ProxyPort, string Host) 
 }
 
 /// <summary>An HTTP CONNECT to Host:Port through the proxy at ProxyHost:ProxyPort.</summary>
-public sealed record ConnectViaProxy(string ProxyHost, int ProxyPort, string Host, int Port) : ProbeAction
+internal sealed record ConnectViaProxy(string ProxyHost, int ProxyPort, string Host, int Port) : ProbeAction
 {
     /// <inheritdoc />
     public override string Kind => "connect";
@@ -69,7 +69,7 @@ public sealed record ConnectViaProxy(string ProxyHost, int ProxyPort, string Hos
 }
 
 /// <summary>A name lookup through the guest's resolver (getent, else nslookup).</summary>
-public sealed record NameLookup(string Name) : ProbeAction
+internal sealed record NameLookup(string Name) : ProbeAction
 {
     /// <inheritdoc />
     public override string Kind => "dns";
@@ -82,7 +82,7 @@ public sealed record NameLookup(string Name) : ProbeAction
 }
 
 /// <summary>Tries to become root (already root, <c>sudo -n</c>, <c>su</c>) and lists setuid files; <see cref="Control"/> runs the same reporting path with an action that needs no privilege.</summary>
-public sealed record EscalationAttempt(bool Control = false) : ProbeAction
+internal sealed record EscalationAttempt(bool Control = false) : ProbeAction
 {
     /// <inheritdoc />
     public override string Kind => Control ? "escalation-control" : "escalation";
@@ -98,7 +98,7 @@ public sealed record EscalationAttempt(bool Control = false) : ProbeAction
 }
 
 /// <summary>Looks for container-engine sockets (and a remote DOCKER_HOST) at the given paths.</summary>
-public sealed record SocketScan(IReadOnlyList<string> Paths) : ProbeAction
+internal sealed record SocketScan(IReadOnlyList<string> Paths) : ProbeAction
 {
     /// <summary>Where engine sockets are found when someone mounts one into a sandbox.</summary>
     public static IReadOnlyList<string> EngineSockets { get; } =
@@ -126,7 +126,7 @@ public sealed record SocketScan(IReadOnlyList<string> Paths) : ProbeAction
 /// value is not one of <paramref name="Placeholders"/>; reports names only, never values.
 /// <paramref name="Control"/> adds a synthetic credential-looking entry the scan must find.
 /// </summary>
-public sealed record SecretScan(IReadOnlyList<string> Placeholders, bool Control = false) : ProbeAction
+internal sealed record SecretScan(IReadOnlyList<string> Placeholders, bool Control = false) : ProbeAction
 {
     /// <inheritdoc />
     public override string Kind => Control ? "secrets-control" : "secrets";

@@ -8,7 +8,7 @@ namespace BotBottle.Testing.Probes;
 /// vantage, all vantages at once. Each step has its own limit, so the battery takes about as long
 /// as its slowest step.
 /// </summary>
-public static class ProbeBattery
+internal static class ProbeBattery
 {
     /// <summary>Runs <paramref name="checks"/> and classifies what each step observed.</summary>
     public static async Task<ProbeReport> RunAsync(IEnumerable<IsolationCheck> checks, ProbeTool tool = ProbeTool.Auto, CancellationToken cancellationToken = default)

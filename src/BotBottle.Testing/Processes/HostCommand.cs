@@ -10,7 +10,7 @@ namespace BotBottle.Testing.Processes;
 /// Runs a host executable with argv elements passed as they are (no shell), buffered output,
 /// cancellation that kills the process, and a redacted log line.
 /// </summary>
-public sealed class HostCommand
+internal sealed class HostCommand
 {
     private readonly string _executable;
     private readonly IReadOnlyDictionary<string, string?> _environment;
@@ -31,7 +31,11 @@ public sealed class HostCommand
     public IReadOnlyDictionary<string, string?> Environment => _environment;
 
     /// <summary>Runs with <paramref name="arguments"/> and returns exit code and output; never throws on a non-zero exit.</summary>
-    public async Task<ProcessOutput> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, Stream? stdin = null)
+    /// <param name="arguments">The argv after the executable.</param>
+    /// <param name="cancellationToken">Kills the process.</param>
+    /// <param name="stdin">Fed to the process's standard input.</param>
+    /// <param name="environment">Variables added for this run only (values that must not be in an argv).</param>
+    public async Task<ProcessOutput> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, Stream? stdin = null, IReadOnlyDictionary<string, string?>? environment = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var stdout = new StringBuilder();
@@ -39,7 +43,7 @@ public sealed class HostCommand
         var clock = Stopwatch.StartNew();
         var command = Cli.Wrap(_executable)
             .WithArguments(arguments, escape: true)
-            .WithEnvironmentVariables(_environment)
+            .WithEnvironmentVariables(environment is null ? _environment : _environment.Concat(environment).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal))
             .WithValidation(CommandResultValidation.None)
             .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
             .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr));

@@ -7,7 +7,7 @@ namespace BotBottle.Testing.Processes;
 /// Runs a command with the caller's terminal inherited (no pipes), so an interactive agent feels
 /// native; optionally sets the terminal title/colour for the session and restores them after.
 /// </summary>
-public static class InteractiveProcess
+internal static class InteractiveProcess
 {
     /// <summary>Runs <paramref name="argv"/> and returns its exit code; cancellation kills it.</summary>
     public static async Task<int> RunAsync(
@@ -69,7 +69,7 @@ public static class InteractiveProcess
 }
 
 /// <summary>The escape sequences behind <see cref="TerminalStyle"/>.</summary>
-public static class TerminalEscapes
+internal static class TerminalEscapes
 {
     private const string Osc = "\u001b]";
     private const string Bel = "\u0007";

@@ -5,4 +5,4 @@ namespace BotBottle.Testing.Processes;
 /// <param name="Stdout">Its standard output.</param>
 /// <param name="Stderr">Its standard error.</param>
 /// <param name="Duration">How long it ran.</param>
-public sealed record ProcessOutput(int ExitCode, string Stdout, string Stderr, TimeSpan Duration);
+internal sealed record ProcessOutput(int ExitCode, string Stdout, string Stderr, TimeSpan Duration);

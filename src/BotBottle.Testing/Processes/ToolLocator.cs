@@ -1,7 +1,7 @@
 namespace BotBottle.Testing.Processes;
 
 /// <summary>Finds executables on a PATH (the process's own, or one a caller supplies).</summary>
-public static class ToolLocator
+internal static class ToolLocator
 {
     /// <summary>
     /// The full path of <paramref name="tool"/> found on <paramref name="searchPath"/> (default: this

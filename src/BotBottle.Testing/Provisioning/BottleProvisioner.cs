@@ -1,13 +1,17 @@
+using System.Globalization;
+using System.Text;
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Guest;
 
 namespace BotBottle.Testing.Provisioning;
 
 /// <summary>
-/// The provisioning steps every backend runs after the agent starts, through the bottle's own
-/// exec and copy: home ownership, the prompt file (always, mode 0600, owned by the agent user)
-/// and the skills (a missing one fails the launch, naming it).
+/// What every backend does once the agent answers, in one exec and one upload: the agent's home (and
+/// skills directory) created and given to the agent user (image packing can hand the home to the packing
+/// user's uid, and an agent that cannot write its home hangs at start), then the prompt file (always, mode
+/// 0600, owned by the agent user) and the skills placed in a single upload.
 /// </summary>
-public static class BottleProvisioner
+internal static class BottleProvisioner
 {
     /// <summary>Where the prompt file lands in the guest.</summary>
     public static readonly string PromptGuestPath = GuestUsers.HomeOf(GuestUsers.Agent) + "/.bot-bottle-prompt.txt";
@@ -17,85 +21,41 @@ public static class BottleProvisioner
 
     private const UnixFileMode PromptMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    /// <summary>
-    /// <c>chown -R node:node /home/node</c>: packing an image can hand the home to the packing user's
-    /// uid, and an agent that cannot write its own home hangs at start.
-    /// </summary>
-    public static async Task FixHomeOwnershipAsync(IBottle bottle, CancellationToken cancellationToken)
+    /// <summary>The prompt's guest path, or null when the prompt is empty (the file is provisioned either way).</summary>
+    public static string? PromptPathFor(BottleSpec spec) => spec.Prompt.Length == 0 ? null : PromptGuestPath;
+
+    /// <summary>The skills that do not exist on the host (a launch with any of them fails before anything is created).</summary>
+    public static IReadOnlyList<SkillSource> MissingSkills(BottleSpec spec) =>
+        spec.Skills.Where(s => !File.Exists(s.HostPath) && !Directory.Exists(s.HostPath)).ToList();
+
+    /// <summary>The one provisioning exec: home (and skills directory) created and owned by the agent user; returns its uid and gid.</summary>
+    public static async Task<(int Uid, int Gid)> OwnHomeAsync(IAgentRuntime agent, TimeSpan retrySettle, BottleSpec spec, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(bottle);
         var home = GuestUsers.HomeOf(GuestUsers.Agent);
-        var result = await bottle.ExecAsync($"mkdir -p {home} && chown -R {GuestUsers.Agent}:{GuestUsers.Agent} {home}", GuestUsers.Root, cancellationToken)
-            .ConfigureAwait(false);
-        result.ThrowOnFailure();
-    }
-
-    /// <summary>Copies the prompt file and the skills; returns the prompt's guest path, or null when the prompt is empty.</summary>
-    public static async Task<string?> ProvisionAsync(IBottle bottle, BottleSpec spec, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(bottle);
+        ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(spec);
-        var promptPath = await ProvisionPromptAsync(bottle, spec.Prompt, cancellationToken).ConfigureAwait(false);
-        await ProvisionSkillsAsync(bottle, spec.Skills, cancellationToken).ConfigureAwait(false);
-        return promptPath;
+        var script = $"mkdir -p {home}{(spec.Skills.Count > 0 ? " " + SkillsGuestDirectory : "")} && chown -R {GuestUsers.Agent}:{GuestUsers.Agent} {home} && id -u {GuestUsers.Agent} && id -g {GuestUsers.Agent}";
+        var result = await ExecRetry.RunAsync(ct => agent.ExecAsync([GuestCommand.Shell, "-c", script], [], ct), retrySettle, cancellationToken).ConfigureAwait(false);
+        result.ThrowOnFailure();
+        var ids = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (int.Parse(ids[^2], CultureInfo.InvariantCulture), int.Parse(ids[^1], CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Copies the prompt (even an empty one) to the guest with mode 0600, owned by the agent user.</summary>
-    public static async Task<string?> ProvisionPromptAsync(IBottle bottle, string prompt, CancellationToken cancellationToken)
+    /// <summary>The one provisioning upload: the prompt file and every skill, owned by the agent user.</summary>
+    public static IReadOnlyList<GuestFile> Files(BottleSpec spec, int uid, int gid)
     {
-        ArgumentNullException.ThrowIfNull(bottle);
-        ArgumentNullException.ThrowIfNull(prompt);
-        var staging = Directory.CreateTempSubdirectory("bbt-prompt-");
-        try
-        {
-            var file = Path.Combine(staging.FullName, "prompt.txt");
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = PromptMode;
-            }
-
-            await using (var stream = new FileStream(file, options))
-            await using (var writer = new StreamWriter(stream))
-            {
-                await writer.WriteAsync(prompt.AsMemory(), cancellationToken).ConfigureAwait(false);
-            }
-
-            await bottle.CopyInAsync(file, PromptGuestPath, GuestUsers.Agent, PromptMode, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            staging.Delete(recursive: true);
-        }
-
-        return prompt.Length == 0 ? null : PromptGuestPath;
-    }
-
-    /// <summary>Creates the skills directory and copies each skill into it; a missing skill throws, naming it.</summary>
-    public static async Task ProvisionSkillsAsync(IBottle bottle, IReadOnlyList<SkillSource> skills, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(bottle);
-        ArgumentNullException.ThrowIfNull(skills);
-        if (skills.Count == 0)
-        {
-            return;
-        }
-
-        var missing = skills.Where(s => !File.Exists(s.HostPath) && !Directory.Exists(s.HostPath)).ToList();
+        var missing = MissingSkills(spec);
         if (missing.Count > 0)
         {
-            throw new FileNotFoundException(
-                "skill not found: " + string.Join(", ", missing.Select(s => $"'{s.GuestName}' ({s.HostPath})")),
-                missing[0].HostPath);
+            throw new FileNotFoundException("skill not found: " + string.Join(", ", missing.Select(s => $"'{s.GuestName}' ({s.HostPath})")), missing[0].HostPath);
         }
 
-        var made = await bottle.ExecAsync("mkdir -p " + SkillsGuestDirectory, GuestUsers.Agent, cancellationToken)
-            .ConfigureAwait(false);
-        made.ThrowOnFailure();
-        foreach (var skill in skills)
+        var files = new List<GuestFile> { new(PromptGuestPath, null, Encoding.UTF8.GetBytes(spec.Prompt), uid, gid, PromptMode) };
+        foreach (var skill in spec.Skills)
         {
-            await bottle.CopyInAsync(skill.HostPath, SkillsGuestDirectory + "/" + skill.GuestName, GuestUsers.Agent, cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
+            files.AddRange(GuestFile.From(skill.HostPath, SkillsGuestDirectory + "/" + skill.GuestName, uid, gid, fileMode: null));
         }
+
+        return files;
     }
 }

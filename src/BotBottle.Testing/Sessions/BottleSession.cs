@@ -4,6 +4,7 @@ using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Launch;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Processes;
+using BotBottle.Testing.Range;
 using Microsoft.Extensions.Logging;
 
 namespace BotBottle.Testing.Sessions;
@@ -39,7 +40,7 @@ public sealed class BottleSession : IAsyncDisposable
     public IBottle? Neighbour { get; private set; }
 
     /// <summary>The decoys, when asked for.</summary>
-    public ProbeRange? Range { get; private set; }
+    internal ProbeRange? Range { get; private set; }
 
     /// <summary>What the range offers this bottle.</summary>
     public RangeTargets? Targets { get; private set; }
@@ -81,7 +82,7 @@ public sealed class BottleSession : IAsyncDisposable
             }
 
             return _launchFailure is not null
-                ? new SessionGate(SessionGateKind.Fail, $"the {Options.Backend} bottle failed to launch: {_launchFailure.Message}", _launchFailure)
+                ? new SessionGate(SessionGateKind.Fail, $"the {Options.Bottle.Backend.Name} bottle failed to launch: {_launchFailure.Message}", _launchFailure)
                 : new SessionGate(SessionGateKind.Ready, "");
         }
     }
@@ -158,18 +159,18 @@ public sealed class BottleSession : IAsyncDisposable
 
     private async Task LaunchAsync(ILogger? logger, CancellationToken cancellationToken)
     {
-        var backend = BottleBackends.Create(Options.Backend, logger);
+        var backend = Options.Bottle.Backend;
         _prerequisites = await backend.CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false);
         if (!_prerequisites.IsSatisfied)
         {
-            _log($"{Options.Backend} backend unavailable: {_prerequisites.Reason}");
+            _log($"{backend.Name} backend unavailable: {_prerequisites.Reason}");
             return;
         }
 
         var clock = Stopwatch.StartNew();
         try
         {
-            var spec = Options.Spec;
+            var spec = Options.Bottle.Spec;
             if (Options.WithProbeRange)
             {
                 Range = await ProbeRange.CreateAsync(Options.DecoyImage ?? spec.Bundle.Image, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -180,7 +181,7 @@ public sealed class BottleSession : IAsyncDisposable
             var launches = new List<Task<IBottle>> { backend.LaunchAsync(spec, cancellationToken) };
             if (Options.WithNeighbour)
             {
-                launches.Add(backend.LaunchAsync(Options.Spec, cancellationToken));
+                launches.Add(backend.LaunchAsync(Options.Bottle.Spec, cancellationToken));
             }
 
             // Launch both at once; whichever succeeded is kept for disposal even when the other failed.
@@ -200,13 +201,13 @@ public sealed class BottleSession : IAsyncDisposable
             }
 
             LaunchDuration = clock.Elapsed;
-            _log($"{Options.Backend} bottle {Bottle!.Name} launched in {clock.ElapsedMilliseconds} ms (agent {Options.Spec.AgentImage}, bundle {Bottle.Bundle.Address}:{Bottle.Bundle.ProxyPort})" +
+            _log($"{Bottle!.Backend} bottle {Bottle.Name} launched in {clock.ElapsedMilliseconds} ms (agent {Options.Bottle.Spec.AgentImage}, bundle {Bottle.Bundle.Address}:{Bottle.Bundle.ProxyPort})" +
                 (Neighbour is null ? "" : $", neighbour {Neighbour.Name}"));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             _launchFailure = e;
-            _log($"{Options.Backend} bottle failed to launch after {clock.ElapsedMilliseconds} ms: {e.Message}");
+            _log($"{backend.Name} bottle failed to launch after {clock.ElapsedMilliseconds} ms: {e.Message}");
         }
         catch (OperationCanceledException)
         {

@@ -1,18 +1,19 @@
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Diagnostics;
 using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Smolmachines;
 
 /// <summary>
-/// The smolvm command-line, driven as argv through <see cref="HostCommand"/>. Reads the version once
-/// and tells smolvm's own failures (exit 1 + <c>Error:</c>) from the guest's exit codes.
+/// The smolvm command line, driven as argv through <see cref="HostCommand"/>: reads the version once, tells
+/// smolvm's own failures from the guest's exit codes, and hands the guest env to smolvm through its
+/// environment (<c>--secret-env GUEST=HOST</c>), never through an argv anyone can read with <c>ps</c>.
 /// </summary>
-public sealed class SmolvmCli
+internal sealed class SmolvmCli
 {
     private readonly HostCommand _command;
     private readonly AsyncOnce<SmolvmVersion> _version;
 
-    /// <summary>Wraps the smolvm executable behind <paramref name="command"/>.</summary>
     public SmolvmCli(HostCommand command)
     {
         _command = command;
@@ -26,38 +27,58 @@ public sealed class SmolvmCli
     /// <summary>The smolvm executable.</summary>
     public string Executable => _command.Executable;
 
-    /// <summary>The extra environment smolvm processes get.</summary>
+    /// <summary>The extra environment every smolvm process gets (e.g. isolated state directories).</summary>
     public IReadOnlyDictionary<string, string?> Environment => _command.Environment;
 
     /// <summary>Reads <c>smolvm --version</c> once and caches it.</summary>
     public Task<SmolvmVersion> GetVersionAsync(CancellationToken cancellationToken) => _version.GetAsync(cancellationToken);
 
-    /// <summary>Runs a smolvm command and throws <see cref="SmolvmException"/> when it does not exit 0.</summary>
-    public async Task<ProcessOutput> RunCheckedAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    /// <summary>Runs a smolvm command; throws <see cref="SmolvmException"/> when it does not exit 0.</summary>
+    public async Task<ProcessOutput> RunCheckedAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var output = await _command.RunAsync(arguments, cancellationToken).ConfigureAwait(false);
+        var output = await _command.RunAsync(arguments, cancellationToken, environment: environment).ConfigureAwait(false);
         if (output.ExitCode != 0)
         {
-            var what = string.Join(' ', arguments.Take(2));
             var detail = output.Stderr.Trim().Length > 0 ? output.Stderr.Trim() : output.Stdout.Trim();
-            throw new SmolvmException($"`smolvm {what}` failed with exit {output.ExitCode}: {detail}", output.ExitCode, output.Stderr);
+            throw new SmolvmException($"`smolvm {string.Join(' ', arguments.Take(2))}` failed with exit {output.ExitCode}: {detail}", output.ExitCode, output.Stderr);
         }
 
         return output;
     }
 
     /// <summary>
-    /// Runs <paramref name="guestArgv"/> in the machine and returns the guest's exit code and output.
-    /// Throws <see cref="SmolvmException"/> when smolvm, not the guest, failed.
+    /// Runs <paramref name="guestArgv"/> in the machine with <paramref name="env"/> and returns the guest's exit
+    /// code and output. Throws <see cref="SmolvmException"/> when smolvm, not the guest, failed. Cancelling kills
+    /// the smolvm process; its guest agent then kills the exec's process group (a client disconnect).
     /// </summary>
-    public async Task<ExecResult> ExecAsync(string machine, IReadOnlyList<string> guestArgv, CancellationToken cancellationToken)
+    public async Task<ExecResult> ExecAsync(string machine, IReadOnlyList<string> guestArgv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
     {
-        var output = await _command.RunAsync(SmolvmCommands.Exec(machine, guestArgv), cancellationToken).ConfigureAwait(false);
-        if (SmolvmException.IsSmolvmFailure(output.ExitCode, output.Stderr))
+        var passed = GuestEnvHandoff.For(env);
+        var output = await _command.RunAsync(SmolvmCommands.Exec(machine, guestArgv, passed.Names), cancellationToken, environment: passed.Values).ConfigureAwait(false);
+        if (SmolvmException.IsExecFailure(output.ExitCode, output.Stdout, output.Stderr, machine))
         {
-            throw new SmolvmException($"smolvm could not exec in machine '{machine}': {output.Stderr.Trim()}", output.ExitCode, output.Stderr);
+            throw new SmolvmException($"smolvm could not exec in machine '{machine}': {SecretRedactor.RedactText(output.Stderr.Trim(), env)}", output.ExitCode, output.Stderr);
         }
 
         return new ExecResult(output.ExitCode, output.Stdout, output.Stderr, output.Duration);
+    }
+}
+
+/// <summary>
+/// The guest env as smolvm receives it: each variable <c>K</c> is named on the command line as
+/// <c>--secret-env K=BBT_ENV_K</c> and its value is in smolvm's own environment as <c>BBT_ENV_K</c>, which
+/// smolvm resolves on the host and layers into the exec's environment (v1.8.0+ <c>src/cli/machine.rs</c> ExecCmd).
+/// </summary>
+internal sealed record GuestEnvHandoff(IReadOnlyList<KeyValuePair<string, string>> Names, IReadOnlyDictionary<string, string?> Values)
+{
+    /// <summary>The host-side prefix of a handed-off variable.</summary>
+    public const string Prefix = "BBT_ENV_";
+
+    public static GuestEnvHandoff For(IReadOnlyList<KeyValuePair<string, string>> env)
+    {
+        ArgumentNullException.ThrowIfNull(env);
+        var names = env.Select(p => new KeyValuePair<string, string>(p.Key, Prefix + p.Key)).ToList();
+        var values = env.ToDictionary(p => Prefix + p.Key, p => (string?)p.Value, StringComparer.Ordinal);
+        return new GuestEnvHandoff(names, values);
     }
 }

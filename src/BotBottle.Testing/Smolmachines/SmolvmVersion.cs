@@ -1,34 +1,53 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace BotBottle.Testing.Smolmachines;
 
 /// <summary>
-/// A parsed <c>smolvm --version</c> and the contract changes that hang on it.
+/// A parsed <c>smolvm --version</c> and the contract changes that hang on it, each read in smolvm's source
+/// at its release tags (smol-machines/smolvm; commit and file given).
 /// </summary>
-public sealed partial record SmolvmVersion(Version Value)
+internal sealed partial record SmolvmVersion(Version Value)
 {
-    /// <summary>First version where the machine name is a <c>--name</c> flag on create/delete.</summary>
+    /// <summary>0.8.1 (8a554a98, 830953f5 #312): 128+signal exit codes, and the PTY size forwarded to the guest by smolvm itself.</summary>
+    public static readonly Version ForwardsTerminalSizeSince = new(0, 8, 1);
+
+    /// <summary>1.0.2 (67a09b27): the machine name is <c>--name</c> on create and delete.</summary>
     public static readonly Version NameFlagSince = new(1, 0, 2);
 
-    /// <summary>First version that returns 128+signal for a signal-killed exec and forwards the PTY size.</summary>
-    public static readonly Version SignalExitCodesSince = new(0, 8, 1);
+    /// <summary>1.1.0 (eb6aecfd #409): <c>create -I</c> takes a <c>docker save</c> archive, so local images reach the VM.</summary>
+    public static readonly Version LocalImagesSince = new(1, 1, 0);
 
-    /// <summary>First version whose egress allow-list is enforced (virtio-net).</summary>
-    public static readonly Version EnforcedAllowListSince = new(1, 1, 3);
+    /// <summary>1.3.0 (cd7dac16): <c>exec -d</c> starts a background process and returns.</summary>
+    public static readonly Version DetachedExecSince = new(1, 3, 0);
 
-    /// <summary>First version where <c>create --from</c> keeps <c>--allow-cidr</c> (earlier ones drop it silently).</summary>
-    public static readonly Version AllowCidrWithPackSince = new(1, 8, 0);
+    /// <summary>1.6.4 (b310083f #656): <c>--mount-socket HOST:GUEST</c>, a host socket in a guest with no network.</summary>
+    public static readonly Version MountSocketSince = new(1, 6, 4);
 
-    /// <summary>First version whose packs keep file ownership.</summary>
-    public static readonly Version PacksKeepOwnershipSince = new(1, 8, 1);
+    /// <summary>
+    /// 1.8.0: <c>create --from</c> keeps <c>--allow-cidr</c> (f8a6fa62 #892; v1.7.7 <c>src/cli/machine.rs</c> sets
+    /// <c>allowed_cidrs: None</c>), and <c>create --label K=V</c> exists (read back with <c>machine ls --json</c>).
+    /// </summary>
+    public static readonly Version MinimumSupported = new(1, 8, 0);
 
-    /// <summary>True when create/delete take <c>--name NAME</c> instead of a positional name.</summary>
+    /// <summary>1.9.0 (e432c7eb #997): <c>machine cp --uid --gid --mode</c> (uploads were root-owned before).</summary>
+    public static readonly Version CopyOwnershipSince = new(1, 9, 0);
+
+    /// <summary>True when create and delete take <c>--name NAME</c> instead of a positional name.</summary>
     public bool UsesNameFlag => Value >= NameFlagSince;
 
-    /// <summary>True when a VM created from a pack really enforces its <c>--allow-cidr</c> list.</summary>
-    public bool EnforcesAllowCidrFromPack => Value >= AllowCidrWithPackSince && Value >= EnforcedAllowListSince;
+    /// <summary>True when smolvm forwards the host terminal size to the guest PTY itself (no resize bridge needed).</summary>
+    public bool ForwardsTerminalSize => Value >= ForwardsTerminalSizeSince;
 
-    /// <summary>Parses the output of <c>smolvm --version</c> (e.g. <c>smolvm 0.8.0</c>).</summary>
+    /// <summary>True when <c>machine cp</c> sets owner and mode itself.</summary>
+    public bool CopiesOwnership => Value >= CopyOwnershipSince;
+
+    /// <summary>Why the harness refuses this version, or null when it is supported.</summary>
+    public string? Refusal => Value < MinimumSupported
+        ? $"smolvm {this} is older than {MinimumSupported.ToString(3)}: the egress policy would not be applied (machines created from a pack silently drop --allow-cidr before 1.8.0, smolvm #892), and its machines cannot carry the labels the harness's reaper finds them by; install smolvm {MinimumSupported.ToString(3)} or newer"
+        : null;
+
+    /// <summary>Parses the output of <c>smolvm --version</c> (clap prints <c>smolvm X.Y.Z</c>).</summary>
     public static SmolvmVersion Parse(string output)
     {
         ArgumentNullException.ThrowIfNull(output);
@@ -39,9 +58,9 @@ public sealed partial record SmolvmVersion(Version Value)
         }
 
         return new SmolvmVersion(new Version(
-            int.Parse(match.Groups[1].ValueSpan, System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(match.Groups[2].ValueSpan, System.Globalization.CultureInfo.InvariantCulture),
-            int.Parse(match.Groups[3].ValueSpan, System.Globalization.CultureInfo.InvariantCulture)));
+            int.Parse(match.Groups[1].ValueSpan, CultureInfo.InvariantCulture),
+            int.Parse(match.Groups[2].ValueSpan, CultureInfo.InvariantCulture),
+            int.Parse(match.Groups[3].ValueSpan, CultureInfo.InvariantCulture)));
     }
 
     /// <inheritdoc />

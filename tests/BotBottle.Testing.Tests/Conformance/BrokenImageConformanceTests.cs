@@ -1,6 +1,8 @@
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Sessions;
 
+using BotBottle.Testing.Conformance.Results;
+
 namespace BotBottle.Testing.Tests.Conformance;
 
 /// <summary>
@@ -22,7 +24,7 @@ public sealed class BrokenImageConformanceTests(BrokenImagesFixture images) : IC
     [MemberData(nameof(Expectations))]
     public void Fails_exactly_the_checks_of_its_defect_with_an_actionable_message(string defect, string[] failing, string[] messageParts)
     {
-        var run = images.ReportFor(defect)[BottleBackends.Docker];
+        var run = images.ReportFor(defect)[DockerBackend.BackendName];
         Assert.Equal(failing.Order(StringComparer.Ordinal), run.FailedIds.Order(StringComparer.Ordinal));
         var explained = string.Join("\n", run.Results.Where(r => failing.Contains(r.CheckId)).Select(r => r.Explain()));
         foreach (var part in messageParts)
@@ -40,7 +42,7 @@ public sealed class BrokenImageConformanceTests(BrokenImagesFixture images) : IC
     [Fact]
     public void Without_a_node_user_no_bottle_is_launched_and_its_checks_name_why()
     {
-        var run = images.ReportFor("root-only")[BottleBackends.Docker];
+        var run = images.ReportFor("root-only")[DockerBackend.BackendName];
         Assert.Equal(ConformanceVerdict.Skipped, run["bottle.launch"].Verdict);
         Assert.Contains("user.node", run["bottle.launch"].Message, StringComparison.Ordinal);
         Assert.Equal("needs bottle.launch, which was skipped", run["agent.present"].Message);
@@ -49,7 +51,7 @@ public sealed class BrokenImageConformanceTests(BrokenImagesFixture images) : IC
     [Fact]
     public void A_home_owned_by_another_uid_is_repaired_at_launch_so_only_the_shipped_image_fails()
     {
-        var run = images.ReportFor("home-other-uid")[BottleBackends.Docker];
+        var run = images.ReportFor("home-other-uid")[DockerBackend.BackendName];
         Assert.Equal(ConformanceVerdict.Failed, run["file./home/node"].Verdict);
         Assert.Equal(ConformanceVerdict.Passed, run["command.home-writable"].Verdict);
     }
@@ -57,7 +59,7 @@ public sealed class BrokenImageConformanceTests(BrokenImagesFixture images) : IC
     [Fact]
     public void Env_dropped_on_the_start_path_still_reaches_plain_execs()
     {
-        var run = images.ReportFor("env-dropped")[BottleBackends.Docker];
+        var run = images.ReportFor("env-dropped")[DockerBackend.BackendName];
         Assert.Equal(ConformanceVerdict.Passed, run["proxy.honoured"].Verdict);
         Assert.Equal(ConformanceVerdict.Passed, run["command.ca-env-files"].Verdict);
         Assert.Equal(ConformanceVerdict.Passed, run["env.HOME"].Verdict);

@@ -2,12 +2,12 @@ using System.Diagnostics;
 using BotBottle.Testing.Conformance.Reports;
 using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
-using BotBottle.Testing.Docker;
-using BotBottle.Testing.Launch;
 using BotBottle.Testing.Sessions;
 using BotBottle.Testing.Tests.Support;
 using CliWrap;
 using CliWrap.Buffered;
+
+using BotBottle.Testing.Conformance.Results;
 
 namespace BotBottle.Testing.Tests.Conformance;
 
@@ -42,7 +42,7 @@ public sealed class BrokenImagesFixture : IAsyncLifetime
             foreach (var defect in Defects)
             {
                 var built = await Cli.Wrap("docker")
-                    .WithArguments(["build", "--quiet", "--network", "none", "--label", DockerLabels.Harness + "=" + DockerLabels.HarnessName,
+                    .WithArguments(["build", "--quiet", "--network", "none", "--label", ResourceLabels.Harness + "=" + ResourceLabels.HarnessName,
                         "-t", ImageFor(defect), "-f", Path.Combine(folder, defect + ".Dockerfile"), folder])
                     .WithValidation(CommandResultValidation.None)
                     .ExecuteBufferedAsync(ct);
@@ -62,8 +62,8 @@ public sealed class BrokenImagesFixture : IAsyncLifetime
                 try
                 {
                     var clock = Stopwatch.StartNew();
-                    var report = await ConformanceRunner.RunAsync(spec, new ConformanceOptions { AgentImage = ImageFor(defect), Backends = [BottleBackends.Docker] }, cancellationToken: ct);
-                    TestContext.Current.SendDiagnosticMessage($"[broken-images] {defect}: {string.Join(", ", report[BottleBackends.Docker].FailedIds)} failed in {clock.ElapsedMilliseconds} ms");
+                    var report = await ConformanceRunner.RunAsync(spec, new ConformanceOptions { AgentImage = ImageFor(defect), Backends = [new DockerBackend()] }, cancellationToken: ct);
+                    TestContext.Current.SendDiagnosticMessage($"[broken-images] {defect}: {string.Join(", ", report[DockerBackend.BackendName].FailedIds)} failed in {clock.ElapsedMilliseconds} ms");
                     return (defect, report);
                 }
                 finally

@@ -5,12 +5,18 @@ using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
 using BotBottle.Testing.Tests.Snapshots;
 
+using BotBottle.Testing.Conformance.Results;
+
 namespace BotBottle.Testing.Tests.Conformance;
 
 public sealed class ConformanceReportTests
 {
     private static ConformanceResult Result(string id, ConformanceVerdict verdict, string message, string evidence = "", string? hint = null, ConformanceStage stage = ConformanceStage.Bottle) =>
-        new(id, "title of " + id, stage, verdict, message, evidence, hint, TimeSpan.FromMilliseconds(250), new SpecLocation("spec.yaml", 3, 5));
+        new(id, "title of " + id, stage, verdict, message, evidence, hint, TimeSpan.FromMilliseconds(250), new SpecLocation("spec.yaml", 3, 5))
+        {
+            Kind = id.Split('.')[0],
+            Code = id switch { "user.node" => "BBT0201", "bottle.launch" => "BBT0207", "command.home-writable" => "BBT0203", _ => "BBT0114" },
+        };
 
     private static ConformanceReport Sample()
     {
@@ -37,7 +43,7 @@ public sealed class ConformanceReportTests
     [Fact]
     public void The_matrix_names_disagreements_among_backends_that_ran_and_skipped_backends_with_why()
     {
-        var matrix = Sample().Matrix;
+        var matrix = new ParityMatrix(Sample());
         Assert.Equal(["command.home-writable", "probe.neighbour-agent-unreachable"], matrix.Disagreements);
         Assert.Equal([("firecracker", "firecracker backend unavailable: no /dev/kvm")], matrix.SkippedBackends);
         Assert.Equal(ConformanceVerdict.Failed, matrix["command.home-writable", "docker"]);
@@ -66,7 +72,7 @@ public sealed class ConformanceReportTests
     [Fact]
     public void The_text_matrix_marks_disagreements_and_lists_skipped_backends()
     {
-        var text = Sample().Matrix.ToText();
+        var text = new ParityMatrix(Sample()).ToText();
         Assert.Contains("command.home-writable", text, StringComparison.Ordinal);
         Assert.Matches(@"command\.home-writable\s+FAIL\s+pass\s+skip\s+<- backends disagree", text);
         Assert.Contains("skipped backend firecracker: firecracker backend unavailable: no /dev/kvm", text, StringComparison.Ordinal);

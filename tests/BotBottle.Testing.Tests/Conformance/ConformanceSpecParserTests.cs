@@ -1,6 +1,8 @@
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Spec;
 
+using BotBottle.Testing.Conformance.Results;
+
 namespace BotBottle.Testing.Tests.Conformance;
 
 public sealed class ConformanceSpecParserTests

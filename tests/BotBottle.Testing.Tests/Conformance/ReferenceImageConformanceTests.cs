@@ -1,6 +1,8 @@
 using BotBottle.Testing.Conformance.Spec;
 using BotBottle.Testing.Xunit.Conformance;
 
+using BotBottle.Testing.Conformance.Results;
+
 namespace BotBottle.Testing.Tests.Conformance;
 
 /// <summary>

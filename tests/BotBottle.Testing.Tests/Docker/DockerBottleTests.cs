@@ -1,5 +1,3 @@
-using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Docker;
 using BotBottle.Testing.Provisioning;
 using BotBottle.Testing.Tests.Support;
 
@@ -120,12 +118,17 @@ public sealed class DockerBottleTests(ReferenceBottleFixture fixture) : IClassFi
     }
 
     [Fact]
-    public void The_interactive_command_line_is_docker_exec_with_runuser_and_the_guest_env()
+    public void The_interactive_command_line_is_docker_exec_with_runuser_and_the_guest_env_by_name_only()
     {
         var bottle = fixture.Bottle;
         var argv = bottle.AgentArgv(["--dangerously-skip-permissions"]);
+        var environment = ((Bottle)bottle).AgentCommand(["--dangerously-skip-permissions"], tty: true).Environment;
 
-        Assert.Equal(["docker", "exec", "-i", "-t", "-u", "0", bottle.ContainerName, "runuser", "-u", "node", "--", "env", "HOME=/home/node", "USER=node"], argv.Take(14));
+        Assert.Equal(["docker", "exec", "-i", "-t", "-e", "HTTPS_PROXY"], argv.Take(6));
+        Assert.Equal(["-u", "0", bottle.Name + "-agent", "runuser", "-u", "node", "--", "env", "HOME=/home/node", "USER=node"], argv.SkipWhile(a => a != "-u").Take(10));
+        Assert.Contains("PROJECT", argv);
+        Assert.DoesNotContain(argv, a => a.Contains("alpha beta", StringComparison.Ordinal) || a.Contains("egress-placeholder", StringComparison.Ordinal));
+        Assert.Equal("alpha beta $x", environment["PROJECT"]);
         Assert.Equal(["claude", "--append-system-prompt-file", BottleProvisioner.PromptGuestPath, "--dangerously-skip-permissions"], argv.TakeLast(4));
         Assert.DoesNotContain("-t", bottle.AgentArgv(["-p", "hi"], tty: false));
     }

@@ -1,7 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Docker;
 using BotBottle.Testing.Guest;
 using BotBottle.Testing.Tests.Support;
 using Docker.DotNet.Models;
@@ -31,7 +29,7 @@ public sealed class DockerIsolationTests(ReferenceBottleFixture fixture) : IClas
     public async Task The_egress_port_is_refused_on_the_bundle_address_while_the_proxy_port_accepts()
     {
         var bottle = fixture.Bottle;
-        var egressOnBundleLoopback = await bottle.ExecInBundleAsync(["/bin/sh", "-c", "grep -q '0100007F:238B 00000000:0000 0A' /proc/net/tcp && ! grep -q '00000000:238B 00000000:0000 0A' /proc/net/tcp && echo listening"], Ct);
+        var egressOnBundleLoopback = await bottle.ExecInBundleAsync("grep -q '0100007F:238B 00000000:0000 0A' /proc/net/tcp && ! grep -q '00000000:238B 00000000:0000 0A' /proc/net/tcp && echo listening", Ct);
         var proxy = await bottle.ExecAsync(Dial(bottle.Bundle.Address, bottle.Bundle.ProxyPort), cancellationToken: Ct);
         var egress = await bottle.ExecAsync(Dial(bottle.Bundle.Address, 9099), cancellationToken: Ct);
 
@@ -44,14 +42,14 @@ public sealed class DockerIsolationTests(ReferenceBottleFixture fixture) : IClas
     public async Task A_host_listener_on_all_interfaces_is_unreachable_from_the_agent_but_reachable_from_a_plain_internal_network()
     {
         var bottle = fixture.Bottle;
-        var engine = await DockerEngineProvider.Default.GetAsync(Ct);
+        var engine = await EngineProvider.For().GetAsync(Ct);
         using var listener = new TcpListener(IPAddress.Any, 0);
         listener.Start();
         var port = ((IPEndPoint)listener.LocalEndpoint).Port;
         var accepting = AcceptForeverAsync(listener);
 
         // Positive control: a plain --internal network (made by this test) still reaches the host via its gateway.
-        var controlNet = await engine.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = bottle.Name + "-control", Internal = true, Labels = DockerLabels.For(bottle.Name, "control") }, Ct);
+        var controlNet = await engine.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = bottle.Name + "-control", Internal = true, Labels = ResourceLabels.For(bottle.Name, "control") }, Ct);
         try
         {
             var controlGateway = await GatewayOfAsync(engine, controlNet.ID);
@@ -60,7 +58,7 @@ public sealed class DockerIsolationTests(ReferenceBottleFixture fixture) : IClas
         }
         finally
         {
-            await DockerRemoval.RemoveNetworkAsync(engine.Client, controlNet.ID, CancellationToken.None);
+            await EngineNetwork.RemoveAsync(engine.Client, controlNet.ID, CancellationToken.None);
         }
 
         var bottleGateway = await GatewayOfAsync(engine, bottle.Bundle.NetworkName);
@@ -84,18 +82,18 @@ public sealed class DockerIsolationTests(ReferenceBottleFixture fixture) : IClas
         {
             Image = ReferenceImages.Agent,
             Entrypoint = ["/bin/sh", "-c", "while :; do sleep 3600; done"],
-            Labels = DockerLabels.For(bottle, "control"),
+            Labels = ResourceLabels.For(bottle, "control"),
             HostConfig = new HostConfig { NetworkMode = network, Init = true },
         }, Ct);
         try
         {
             await engine.Client.Containers.StartContainerAsync(created.ID, new ContainerStartParameters(), Ct);
-            var result = await DockerExec.RunAsync(engine.Client, created.ID, ["/bin/bash", "-c", script], Ct);
+            var result = await EngineExec.RunAsync(engine.Client, created.ID, ["/bin/bash", "-c", script], "0", [], Ct);
             return result.Stdout;
         }
         finally
         {
-            await DockerRemoval.RemoveContainerAsync(engine.Client, created.ID, CancellationToken.None);
+            await EngineContainer.RemoveAsync(engine.Client, created.ID, CancellationToken.None);
         }
     }
 

@@ -1,6 +1,3 @@
-using BotBottle.Testing.Bundles;
-using BotBottle.Testing.Docker;
-using BotBottle.Testing.Launch;
 using BotBottle.Testing.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -15,7 +12,7 @@ public sealed class DockerLifecycleTests
     private static async Task<DockerEngine> EngineAsync(DockerBackend backend)
     {
         await BackendGate.RequireAsync(backend);
-        return await DockerEngineProvider.Default.GetAsync(Ct);
+        return await EngineProvider.For().GetAsync(Ct);
     }
 
     [Fact]
@@ -24,7 +21,7 @@ public sealed class DockerLifecycleTests
         var backend = new DockerBackend();
         var engine = await EngineAsync(backend);
         var bottle = await backend.LaunchAsync(ReferenceImages.Spec, Ct);
-        var mine = await DockerSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
+        var mine = await EngineSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
         Assert.Contains(mine, r => r.Contains(bottle.Name + "-agent", StringComparison.Ordinal));
         Assert.Contains(mine, r => r.Contains(bottle.Name + "-bundle", StringComparison.Ordinal));
         Assert.Contains(mine, r => r == "network " + bottle.Name + "-net");
@@ -32,7 +29,7 @@ public sealed class DockerLifecycleTests
         await bottle.DisposeAsync();
         await bottle.DisposeAsync();
 
-        var left = await DockerSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
+        var left = await EngineSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
         Assert.DoesNotContain(left, r => r.Contains(bottle.Name, StringComparison.Ordinal));
     }
 
@@ -47,7 +44,7 @@ public sealed class DockerLifecycleTests
 
         Assert.Equal("create agent", error.Step);
         Assert.Contains("does-not-exist", error.Message, StringComparison.Ordinal);
-        var left = await DockerSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
+        var left = await EngineSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
         Assert.DoesNotContain(left, r => r.Contains(spec.Name!, StringComparison.Ordinal));
     }
 
@@ -61,14 +58,14 @@ public sealed class DockerLifecycleTests
             Bundle = new BundleSpec(ReferenceImages.Bundle) { Env = new Dictionary<string, string> { ["BUNDLE_DAEMONS"] = "supervise" } },
             Name = "bbt-" + BottleNames.SessionId + "-noproxy",
         };
-        var quick = new DockerBackend(bundles: new DockerBundleHost(readyTimeout: TimeSpan.FromSeconds(3)));
+        var quick = new DockerBackend(new DockerBackendOptions { BundleReadyTimeout = TimeSpan.FromSeconds(3) });
 
         var error = await Assert.ThrowsAsync<BottleLaunchException>(() => quick.LaunchAsync(spec, Ct));
 
         Assert.Equal("start bundle", error.Step);
         Assert.Contains("did not listen on port 3128", error.Message, StringComparison.Ordinal);
         Assert.Contains("bundle ready: daemons=supervise", error.Message, StringComparison.Ordinal);
-        var left = await DockerSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
+        var left = await EngineSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
         Assert.DoesNotContain(left, r => r.Contains(spec.Name!, StringComparison.Ordinal));
     }
 
@@ -89,7 +86,7 @@ public sealed class DockerLifecycleTests
         {
         }
 
-        var left = await DockerSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
+        var left = await EngineSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
         Assert.DoesNotContain(left, r => r.Contains(spec.Name!, StringComparison.Ordinal));
     }
 
@@ -98,14 +95,14 @@ public sealed class DockerLifecycleTests
     {
         var backend = new DockerBackend();
         var engine = await EngineAsync(backend);
-        var labels = DockerLabels.For("bbt-deadbeef-orphan", "network");
-        labels[DockerLabels.Pid] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        labels[DockerLabels.Session] = "deadbeef";
+        var labels = ResourceLabels.For("bbt-deadbeef-orphan", "network");
+        labels[ResourceLabels.Pid] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        labels[ResourceLabels.Session] = "deadbeef";
         await engine.Client.Networks.CreateNetworkAsync(new global::Docker.DotNet.Models.NetworksCreateParameters { Name = "bbt-deadbeef-orphan-net", Internal = true, Labels = labels }, Ct);
 
-        var removed = await DockerSweeper.RemoveOrphansAsync(engine.Client, NullLogger.Instance, Ct);
+        var removed = await EngineSweeper.RemoveOrphansAsync(engine.Client, NullLogger.Instance, Ct);
 
         Assert.True(removed >= 1);
-        Assert.Empty(await DockerSweeper.ListAsync(engine.Client, "deadbeef", Ct));
+        Assert.Empty(await EngineSweeper.ListAsync(engine.Client, "deadbeef", Ct));
     }
 }

@@ -1,6 +1,3 @@
-using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Docker;
-using BotBottle.Testing.Launch;
 using BotBottle.Testing.Tests.Support;
 
 namespace BotBottle.Testing.Tests.Docker;
@@ -14,7 +11,7 @@ public sealed class ReferenceBottleFixture : IAsyncLifetime
 {
     private PrerequisiteReport? _report;
     private Exception? _launchFailure;
-    private DockerBottle? _bottle;
+    private IBottle? _bottle;
 
     public static string SkillDirectory { get; } = CreateSkill();
 
@@ -31,7 +28,7 @@ public sealed class ReferenceBottleFixture : IAsyncLifetime
         try
         {
             var spec = ReferenceImages.Spec.WithPrompt("You are inside a bottle.\nBehave.").WithSkill(new SkillSource(SkillDirectory)).WithEnv("PROJECT", "alpha beta $x");
-            _bottle = (DockerBottle)await Backend.LaunchAsync(spec, TestContext.Current.CancellationToken);
+            _bottle = await Backend.LaunchAsync(spec, TestContext.Current.CancellationToken);
         }
         catch (Exception ex)
         {
@@ -39,7 +36,7 @@ public sealed class ReferenceBottleFixture : IAsyncLifetime
         }
     }
 
-    public DockerBottle Bottle
+    public IBottle Bottle
     {
         get
         {

@@ -1,3 +1,6 @@
+using BotBottle.Testing.Conformance.Checks;
+using BotBottle.Testing.Conformance.Reports;
+using BotBottle.Testing.Conformance.Results;
 using BotBottle.Testing.MSBuild.Tasks;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
@@ -7,25 +10,22 @@ namespace BotBottle.Testing.Tests.MSBuild;
 /// <summary>RunBottleProbes/RunBottleConformance against a stand-in CLI, through a recording build engine.</summary>
 public sealed class BottleCheckTaskTests
 {
-    private const string FailingReport = """
-        <testsuites name="conformance.isolation-probes">
-          <testsuite name="conformance.isolation-probes.docker">
-            <testcase classname="conformance.isolation-probes.docker" name="probe.loopback-refused" time="1.2">
-              <properties><property name="code" value="BBT0101" /></properties>
-              <failure message="The agent's own 127.0.0.1 has nothing of the host behind it: Connected (bash: connected to 127.0.0.1:9)" type="probe.loopback-refused">evidence: bash /dev/tcp connected to 127.0.0.1:9 in 3 ms</failure>
-            </testcase>
-            <testcase classname="conformance.isolation-probes.docker" name="probe.proxy-reachable" time="1.0">
-              <properties><property name="code" value="BBT0104" /></properties>
-            </testcase>
-          </testsuite>
-          <testsuite name="conformance.isolation-probes.smolmachines">
-            <testcase classname="conformance.isolation-probes.smolmachines" name="probe.loopback-refused" time="0">
-              <properties><property name="code" value="BBT0101" /></properties>
-              <skipped message="no KVM" />
-            </testcase>
-          </testsuite>
-        </testsuites>
-        """;
+    /// <summary>Canned reports, written by the CLI's own JSON writer: what the tasks read is the contract itself.</summary>
+    private static string Report(params BackendRun[] runs) =>
+        JsonReportWriter.Build(new ConformanceReport("isolation-probes", "built-in", "a:1", "b:1", runs.SelectMany(r => r.Results).Select(r => r.CheckId).Distinct().ToList(), runs, TimeSpan.FromSeconds(3)));
+
+    private static ConformanceResult Result(string id, string code, ConformanceVerdict verdict, string message, string evidence = "", string? hint = null) =>
+        new(id, "title", ConformanceStage.Bottle, verdict, message, evidence, hint, TimeSpan.FromSeconds(1), null) { Kind = id.Split('.')[0], Code = code };
+
+    private static readonly string FailingReport = Report(
+        new BackendRun("docker", null,
+        [
+            Result("probe.loopback-refused", "BBT0101", ConformanceVerdict.Failed, "The agent's own 127.0.0.1 has nothing of the host behind it: Connected (bash: connected to 127.0.0.1:9)", "evidence: bash /dev/tcp connected to 127.0.0.1:9 in 3 ms"),
+            Result("probe.proxy-reachable", "BBT0104", ConformanceVerdict.Passed, "ok"),
+        ]) { Label = "docker (Engine 20.10.24, API 1.41)" },
+        new BackendRun("smolmachines", "no KVM", [Result("probe.loopback-refused", "BBT0101", ConformanceVerdict.Skipped, "no KVM")]));
+
+    private static readonly string PassingReport = Report(new BackendRun("docker", null, [Result("probe.proxy-reachable", "BBT0104", ConformanceVerdict.Passed, "ok")]));
 
     private static (T Task, RecordingBuildEngine Engine) Make<T>(FakeCli cli)
         where T : BottleCheckTask, new()
@@ -47,9 +47,10 @@ public sealed class BottleCheckTaskTests
         Assert.Equal("BBT0101", error.Code);
         Assert.StartsWith("[docker] probe.loopback-refused: The agent's own 127.0.0.1", error.Message, StringComparison.Ordinal);
         Assert.Contains("bash /dev/tcp connected to 127.0.0.1:9", error.Message, StringComparison.Ordinal);
-        Assert.EndsWith("probes.junit.xml", error.File, StringComparison.Ordinal);
+        Assert.EndsWith("probes.json", error.File, StringComparison.Ordinal);
         var failed = Assert.Single(task.FailedChecks);
-        Assert.Equal(("probe.loopback-refused", "docker", "BBT0101"), (failed.ItemSpec, failed.GetMetadata("Backend"), failed.GetMetadata("Code")));
+        Assert.Equal(("probe.loopback-refused", "docker", "BBT0101", "probe"), (failed.ItemSpec, failed.GetMetadata("Backend"), failed.GetMetadata("Code"), failed.GetMetadata("Kind")));
+        Assert.Equal("docker (Engine 20.10.24, API 1.41)", failed.GetMetadata("BackendLabel"));
         Assert.Equal(2, task.ReportFiles.Length);
         Assert.Contains(engine.Messages, m => m.Message == "probes: 1 passed, 1 failed, 1 skipped; reports in " + cli.ReportDirectory && m.Importance == MessageImportance.High);
         Assert.Equal(["probes", "--report-dir", cli.ReportDirectory, "--report-name", "probes", "--probe", "loopback-refused", "--probe", "proxy-reachable"], cli.Argv);
@@ -58,7 +59,7 @@ public sealed class BottleCheckTaskTests
     [Fact]
     public void Backends_images_and_the_conformance_spec_become_cli_arguments()
     {
-        using var cli = new FakeCli(0, "<testsuites />");
+        using var cli = new FakeCli(0, PassingReport);
         var (task, engine) = Make<RunBottleConformance>(cli);
         task.Backends = "docker; smolmachines";
         task.AgentImage = "my/agent:1";
@@ -76,7 +77,7 @@ public sealed class BottleCheckTaskTests
     [Fact]
     public void Env_items_reach_the_cli_through_its_environment_never_its_command_line()
     {
-        using var cli = new FakeCli(0, "<testsuites />");
+        using var cli = new FakeCli(0, PassingReport);
         var (task, engine) = Make<RunBottleProbes>(cli);
         var token = new TaskItem("GITHUB_TOKEN");
         token.SetMetadata("Value", "ghp_not-for-logs-123");
@@ -92,7 +93,7 @@ public sealed class BottleCheckTaskTests
     [Fact]
     public void An_env_name_a_bottle_cannot_take_is_an_error_before_anything_runs()
     {
-        using var cli = new FakeCli(0, "<testsuites />");
+        using var cli = new FakeCli(0, PassingReport);
         var (task, engine) = Make<RunBottleProbes>(cli);
         task.Env = [new TaskItem("NOT VALID")];
 
@@ -105,7 +106,9 @@ public sealed class BottleCheckTaskTests
     [Fact]
     public void Spec_errors_are_logged_at_their_file_line_and_column()
     {
-        using var cli = new FakeCli(2, stderr: "/specs/a.yaml(5,5): error: unknown key 'stdot' in a command\n/specs/a.yaml(9,13): error: stdout is an empty pattern list\n");
+        // The console says it for people; the JSON report, which the task reads, says it for the build.
+        using var cli = new FakeCli(2, JsonReportWriter.BuildInvalidSpec("/specs/a.yaml", [new("/specs/a.yaml", 5, 5, "unknown key 'stdot' in a command"), new("/specs/a.yaml", 9, 13, "stdout is an empty pattern list")]),
+            stderr: "console text the task does not parse\n");
         var (task, engine) = Make<RunBottleConformance>(cli);
 
         Assert.False(task.Execute());
@@ -122,7 +125,8 @@ public sealed class BottleCheckTaskTests
     [InlineData(true)]
     public void When_no_backend_can_run_it_is_an_error_unless_skips_are_allowed(bool allow)
     {
-        using var cli = new FakeCli(3, "<testsuites />", stdout: "skipped backend docker: docker engine unreachable at unix:///var/run/docker.sock\n");
+        using var cli = new FakeCli(3, Report(new BackendRun("docker", "no docker engine answered (unix:///var/run/docker.sock did not answer)", [Result("probe.proxy-reachable", "BBT0104", ConformanceVerdict.Skipped, "skipped")])),
+            stdout: "console text the task does not parse\n");
         var (task, engine) = Make<RunBottleProbes>(cli);
         task.AllowSkippedBackends = allow;
 
@@ -131,7 +135,7 @@ public sealed class BottleCheckTaskTests
         var diagnostics = allow ? engine.Warnings.Select(w => (w.Code, w.Message)) : engine.Errors.Select(e => (e.Code, e.Message));
         var (code, message) = Assert.Single(diagnostics);
         Assert.Equal("BBT0004", code);
-        Assert.Contains("docker engine unreachable", message, StringComparison.Ordinal);
+        Assert.Contains("docker: no docker engine answered", message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -146,6 +150,19 @@ public sealed class BottleCheckTaskTests
         Assert.Equal("BBT0002", error.Code);
         Assert.Contains("exited 134", error.Message, StringComparison.Ordinal);
         Assert.Contains("boom", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_report_of_another_schema_version_is_refused_with_both_versions_named()
+    {
+        using var cli = new FakeCli(0, PassingReport.Replace("\"schemaVersion\": 2", "\"schemaVersion\": 3", StringComparison.Ordinal));
+        var (task, engine) = Make<RunBottleProbes>(cli);
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("BBT0002", error.Code);
+        Assert.Contains("schema version 3; these tasks read version 2", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Conformance.Reports;
 using BotBottle.Testing.MSBuild.Tasks;
 
 namespace BotBottle.Testing.Tests.MSBuild;
@@ -7,19 +8,23 @@ public sealed class CheckBottlePrerequisitesTests
     [Fact]
     public void Each_backend_becomes_an_item_with_availability_and_reason()
     {
-        using var cli = new FakeCli(0, stdout: "docker\tyes\t\nsmolmachines\tno\tnot Darwin; `smolvm` not found on PATH\n");
+        using var cli = new FakeCli(0, stdout: JsonReportWriter.BuildPrerequisites(
+        [
+            new PrerequisiteReport("docker", []),
+            new PrerequisiteReport("smolmachines", ["not Darwin", "`smolvm` not found on PATH"]),
+        ]));
         var engine = new RecordingBuildEngine();
         var task = new CheckBottlePrerequisites { BuildEngine = engine, CliPath = cli.Path };
 
         Assert.True(task.Execute());
 
-        Assert.Equal(["prerequisites"], cli.Argv);
+        Assert.Equal(["prerequisites", "--json"], cli.Argv);
         Assert.Equal("docker", task.AvailableBackends);
         Assert.True(task.DockerAvailable);
         Assert.False(task.SmolmachinesAvailable);
         var smol = task.Backends.Single(b => b.ItemSpec == "smolmachines");
-        Assert.Equal(("false", "not Darwin; `smolvm` not found on PATH"), (smol.GetMetadata("Available"), smol.GetMetadata("Reason")));
-        Assert.Contains(engine.Messages, m => m.Message == "bottle backend smolmachines: unavailable: not Darwin; `smolvm` not found on PATH");
+        Assert.Equal(("false", "smolmachines backend unavailable: not Darwin; `smolvm` not found on PATH"), (smol.GetMetadata("Available"), smol.GetMetadata("Reason")));
+        Assert.Contains(engine.Messages, m => m.Message == "bottle backend smolmachines: unavailable: smolmachines backend unavailable: not Darwin; `smolvm` not found on PATH");
     }
 
     [Fact]

@@ -2,18 +2,18 @@ namespace BotBottle.Testing.Tests.MSBuild;
 
 /// <summary>
 /// A stand-in for the botbottle CLI (a shell script, so the tasks are tested without launching bottles):
-/// it records its argv and its BOTBOTTLE_ env, copies a canned JUnit report into --report-dir, prints the
+/// it records its argv and its BOTBOTTLE_ env, copies a canned JSON report (the CLI's contract) into --report-dir, prints the
 /// given lines and exits with the given code. Not a bottle: the real CLI is exercised by the e2e tests.
 /// </summary>
 public sealed class FakeCli : IDisposable
 {
     private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("bbt-fakecli-");
 
-    public FakeCli(int exitCode, string? junit = null, string stdout = "", string stderr = "")
+    public FakeCli(int exitCode, string? report = null, string stdout = "", string stderr = "")
     {
-        if (junit is not null)
+        if (report is not null)
         {
-            File.WriteAllText(System.IO.Path.Combine(_dir.FullName, "report.junit.xml"), junit);
+            File.WriteAllText(System.IO.Path.Combine(_dir.FullName, "report.json"), report);
         }
 
         File.WriteAllText(System.IO.Path.Combine(_dir.FullName, "stdout"), stdout);
@@ -29,8 +29,8 @@ public sealed class FakeCli : IDisposable
               case "$1" in --report-dir) dir="$2"; shift ;; --report-name) name="$2"; shift ;; esac
               shift
             done
-            if [ -f "$here/report.junit.xml" ] && [ -n "$dir" ]; then
-              mkdir -p "$dir" && cp "$here/report.junit.xml" "$dir/$name.junit.xml" && echo '# md' > "$dir/$name.md"
+            if [ -f "$here/report.json" ] && [ -n "$dir" ]; then
+              mkdir -p "$dir" && cp "$here/report.json" "$dir/$name.json" && echo '# md' > "$dir/$name.md"
             fi
             cat "$here/stdout"; cat "$here/stderr" >&2
             exit {{exitCode}}

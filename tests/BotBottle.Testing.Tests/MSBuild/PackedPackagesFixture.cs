@@ -1,5 +1,4 @@
 using BotBottle.Testing.Tests.Support;
-using BotBottle.Testing.Docker;
 
 namespace BotBottle.Testing.Tests.MSBuild;
 

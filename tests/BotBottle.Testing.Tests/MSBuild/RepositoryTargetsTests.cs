@@ -1,5 +1,4 @@
 using System.Xml.Linq;
-using BotBottle.Testing.Docker;
 using BotBottle.Testing.Tests.Support;
 
 namespace BotBottle.Testing.Tests.MSBuild;

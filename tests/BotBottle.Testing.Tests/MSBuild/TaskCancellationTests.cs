@@ -1,4 +1,3 @@
-using BotBottle.Testing.Docker;
 using BotBottle.Testing.MSBuild.Tasks;
 using BotBottle.Testing.Tests.Support;
 using CliWrap;
@@ -15,7 +14,7 @@ public sealed class TaskCancellationTests
 {
     private static async Task<IReadOnlyList<string>> LabelledAsync(string kind, int pid)
     {
-        var listed = await Cli.Wrap("docker").WithArguments([kind, "ls", "-q", "--filter", $"label={DockerLabels.Pid}={pid}", .. kind == "container" ? new[] { "-a" } : []])
+        var listed = await Cli.Wrap("docker").WithArguments([kind, "ls", "-q", "--filter", $"label={ResourceLabels.Pid}={pid}", .. kind == "container" ? new[] { "-a" } : []])
             .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
         return listed.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Probes;
 using CliWrap;
 using CliWrap.Buffered;

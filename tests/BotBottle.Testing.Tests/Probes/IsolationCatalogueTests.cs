@@ -23,7 +23,7 @@ public abstract class IsolationCatalogueTests<TFixture>(TFixture fixture) : Bott
 
         if (id == "neighbour-agent-unreachable" && Fixture.Session.Neighbour?.AgentAddress is null)
         {
-            Assert.Skip($"the neighbouring {Fixture.Session.Options.Backend} agent has no address other containers can name");
+            Assert.Skip($"the neighbouring {Fixture.Session.Options.Bottle.Backend.Name} agent has no address other containers can name");
         }
 
         var result = report[id];

@@ -1,6 +1,4 @@
-using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Docker;
-using BotBottle.Testing.Launch;
+using BotBottle.Testing.Range;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Tests.Support;
 
@@ -18,7 +16,7 @@ public sealed class ToolImagesFixture : IAsyncLifetime
     private PrerequisiteReport? _report;
     private Exception? _failure;
 
-    public ProbeRange? Range { get; private set; }
+    internal ProbeRange? Range { get; private set; }
 
     public async ValueTask InitializeAsync()
     {

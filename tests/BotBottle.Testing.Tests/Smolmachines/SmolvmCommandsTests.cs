@@ -1,48 +1,85 @@
-using BotBottle.Testing.Bundles;
-using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Smolmachines;
+using BotBottle.Testing.SmolvmEmulator;
 using BotBottle.Testing.Tests.Snapshots;
 
 namespace BotBottle.Testing.Tests.Smolmachines;
 
-/// <summary>Every smolvm argv shape, per version, pinned as a snapshot.</summary>
+/// <summary>
+/// Every smolvm argv the backend builds, per version: pinned as a snapshot, and parsed by the grammar of that
+/// release (the emulator's tables, read in smolvm's source at the tag), so an argv smolvm would reject fails here.
+/// </summary>
 public sealed class SmolvmCommandsTests
 {
-    private static readonly IReadOnlyList<KeyValuePair<string, string>> Env =
-        GuestEnvironment.For(new BundleEndpoint("172.30.0.2", 3128, "bbt-net"), new Dictionary<string, string> { ["PROJECT"] = "alpha beta" });
+    private static readonly IReadOnlyList<KeyValuePair<string, string>> EnvNames = [new("HTTPS_PROXY", "BBT_ENV_HTTPS_PROXY"), new("PROJECT", "BBT_ENV_PROJECT")];
+
+    private static readonly Dictionary<string, string> Labels = new() { ["dev.botbottle.session"] = "0123abcd", ["dev.botbottle.role"] = "agent" };
+
+    private static IEnumerable<(string Step, IReadOnlyList<string> Argv)> Commands(SmolvmVersion v) =>
+    [
+        ("create", SmolvmCommands.Create(v, "bbt-0-1", "/cache/0123.tar", "/tmp/bbt-1.sock", Labels, cpus: 2, memoryMib: 2048)),
+        ("start", SmolvmCommands.Start("bbt-0-1")),
+        ("exec", SmolvmCommands.Exec("bbt-0-1", ["/bin/sh", "-c", "echo hi"], EnvNames)),
+        ("exec tty", SmolvmCommands.Exec("bbt-0-1", ["claude"], EnvNames, tty: true)),
+        ("exec detached", SmolvmCommands.Exec("bbt-0-1", ["socat", "TCP-LISTEN:3128"], [], detach: true)),
+        ("cp", SmolvmCommands.CopyIn(v, "bbt-0-1", "/tmp/prompt.txt", "/home/node/.bot-bottle-prompt.txt", 1000, 1000, (UnixFileMode)0b110_000_000)),
+        ("stop", SmolvmCommands.Stop("bbt-0-1")),
+        ("delete", SmolvmCommands.Delete(v, "bbt-0-1")),
+        ("ls", SmolvmCommands.List()),
+    ];
 
     [Theory]
-    [InlineData("0.8.0")]
+    [InlineData("1.8.0")]
     [InlineData("1.9.3")]
     public Task Lifecycle_commands(string version)
     {
-        var v = SmolvmVersion.Parse("smolvm " + version);
-        var text = string.Join("\n\n", new[]
-        {
-            ("create", SmolvmCommands.Create(v, "bbt-0-1", "/cache/agent.smolmachine", ["172.30.0.2/32"], Env, cpus: 2, memoryMib: 2048)),
-            ("start", SmolvmCommands.Start("bbt-0-1")),
-            ("exec", SmolvmCommands.Exec("bbt-0-1", ["/bin/sh", "-c", "echo hi"])),
-            ("exec tty", SmolvmCommands.Exec("bbt-0-1", ["claude"], tty: true)),
-            ("cp", SmolvmCommands.CopyIn("bbt-0-1", "/tmp/prompt.txt", "/home/node/.bot-bottle-prompt.txt")),
-            ("stop", SmolvmCommands.Stop("bbt-0-1")),
-            ("delete", SmolvmCommands.Delete(v, "bbt-0-1")),
-            ("pack", SmolvmCommands.PackCreate("botbottle/agent:reference", "/cache/key")),
-        }.Select(p => $"# {p.Item1}\n{ArgvText.Render(p.Item2)}"));
+        var text = string.Join("\n\n", Commands(SmolvmVersion.Parse("smolvm " + version)).Select(p => $"# {p.Step}\n{ArgvText.Render(p.Argv)}"));
         return Snapshot.VerifyAsync($"smolvm {version}\n\n{text}", parameters: "version=" + version);
     }
 
     [Theory]
-    [InlineData("smolvm 0.8.0", "0.8.0", false, false)]
-    [InlineData("smolvm 1.0.2\n", "1.0.2", true, false)]
-    [InlineData("smolvm 1.8.0 (abc123 2026-01-01)", "1.8.0", true, true)]
-    public void Version_parsing_drives_the_contract_switches(string output, string expected, bool nameFlag, bool enforcesAllowList)
+    [InlineData("1.8.0")]
+    [InlineData("1.9.3")]
+    public void Every_command_parses_in_the_grammar_of_the_release(string version)
+    {
+        var grammar = Grammar.Load(version);
+        foreach (var (step, argv) in Commands(SmolvmVersion.Parse("smolvm " + version)))
+        {
+            var parsed = grammar.Parse(argv[0] + " " + argv[1], argv.Skip(2).ToList());
+            Assert.True(parsed is not null, step);
+        }
+    }
+
+    [Fact]
+    public void Before_1_8_0_create_has_no_labels_and_smolvm_would_reject_the_harness_s_create()
+    {
+        var create = SmolvmCommands.Create(SmolvmVersion.Parse("smolvm 1.7.7"), "bbt-0-1", "/cache/0123.tar", "/tmp/bbt-1.sock", Labels);
+
+        var error = Assert.Throws<UsageException>(() => Grammar.Load("1.7.7").Parse("machine create", create.Skip(2).ToList()));
+
+        Assert.Equal(2, error.ExitCode);
+        Assert.StartsWith("error: unexpected argument '--label' found", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("smolvm 1.7.7", false, "older than 1.8.0: the egress policy would not be applied")]
+    [InlineData("smolvm 1.8.0\n", true, null)]
+    [InlineData("smolvm 1.9.3 (abc123 2026-01-01)", true, null)]
+    public void Versions_older_than_1_8_0_are_refused_with_the_reason(string output, bool supported, string? reason)
     {
         var version = SmolvmVersion.Parse(output);
 
-        Assert.Equal(expected, version.ToString());
-        Assert.Equal(nameFlag, version.UsesNameFlag);
-        Assert.Equal(enforcesAllowList, version.EnforcesAllowCidrFromPack);
+        Assert.Equal(supported, version.Refusal is null);
+        if (reason is not null)
+        {
+            Assert.Contains(reason, version.Refusal, StringComparison.Ordinal);
+        }
     }
+
+    [Theory]
+    [InlineData("1.8.0", false)]
+    [InlineData("1.9.3", true)]
+    public void Copy_sets_owner_and_mode_itself_from_1_9_0(string version, bool flags) =>
+        Assert.Equal(flags, SmolvmCommands.CopyIn(SmolvmVersion.Parse(version), "m", "/a", "/b", 1000, 1000, (UnixFileMode)0b110_000_000).Contains("--uid"));
 
     [Fact]
     public void An_unreadable_version_is_a_smolvm_error_that_quotes_the_output()
@@ -53,10 +90,23 @@ public sealed class SmolvmCommandsTests
 
     [Theory]
     [InlineData(1, "Error: vm not found: x", true)]
-    [InlineData(1, "  Error: agent operation failed", true)]
+    [InlineData(1, "Error: agent operation failed: connect: machine 'x' is not running. Use 'smolvm machine start --name x' first.", true)]
+    [InlineData(1, "Error: config operation failed: create machine: machine 'x' already exists or is being created", true)]
+    [InlineData(1, "Error: could not open config.yaml", false)]
     [InlineData(1, "guest: Error: mine", false)]
-    [InlineData(2, "Error: usage", false)]
-    [InlineData(0, "Error: fine", false)]
-    public void Smolvm_failure_shape_is_exit_1_with_Error_on_stderr(int exitCode, string stderr, bool expected) =>
-        Assert.Equal(expected, SmolvmException.IsSmolvmFailure(exitCode, stderr));
+    [InlineData(2, "error: unexpected argument '--label' found\n\nUsage: smolvm machine create [OPTIONS]", true)]
+    [InlineData(2, "error: usage of my own tool", false)]
+    [InlineData(0, "Error: vm not found: x", false)]
+    public void A_guest_failure_is_not_taken_for_a_smolvm_failure(int exitCode, string stderr, bool smolvmFailed) =>
+        Assert.Equal(smolvmFailed, SmolvmException.IsSmolvmFailure(exitCode, stderr));
+
+    [Theory]
+    [InlineData("", "Error: vm not found: bbt-1\n", true)]
+    [InlineData("", "Error: agent operation failed: connect: machine 'bbt-1' is not running. Use 'smolvm machine start --name bbt-1' first.\n", true)]
+    [InlineData("", "Error: vm not found: nothing\n", false)]
+    [InlineData("", "Error: agent operation failed: connect: machine 'other' is not running.\n", false)]
+    [InlineData("partial output\n", "Error: vm not found: bbt-1\n", false)]
+    [InlineData("", "warming up\nError: vm not found: bbt-1\n", false)]
+    public void An_exec_failure_is_smolvm_s_only_when_it_looks_like_nothing_but_smolvm_s_own_message_about_this_machine(string stdout, string stderr, bool smolvmFailed) =>
+        Assert.Equal(smolvmFailed, SmolvmException.IsExecFailure(1, stdout, stderr, "bbt-1"));
 }

@@ -1,14 +1,12 @@
-using BotBottle.Testing.Launch;
-
 namespace BotBottle.Testing.Tests.Support;
 
 /// <summary>
 /// Skips a test, with the backend's precise reason, when its prerequisites are missing, unless
 /// BOTBOTTLE_REQUIRE names the backend: then the missing prerequisite fails the test.
 /// </summary>
-public static class BackendGate
+internal static class BackendGate
 {
-    public static async Task RequireAsync(IBottleBackend backend)
+    public static async Task RequireAsync(BottleBackend backend)
     {
         var report = await backend.CheckPrerequisitesAsync(TestContext.Current.CancellationToken);
         Require(report);

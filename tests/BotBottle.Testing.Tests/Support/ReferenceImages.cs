@@ -1,10 +1,7 @@
-using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Bundles;
-
 namespace BotBottle.Testing.Tests.Support;
 
 /// <summary>The locally built reference images (eng/images/build-images.sh), overridable by environment.</summary>
-public static class ReferenceImages
+internal static class ReferenceImages
 {
     public static string Agent => Environment.GetEnvironmentVariable("BOTBOTTLE_AGENT_IMAGE") ?? "botbottle/agent:reference";
 

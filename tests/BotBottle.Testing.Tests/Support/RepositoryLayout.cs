@@ -16,6 +16,16 @@ public static class RepositoryLayout
     /// <summary>The CLI the solution build produced (what the MSBuild package ships in tools/cli).</summary>
     public static string CliDll => Path.Combine(Root, "src", "BotBottle.Testing.Cli", "bin", Configuration, "net8.0", "botbottle.dll");
 
+    /// <summary>A command that runs the built CLI (<c>dotnet botbottle.dll …</c>).</summary>
+    public static CliWrap.Command Cli(IReadOnlyList<string> arguments) =>
+        CliWrap.Cli.Wrap(DotnetHost).WithArguments([CliDll, .. arguments]);
+
+    /// <summary>The dotnet host running the tests.</summary>
+    public static string DotnetHost =>
+        Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
+        : Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
+        : "dotnet";
+
     public static string ConsumerSample => Path.Combine(Root, "samples", "BottleConsumer");
 
     /// <summary>Where failing end-to-end builds leave their binary logs.</summary>

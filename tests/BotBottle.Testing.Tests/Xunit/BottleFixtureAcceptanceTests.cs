@@ -1,4 +1,3 @@
-using BotBottle.Testing.Launch;
 using BotBottle.Testing.Tests.Support;
 using BotBottle.Testing.Xunit.Subjects;
 
@@ -15,7 +14,7 @@ public sealed class BottleFixtureAcceptanceTests
             Assert.Skip("BOTBOTTLE_REQUIRE names smolmachines: these subjects would fail instead of skipping");
         }
 
-        var report = await new BotBottle.Testing.Smolmachines.SmolmachinesBackend(new BotBottle.Testing.Docker.DockerBundleHost()).CheckPrerequisitesAsync(TestContext.Current.CancellationToken);
+        var report = await new BotBottle.Testing.Smolmachines.SmolmachinesBackend().CheckPrerequisitesAsync(TestContext.Current.CancellationToken);
         if (report.IsSatisfied)
         {
             Assert.Skip("smolmachines can run on this machine, so nothing skips");

@@ -1,12 +1,14 @@
 using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Guest;
 
 namespace BotBottle.Testing.Conformance.Checks;
 
 /// <summary>The agent command is on the agent user's PATH in the bottle.</summary>
-public sealed record AgentPresentCheck : ConformanceCheck
+internal sealed record AgentPresentCheck : ConformanceCheck
 {
+    /// <inheritdoc />
+    public override string Kind => "agent";
+
     /// <inheritdoc />
     public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
     {

@@ -1,5 +1,4 @@
 using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Guest;
 
 namespace BotBottle.Testing.Conformance.Checks;
@@ -8,8 +7,11 @@ namespace BotBottle.Testing.Conformance.Checks;
 /// Run as root with the permission-bypass flag, the agent refuses (Claude Code: "cannot be used with
 /// root/sudo privileges") — which is why a bottle must run it as the unprivileged user.
 /// </summary>
-public sealed record AgentRefusesBypassCheck : ConformanceCheck
+internal sealed record AgentRefusesBypassCheck : ConformanceCheck
 {
+    /// <inheritdoc />
+    public override string Kind => "agent";
+
     /// <inheritdoc />
     public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
     {

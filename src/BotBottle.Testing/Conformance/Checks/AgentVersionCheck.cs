@@ -1,10 +1,12 @@
-using BotBottle.Testing.Conformance.Run;
 
 namespace BotBottle.Testing.Conformance.Checks;
 
 /// <summary>The agent answers <c>--version</c> through the bottle's own agent start path (as the agent user), matching the spec.</summary>
-public sealed record AgentVersionCheck : ConformanceCheck
+internal sealed record AgentVersionCheck : ConformanceCheck
 {
+    /// <inheritdoc />
+    public override string Kind => "agent";
+
     /// <inheritdoc />
     public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
     {

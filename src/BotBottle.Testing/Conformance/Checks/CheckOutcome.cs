@@ -4,7 +4,7 @@ namespace BotBottle.Testing.Conformance.Checks;
 /// <param name="Verdict">Passed, failed, inconclusive or skipped.</param>
 /// <param name="Message">One line a user can act on.</param>
 /// <param name="Evidence">What the guest answered (output, file status, log line), for the report.</param>
-public sealed record CheckOutcome(ConformanceVerdict Verdict, string Message, string Evidence = "")
+internal sealed record CheckOutcome(ConformanceVerdict Verdict, string Message, string Evidence = "")
 {
     /// <summary>A pass.</summary>
     public static CheckOutcome Pass(string message, string evidence = "") => new(ConformanceVerdict.Passed, message, evidence);

@@ -1,13 +1,15 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Conformance.Run;
 
 namespace BotBottle.Testing.Conformance.Checks;
 
 /// <summary>A shell command run as a user finishes in time with the expected exit code and output.</summary>
-public sealed record CommandCheck : ConformanceCheck
+internal sealed record CommandCheck : ConformanceCheck
 {
+    /// <inheritdoc />
+    public override string Kind => "command";
+
     /// <summary>The script (<c>/bin/sh -c</c>).</summary>
     public required string Run { get; init; }
 

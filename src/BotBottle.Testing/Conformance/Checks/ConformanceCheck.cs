@@ -1,5 +1,3 @@
-using BotBottle.Testing.Conformance.Run;
-using BotBottle.Testing.Conformance.Spec;
 
 namespace BotBottle.Testing.Conformance.Checks;
 
@@ -7,7 +5,7 @@ namespace BotBottle.Testing.Conformance.Checks;
 /// One check of a conformance spec. Its <see cref="Id"/> is stable (<c>kind.name</c>) so reports,
 /// test filters and build errors name the same thing on every run and backend.
 /// </summary>
-public abstract record ConformanceCheck
+internal abstract record ConformanceCheck
 {
     /// <summary>Stable id, e.g. <c>user.node</c>, <c>command.runuser-returns</c>, <c>probe.loopback-refused</c>.</summary>
     public required string Id { get; init; }
@@ -27,8 +25,8 @@ public abstract record ConformanceCheck
     /// <summary>Where the check is declared in its spec file.</summary>
     public SpecLocation? Location { get; init; }
 
-    /// <summary>The kind part of the id (<c>user</c>, <c>file</c>, <c>command</c>, <c>env</c>, <c>agent</c>, <c>proxy</c>, <c>probe</c>).</summary>
-    public string Kind => Id[..Math.Max(0, Id.IndexOf('.', StringComparison.Ordinal))];
+    /// <summary>What kind of check it is (<c>user</c>, <c>file</c>, <c>command</c>, <c>env</c>, <c>agent</c>, <c>proxy</c>, <c>probe</c>, <c>bottle</c>): data of its own, not read back from its id.</summary>
+    public abstract string Kind { get; }
 
     /// <summary>Runs the check through <paramref name="context"/> and judges what came back.</summary>
     public abstract Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken);

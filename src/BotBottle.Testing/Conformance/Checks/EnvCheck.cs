@@ -1,5 +1,4 @@
 using System.Text.RegularExpressions;
-using BotBottle.Testing.Conformance.Run;
 
 namespace BotBottle.Testing.Conformance.Checks;
 
@@ -8,8 +7,11 @@ namespace BotBottle.Testing.Conformance.Checks;
 /// workdir wrapper) is run with <c>env</c> in the agent's place, so whatever the image does on that
 /// path (a login profile that resets variables, say) shows.
 /// </summary>
-public sealed record EnvCheck : ConformanceCheck
+internal sealed record EnvCheck : ConformanceCheck
 {
+    /// <inheritdoc />
+    public override string Kind => "env";
+
     /// <summary>The variable's name.</summary>
     public required string Name { get; init; }
 

@@ -1,13 +1,15 @@
 using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Guest;
 using System.Text.RegularExpressions;
 
 namespace BotBottle.Testing.Conformance.Checks;
 
 /// <summary>A path exists (or not), with the given mode and owner, and content matching patterns.</summary>
-public sealed record FileCheck : ConformanceCheck
+internal sealed record FileCheck : ConformanceCheck
 {
+    /// <inheritdoc />
+    public override string Kind => "file";
+
     private const string Absent = "BBT-ABSENT";
     private const string ContentMarker = "BBT-CONTENT";
 

@@ -1,16 +1,21 @@
-using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Probes;
 
 namespace BotBottle.Testing.Conformance.Checks;
 
 /// <summary>One check of the isolation catalogue, evaluated in the bottle's single probe battery.</summary>
-public sealed record ProbeConformanceCheck : ConformanceCheck
+internal sealed record ProbeConformanceCheck : ConformanceCheck
 {
     /// <summary>The catalogue id (e.g. <c>loopback-refused</c>).</summary>
     public required string CatalogueId { get; init; }
 
+    /// <inheritdoc />
+    public override string Kind => "probe";
+
+    /// <summary>Whether the probe needs a neighbouring bottle.</summary>
+    public bool NeedsNeighbour => IsolationCatalogue.NeedsNeighbour(CatalogueId);
+
     /// <summary>The check for catalogue probe <paramref name="catalogueId"/> (id <c>probe.&lt;catalogueId&gt;</c>).</summary>
-    public static ProbeConformanceCheck For(string catalogueId, Spec.SpecLocation? location = null) => new()
+    public static ProbeConformanceCheck For(string catalogueId, SpecLocation? location = null) => new()
     {
         Id = "probe." + catalogueId,
         Title = IsolationCatalogue.Describe(catalogueId),

@@ -1,6 +1,5 @@
 using System.Globalization;
 using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Guest;
 
 namespace BotBottle.Testing.Conformance.Checks;
@@ -10,8 +9,11 @@ namespace BotBottle.Testing.Conformance.Checks;
 /// never-resolvable name must show up in the bundle proxy's log. Nothing leaves the bottle: the proxy
 /// denies the name (it is on no allowlist) and the agent has no other way out.
 /// </summary>
-public sealed record ProxyHonouredCheck : ConformanceCheck
+internal sealed record ProxyHonouredCheck : ConformanceCheck
 {
+    /// <inheritdoc />
+    public override string Kind => "proxy";
+
     /// <summary>The proxy's log file in the bundle.</summary>
     public string ProxyLog { get; init; } = "/var/log/bundle/proxy.log";
 

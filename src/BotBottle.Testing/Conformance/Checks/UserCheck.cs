@@ -1,12 +1,14 @@
 using System.Globalization;
 using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Conformance.Run;
 
 namespace BotBottle.Testing.Conformance.Checks;
 
 /// <summary>A user exists in <c>/etc/passwd</c> with the given uid, home and shell.</summary>
-public sealed record UserCheck : ConformanceCheck
+internal sealed record UserCheck : ConformanceCheck
 {
+    /// <inheritdoc />
+    public override string Kind => "user";
+
     /// <summary>The user name.</summary>
     public required string Name { get; init; }
 

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Conformance.Results;
 using System.Globalization;
 using System.Xml.Linq;
 using BotBottle.Testing.Conformance.Checks;
@@ -8,7 +9,7 @@ namespace BotBottle.Testing.Conformance.Reports;
 /// JUnit XML: one suite per backend (<c>conformance.&lt;spec&gt;.&lt;backend&gt;</c>), one test case per
 /// check named by its stable id (its build-log code, <see cref="CheckCodes"/>, as a property); failures carry the message, hint and evidence; skips carry the reason.
 /// </summary>
-public static class JUnitReportWriter
+internal static class JUnitReportWriter
 {
     /// <summary>The report as a JUnit document.</summary>
     public static XDocument Build(ConformanceReport report)
@@ -41,7 +42,7 @@ public static class JUnitReportWriter
                     new XAttribute("classname", suiteName),
                     new XAttribute("name", result.CheckId),
                     new XAttribute("time", Seconds(result.Elapsed)),
-                    new XElement("properties", new XElement("property", new XAttribute("name", "code"), new XAttribute("value", CheckCodes.For(result.CheckId)))));
+                    new XElement("properties", new XElement("property", new XAttribute("name", "code"), new XAttribute("value", result.Code))));
                 var detail = $"{result.Title}\n{result.Explain()}\n\n{result.Evidence}".TrimEnd();
                 switch (result.Verdict)
                 {

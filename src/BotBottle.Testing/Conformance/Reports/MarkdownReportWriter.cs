@@ -1,3 +1,4 @@
+using BotBottle.Testing.Conformance.Results;
 using System.Globalization;
 using System.Text;
 using BotBottle.Testing.Conformance.Checks;
@@ -5,13 +6,13 @@ using BotBottle.Testing.Conformance.Checks;
 namespace BotBottle.Testing.Conformance.Reports;
 
 /// <summary>A Markdown summary fit for a CI job summary: verdict, parity matrix, then each failure with its fix.</summary>
-public static class MarkdownReportWriter
+internal static class MarkdownReportWriter
 {
     /// <summary>The report as Markdown.</summary>
     public static string Build(ConformanceReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        var matrix = report.Matrix;
+        var matrix = new ParityMatrix(report);
         var (passed, failed, skipped) = report.Totals;
         var md = new StringBuilder();
         md.Append(CultureInfo.InvariantCulture, $"## Conformance: `{report.AgentImage}` against `{report.SpecName}`\n\n");

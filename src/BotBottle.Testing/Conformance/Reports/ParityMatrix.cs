@@ -1,3 +1,4 @@
+using BotBottle.Testing.Conformance.Results;
 using System.Text;
 using BotBottle.Testing.Conformance.Checks;
 

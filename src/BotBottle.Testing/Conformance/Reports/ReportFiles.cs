@@ -1,3 +1,4 @@
+using BotBottle.Testing.Conformance.Results;
 namespace BotBottle.Testing.Conformance.Reports;
 
 /// <summary>Writes the JUnit, JSON and Markdown reports side by side.</summary>

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Conformance.Results;
 using System.Diagnostics;
 using BotBottle.Testing.Conformance.Checks;
 
@@ -51,7 +52,7 @@ internal static class CheckScheduler
     }
 
     public static ConformanceResult Result(ConformanceCheck check, CheckOutcome outcome, TimeSpan elapsed) =>
-        new(check.Id, check.Title, check.Stage, outcome.Verdict, outcome.Message, outcome.Evidence, check.Hint, elapsed, check.Location);
+        new(check.Id, check.Title, check.Stage, outcome.Verdict, outcome.Message, outcome.Evidence, check.Hint, elapsed, check.Location) { Kind = check.Kind, Code = CheckCodes.For(check) };
 
     private static async Task<ConformanceResult> EvaluateAsync(ConformanceCheck check, ConformanceContext context, Dictionary<string, ConformanceResult> settled, CancellationToken cancellationToken)
     {

@@ -1,19 +1,22 @@
+using BotBottle.Testing.Docker;
+using BotBottle.Testing.Launch;
 using BotBottle.Testing.Probes;
-using BotBottle.Testing.Sessions;
+using BotBottle.Testing.Smolmachines;
 
 namespace BotBottle.Testing.Conformance.Run;
 
-/// <summary>What to check: which agent image, wired to which bundle, on which backends.</summary>
+/// <summary>What to check: which agent image, wired to which bundle, on which configured backends.</summary>
+/// <example><code>new ConformanceOptions { AgentImage = "my/agent:1.2", Backends = [new DockerBackend()] }</code></example>
 public sealed record ConformanceOptions
 {
     /// <summary>The agent image under test.</summary>
-    public string AgentImage { get; init; } = BottleSessionOptions.ReferenceAgentImage;
+    public string AgentImage { get; init; } = BottleBuilder.ReferenceAgentImage;
 
     /// <summary>The bundle image its bottles use.</summary>
-    public string BundleImage { get; init; } = BottleSessionOptions.ReferenceBundleImage;
+    public string BundleImage { get; init; } = BottleBuilder.ReferenceBundleImage;
 
     /// <summary>The backends to run on, in matrix column order; missing ones are reported as skipped, with why.</summary>
-    public IReadOnlyList<string> Backends { get; init; } = [BottleBackends.Docker, BottleBackends.Smolmachines];
+    public IReadOnlyList<BottleBackend> Backends { get; init; } = [new DockerBackend(), new SmolmachinesBackend()];
 
     /// <summary>Env the bottle declares for the agent (layered over the standard guest env).</summary>
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();

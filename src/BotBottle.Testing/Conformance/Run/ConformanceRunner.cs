@@ -1,10 +1,11 @@
+using BotBottle.Testing.Conformance.Results;
 using System.Diagnostics;
 using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Conformance.Checks;
-using BotBottle.Testing.Conformance.Reports;
 using BotBottle.Testing.Conformance.Spec;
+using BotBottle.Testing.Docker;
 using BotBottle.Testing.Guest;
+using BotBottle.Testing.Launch;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Sessions;
 using Microsoft.Extensions.Logging;
@@ -49,7 +50,7 @@ public static class ConformanceRunner
             return new Dictionary<string, ConformanceResult>();
         }
 
-        var gate = SessionGate.For(await BackendPrerequisites.CheckAsync(BottleBackends.Docker, cancellationToken).ConfigureAwait(false));
+        var gate = SessionGate.For(await new DockerBackend().CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false));
         if (gate.Kind != SessionGateKind.Ready)
         {
             var outcome = new CheckOutcome(gate.Kind == SessionGateKind.Skip ? ConformanceVerdict.Skipped : ConformanceVerdict.Failed, "the image is inspected in a docker container: " + gate.Reason);
@@ -60,7 +61,7 @@ public static class ConformanceRunner
         ImageInspector inspector;
         try
         {
-            inspector = await ImageInspector.StartAsync(options.AgentImage, cancellationToken).ConfigureAwait(false);
+            inspector = await ImageInspector.StartAsync(options.AgentImage, endpoint: null, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -70,7 +71,7 @@ public static class ConformanceRunner
 
         await using (inspector.ConfigureAwait(false))
         {
-            var context = new ConformanceContext("image", spec.Agent, inspector.ExecAsync, bottle: null, probes: null);
+            var context = new ConformanceContext("image", spec.Agent, inspector.ExecAsync, bottle: null, agentStart: null, probes: null);
             var results = await CheckScheduler.RunAsync(checks, context, new Dictionary<string, ConformanceResult>(), cancellationToken).ConfigureAwait(false);
             log($"image stage: {checks.Count} checks on {options.AgentImage} as shipped in {clock.ElapsedMilliseconds} ms");
             return results;
@@ -78,13 +79,14 @@ public static class ConformanceRunner
     }
 
     private static async Task<BackendRun> RunBackendAsync(
-        ConformanceSpec spec, ConformanceOptions options, string backend, IReadOnlyDictionary<string, ConformanceResult> image, Action<string> log, ILogger? logger, CancellationToken cancellationToken)
+        ConformanceSpec spec, ConformanceOptions options, BottleBackend configured, IReadOnlyDictionary<string, ConformanceResult> image, Action<string> log, ILogger? logger, CancellationToken cancellationToken)
     {
         var launchCheck = new LaunchCheck(spec.LaunchNeeds);
         var bottleChecks = spec.Checks.Where(c => c.Stage == ConformanceStage.Bottle).Select(c => c with { Needs = [ConformanceSpec.LaunchCheckId, .. c.Needs] }).ToList();
         var settled = new Dictionary<string, ConformanceResult>(image, StringComparer.Ordinal);
 
-        var prerequisites = await BackendPrerequisites.CheckAsync(backend, cancellationToken).ConfigureAwait(false);
+        var backend = configured.Name;
+        var prerequisites = await configured.CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false);
         var gate = SessionGate.For(prerequisites);
         if (gate.Kind == SessionGateKind.Skip)
         {
@@ -102,17 +104,22 @@ public static class ConformanceRunner
             return Assemble(spec, backend, null, settled, bottleChecks, CheckOutcome.Skip($"needs {ConformanceSpec.LaunchCheckId}, which {(outcome.Verdict == ConformanceVerdict.Failed ? "failed" : "was skipped")}"));
         }
 
+        var bottle = new BottleBuilder()
+            .WithBackend(configured)
+            .WithAgentImage(options.AgentImage)
+            .WithBundleImage(options.BundleImage)
+            .WithAgentCommand([.. spec.Agent.Command])
+            .WithAgentWorkdir(spec.Agent.Workdir ?? GuestUsers.HomeOf(GuestUsers.Agent));
+        foreach (var (key, value) in options.Env)
+        {
+            bottle = bottle.WithEnv(key, value);
+        }
+
         var sessionOptions = new BottleSessionOptions
         {
-            Backend = backend,
-            Spec = new BottleSpec(options.AgentImage, new BundleSpec(options.BundleImage))
-            {
-                AgentCommand = spec.Agent.Command,
-                AgentWorkdir = spec.Agent.Workdir ?? GuestUsers.HomeOf(GuestUsers.Agent),
-                Env = options.Env,
-            },
+            Bottle = bottle,
             WithProbeRange = spec.HasProbes,
-            WithNeighbour = spec.Checks.OfType<ProbeConformanceCheck>().Any(p => p.CatalogueId.StartsWith("neighbour-", StringComparison.Ordinal)),
+            WithNeighbour = spec.Checks.OfType<ProbeConformanceCheck>().Any(p => p.NeedsNeighbour),
             DecoyImage = options.DecoyImage,
             Catalogue = options.Catalogue,
         };
@@ -126,18 +133,20 @@ public static class ConformanceRunner
                 return Assemble(spec, backend, null, settled, bottleChecks, CheckOutcome.Skip($"needs {ConformanceSpec.LaunchCheckId}, which failed"));
             }
 
-            var bottle = session.Bottle!;
+            var running = session.Bottle!;
+            var label = running is Bottle labelled ? labelled.BackendLabel : backend;
             var probeIds = spec.Checks.OfType<ProbeConformanceCheck>().Select(p => p.CatalogueId).ToHashSet(StringComparer.Ordinal);
             var context = new ConformanceContext(
                 backend,
                 spec.Agent,
-                (script, user, ct) => bottle.ExecAsync(script, user, ct),
-                bottle,
+                (script, user, ct) => running.ExecAsync(script, user, ct),
+                running,
+                running is Bottle ours ? (command, argv) => ours.AgentCommand(argv, tty: false, command) : null,
                 () => ProbeBattery.RunAsync(session.IsolationChecks.Where(c => probeIds.Contains(c.Id)).ToList(), ProbeTool.Auto, cancellationToken));
             var clock = Stopwatch.StartNew();
             var results = await CheckScheduler.RunAsync(bottleChecks, context, settled, cancellationToken).ConfigureAwait(false);
             log($"{backend}: {bottleChecks.Count} bottle checks in {clock.ElapsedMilliseconds} ms");
-            return Assemble(spec, backend, null, results, [], CheckOutcome.Skip("not reached"));
+            return Assemble(spec, backend, null, results, [], CheckOutcome.Skip("not reached")) with { Label = label };
         }
     }
 
@@ -158,7 +167,7 @@ public static class ConformanceRunner
             }
         }
 
-        return CheckOutcome.Pass($"launched on {session.Options.Backend} in {session.LaunchDuration.TotalMilliseconds:0} ms");
+        return CheckOutcome.Pass($"launched on {(session.Bottle is Bottle ours ? ours.BackendLabel : session.Bottle!.Backend)} in {session.LaunchDuration.TotalMilliseconds:0} ms");
     }
 
     private static BackendRun Assemble(ConformanceSpec spec, string backend, string? skipped, IReadOnlyDictionary<string, ConformanceResult> settled, IEnumerable<ConformanceCheck> unrun, CheckOutcome unrunOutcome)
@@ -182,6 +191,8 @@ public static class ConformanceRunner
             Title = "A bottle launches with the image (agent, bundle, private network, provisioning)";
             Needs = needs;
         }
+
+        public override string Kind => "bottle";
 
         public override Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken) =>
             throw new NotSupportedException("the runner judges the launch itself");

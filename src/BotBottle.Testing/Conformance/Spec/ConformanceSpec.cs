@@ -4,7 +4,8 @@ namespace BotBottle.Testing.Conformance.Spec;
 
 /// <summary>
 /// A conformance spec: the checks an agent image must pass to work in a bottle, in file order.
-/// Load one with <see cref="ConformanceSpecParser"/>, or take the built-in <see cref="BotBottle"/>.
+/// Load one with <see cref="Load"/>, or take the built-in <see cref="BotBottle"/>.
+/// <example><code>var spec = ConformanceSpec.Load("my-image.conformance.yaml");   // ConformanceSpecException: file(line,col): error: …</code></example>
 /// </summary>
 public sealed record ConformanceSpec
 {
@@ -18,13 +19,13 @@ public sealed record ConformanceSpec
     public string Source { get; init; } = "built-in";
 
     /// <summary>How the agent is started and what it must answer.</summary>
-    public AgentSettings Agent { get; init; } = new();
+    internal AgentSettings Agent { get; init; } = new();
 
     /// <summary>Checks that must pass before a bottle is launched at all (the launch needs them).</summary>
-    public IReadOnlyList<string> LaunchNeeds { get; init; } = [];
+    internal IReadOnlyList<string> LaunchNeeds { get; init; } = [];
 
     /// <summary>Every check, in file order.</summary>
-    public IReadOnlyList<ConformanceCheck> Checks { get; init; } = [];
+    internal IReadOnlyList<ConformanceCheck> Checks { get; init; } = [];
 
     /// <summary>Whether any check needs the probe range (decoys) and a neighbour bottle.</summary>
     public bool HasProbes => Checks.OfType<ProbeConformanceCheck>().Any();
@@ -47,6 +48,15 @@ public sealed record ConformanceSpec
             Checks = catalogueIds.Distinct(StringComparer.Ordinal).Select(id => (ConformanceCheck)ProbeConformanceCheck.For(id)).ToList(),
         };
     }
+
+    /// <summary>Reads a YAML spec; every mistake is reported together as <c>file(line,col): error: …</c> in a <see cref="ConformanceSpecException"/>.</summary>
+    public static ConformanceSpec Load(string file) => ConformanceSpecParser.Load(file);
+
+    /// <summary>Parses YAML spec text; <paramref name="source"/> names it in error locations.</summary>
+    public static ConformanceSpec Parse(string yaml, string source) => ConformanceSpecParser.Parse(yaml, source);
+
+    /// <summary>The number of checks (the launch not counted).</summary>
+    public int CheckCount => Checks.Count;
 
     /// <summary>The built-in spec of the bot-bottle contract.</summary>
     public static ConformanceSpec BotBottle { get; } = LoadBuiltIn();

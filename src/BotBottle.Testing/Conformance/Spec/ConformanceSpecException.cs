@@ -1,3 +1,5 @@
+using BotBottle.Testing.Conformance.Checks;
+
 namespace BotBottle.Testing.Conformance.Spec;
 
 /// <summary>A spec that cannot be used; <see cref="Errors"/> lists every mistake with file, line and column.</summary>

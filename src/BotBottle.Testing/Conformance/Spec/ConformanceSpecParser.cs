@@ -10,7 +10,7 @@ namespace BotBottle.Testing.Conformance.Spec;
 /// keys, wrong types, empty pattern lists, duplicate ids, needs that name no check) and thrown together
 /// in one <see cref="ConformanceSpecException"/>.
 /// </summary>
-public static class ConformanceSpecParser
+internal static class ConformanceSpecParser
 {
     private static readonly string[] TopKeys = ["name", "agent", "launch", "users", "files", "commands", "env", "proxy", "probes"];
     private static readonly string[] CommonKeys = ["id", "title", "needs", "hint"];

@@ -1,3 +1,5 @@
+using BotBottle.Testing.Conformance.Checks;
+
 namespace BotBottle.Testing.Conformance.Spec;
 
 /// <summary>One mistake in a spec, with where it is.</summary>

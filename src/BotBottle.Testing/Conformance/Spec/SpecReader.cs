@@ -2,6 +2,8 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
+using BotBottle.Testing.Conformance.Checks;
+
 namespace BotBottle.Testing.Conformance.Spec;
 
 /// <summary>

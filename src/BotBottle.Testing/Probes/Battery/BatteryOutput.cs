@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace BotBottle.Testing.Probes;
 
 /// <summary>Parses a battery's JSON lines.</summary>
-public static class BatteryOutput
+internal static class BatteryOutput
 {
     /// <summary>The id of the line that lists the tools the guest has.</summary>
     public const string ToolsId = "#tools";

@@ -3,7 +3,7 @@ namespace BotBottle.Testing.Smolmachines.PtyBridge;
 /// <summary>The bridge's command line: <c>&lt;machine&gt; -- &lt;smolvm&gt; machine exec … </c>.</summary>
 /// <param name="Machine">The machine whose PTYs are resized.</param>
 /// <param name="Child">The exec command the bridge runs (its first element is the smolvm executable).</param>
-public sealed record PtyBridgeArguments(string Machine, IReadOnlyList<string> Child)
+internal sealed record PtyBridgeArguments(string Machine, IReadOnlyList<string> Child)
 {
     /// <summary>Usage text.</summary>
     public const string Usage = "usage: botbottle-pty-bridge <machine> -- <smolvm> machine exec --name <machine> -i -t -- <command...>";
@@ -34,6 +34,6 @@ public sealed record PtyBridgeArguments(string Machine, IReadOnlyList<string> Ch
             "pty-resize",
             Guest.GuestPaths.Number(size.Columns),
             Guest.GuestPaths.Number(size.Rows),
-        ]),
+        ], []),
     ];
 }

@@ -4,7 +4,7 @@ namespace BotBottle.Testing.Smolmachines.PtyBridge;
 /// Finds the bridge shipped beside this library and returns the absolute command that starts it, so
 /// it runs from any working directory (a tmux pane opens in its own cwd).
 /// </summary>
-public static class PtyBridgeLocator
+internal static class PtyBridgeLocator
 {
     /// <summary>The bridge's executable name.</summary>
     public const string ExecutableName = "botbottle-pty-bridge";

@@ -10,7 +10,7 @@ namespace BotBottle.Testing.Smolmachines.PtyBridge;
 /// and on every SIGWINCH runs a side-channel exec that sets the size of every guest /dev/pts/*.
 /// Without a TTY it only runs the child.
 /// </summary>
-public sealed class PtyResizeBridge
+internal sealed class PtyResizeBridge
 {
     private readonly PtyBridgeArguments _arguments;
     private readonly Func<TerminalSize?> _readSize;

@@ -1,0 +1,113 @@
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Docker;
+using BotBottle.Testing.Launch;
+using DotNet.Testcontainers.Containers;
+
+namespace BotBottle.Testing;
+
+/// <summary>
+/// Builds a bottle, in Testcontainers' style: immutable (every <c>With…</c> returns a new builder, so one
+/// can be shared and varied), validated at <see cref="Build"/>, started with <see cref="IBottle.StartAsync"/>
+/// and torn down with <c>DisposeAsync</c>. The defaults are the locally built reference images on the docker
+/// backend.
+/// </summary>
+/// <example>
+/// <code>
+/// await using var bottle = new BottleBuilder()
+///     .WithAgentImage("my/agent:1.2")
+///     .WithAllowedHost("api.example.test")
+///     .WithEnv("PROJECT", "alpha")
+///     .WithPrompt("You are inside a bottle.")
+///     .WithBackend(new DockerBackend())
+///     .Build();
+/// await bottle.StartAsync(ct);
+/// </code>
+/// </example>
+public sealed class BottleBuilder
+{
+    /// <summary>The reference agent image (override with BOTBOTTLE_AGENT_IMAGE).</summary>
+    public static string ReferenceAgentImage => Environment.GetEnvironmentVariable("BOTBOTTLE_AGENT_IMAGE") is { Length: > 0 } image ? image : "botbottle/agent:reference";
+
+    /// <summary>The reference bundle image (override with BOTBOTTLE_BUNDLE_IMAGE).</summary>
+    public static string ReferenceBundleImage => Environment.GetEnvironmentVariable("BOTBOTTLE_BUNDLE_IMAGE") is { Length: > 0 } image ? image : "botbottle/bundle:reference";
+
+    private readonly BottleSpec _spec;
+    private readonly BottleBackend? _backend;
+
+    /// <summary>A builder for the reference bottle on the docker backend.</summary>
+    public BottleBuilder()
+        : this(new BottleSpec(ReferenceAgentImage, new BundleSpec(ReferenceBundleImage)), null)
+    {
+    }
+
+    private BottleBuilder(BottleSpec spec, BottleBackend? backend)
+    {
+        _spec = spec;
+        _backend = backend;
+    }
+
+    /// <summary>The backend the bottle will run on (docker unless <see cref="WithBackend"/> said otherwise).</summary>
+    public BottleBackend Backend => _backend ?? new DockerBackend();
+
+    internal BottleSpec Spec => _spec;
+
+    /// <summary>The agent image (a local or registry docker image).</summary>
+    public BottleBuilder WithAgentImage(string image) => With(_spec with { AgentImage = image });
+
+    /// <summary>The bundle image (the egress proxy and its daemons).</summary>
+    public BottleBuilder WithBundleImage(string image) => With(_spec with { Bundle = _spec.Bundle with { Image = image } });
+
+    /// <summary>Adds a host the bundle's proxy lets the agent reach.</summary>
+    public BottleBuilder WithAllowedHost(string host)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        return With(_spec with { Bundle = _spec.Bundle with { AllowedHosts = [.. _spec.Bundle.AllowedHosts, host] } });
+    }
+
+    /// <summary>The bundle daemons to start (the bundle image decides the names; default: all of them).</summary>
+    public BottleBuilder WithBundleDaemons(params string[] daemons) => With(_spec with { Bundle = _spec.Bundle with { Daemons = daemons } });
+
+    /// <summary>The port the bundle's proxy listens on for the agent.</summary>
+    public BottleBuilder WithProxyPort(int port) => With(_spec with { Bundle = _spec.Bundle with { ProxyPort = port } });
+
+    /// <summary>Adds env the bottle declares for the agent (layered over the standard guest env, re-sent on every exec).</summary>
+    public BottleBuilder WithEnv(string key, string value) => With(_spec.WithEnv(key, value));
+
+    /// <summary>The agent's system prompt (the prompt file, mode 0600, is provisioned even when empty).</summary>
+    public BottleBuilder WithPrompt(string prompt, PromptMode mode = PromptMode.AppendFile) => With(_spec.WithPrompt(prompt, mode));
+
+    /// <summary>Adds a skill (a host file or directory) copied into the agent's skills directory.</summary>
+    public BottleBuilder WithSkill(string hostPath, string? name = null) => With(_spec.WithSkill(new SkillSource(hostPath, name)));
+
+    /// <summary>The agent command (argv head), e.g. <c>claude</c>.</summary>
+    public BottleBuilder WithAgentCommand(params string[] command) => With(_spec with { AgentCommand = command });
+
+    /// <summary>The directory the agent starts in.</summary>
+    public BottleBuilder WithAgentWorkdir(string directory) => With(_spec with { AgentWorkdir = directory });
+
+    /// <summary>The terminal title and background colour of an interactive session.</summary>
+    public BottleBuilder WithTerminal(string title, string color = "") => With(_spec with { Terminal = new TerminalStyle(title, color) });
+
+    /// <summary>A fixed bottle name (by default a unique one is generated).</summary>
+    public BottleBuilder WithName(string name) => With(_spec with { Name = name });
+
+    /// <summary>The backend, configured with its options and logger.</summary>
+    public BottleBuilder WithBackend(BottleBackend backend) => new(_spec, backend ?? throw new ArgumentNullException(nameof(backend)));
+
+    /// <summary>
+    /// Places a service container you built with Testcontainers (started first, on the same engine) behind the
+    /// bundle: it joins a network only the bundle shares, under <paramref name="hostname"/>, which is allow-listed
+    /// (CONNECT to <paramref name="port"/> included). The agent reaches it through the proxy, never directly.
+    /// </summary>
+    public BottleBuilder WithUpstream(IContainer container, string hostname, int port)
+    {
+        ArgumentNullException.ThrowIfNull(container);
+        ArgumentException.ThrowIfNullOrWhiteSpace(hostname);
+        return With(_spec with { Upstreams = [.. _spec.Upstreams, new UpstreamService(container, hostname, port)] });
+    }
+
+    /// <summary>Validates the configuration (every problem named at once) and returns the bottle, not yet started.</summary>
+    public IBottle Build() => new Bottle(Backend, _spec.Validate());
+
+    private BottleBuilder With(BottleSpec spec) => new(spec, _backend);
+}

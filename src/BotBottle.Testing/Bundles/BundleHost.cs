@@ -1,0 +1,120 @@
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Engine;
+using BotBottle.Testing.Guest;
+using Microsoft.Extensions.Logging;
+
+namespace BotBottle.Testing.Bundles;
+
+/// <summary>How a bottle's bundle network keeps its members away from everything else.</summary>
+internal enum BundleNetworkKind
+{
+    /// <summary>
+    /// Internal (no route out) and without a host address on the bridge, so no member reaches host
+    /// services through a gateway: the docker backend's, whose agent is a member.
+    /// </summary>
+    HostIsolated,
+
+    /// <summary>
+    /// A bridge the engine publishes the proxy port from, on the host's 127.0.0.1 only: the smolmachines
+    /// backend's, whose microVM reaches the proxy through a socket the harness relays to that port. Its
+    /// agent is not a member, so nothing else of this network is reachable from the agent.
+    /// </summary>
+    Published,
+}
+
+/// <summary>
+/// Runs bundles as containers on a per-bottle network: every resource labelled, readiness when the proxy
+/// listens and the bundle says it is ready, the bundle's address (and, when published, its host port) read
+/// back for the agent.
+/// </summary>
+internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan readyTimeout)
+{
+    /// <summary>The bundle's DNS name on the bottle network.</summary>
+    public const string Alias = "bundle";
+
+    public DockerEngine Engine => engine;
+
+    /// <summary>Creates the bottle's network.</summary>
+    public Task<EngineNetwork> CreateNetworkAsync(string bottleName, BundleNetworkKind kind) =>
+        EngineNetwork.CreateAsync(engine, new NetworkRequest(bottleName + "-net", bottleName, "network")
+        {
+            Internal = kind == BundleNetworkKind.HostIsolated,
+            HostIsolated = kind == BundleNetworkKind.HostIsolated,
+        }, logger);
+
+    /// <summary>Creates (does not start) the bundle container on <paramref name="network"/>.</summary>
+    public async Task<RunningBundle> CreateAsync(EngineNetwork network, BundleSpec spec, string bottleName, BundleNetworkKind kind)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(spec);
+        var env = new List<string>
+        {
+            "BUNDLE_PROXY_PORT=" + GuestPaths.Number(spec.ProxyPort),
+            "BUNDLE_ALLOWED_HOSTS=" + string.Join(',', spec.AllowedHosts),
+        };
+        if (spec.Daemons.Count > 0)
+        {
+            env.Add("BUNDLE_DAEMONS=" + string.Join(',', spec.Daemons));
+        }
+
+        env.AddRange(spec.Env.Select(p => p.Key + "=" + p.Value));
+        var container = await EngineContainer.CreateAsync(engine, new ContainerRequest(bottleName + "-bundle", spec.Image, bottleName, "bundle")
+        {
+            Hostname = Alias,
+            Env = env,
+            Network = network.Name,
+            Aliases = [Alias],
+            PublishOnLoopback = kind == BundleNetworkKind.Published ? [spec.ProxyPort] : [],
+        }).ConfigureAwait(false);
+        return new RunningBundle(container, network.Name, spec.ProxyPort);
+    }
+
+    /// <summary>Joins the upstream networks, starts the bundle, waits until it is ready and reads its endpoint.</summary>
+    public async Task StartAsync(RunningBundle bundle, BundleSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(spec);
+        foreach (var upstream in spec.UpstreamNetworks)
+        {
+            await bundle.Container.ConnectAsync(upstream, null, cancellationToken).ConfigureAwait(false);
+        }
+
+        await bundle.Container.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        // Ready = the proxy port LISTENs, and a bundle-init that reports readiness has done so.
+        await bundle.Container.WaitUntilAsync(
+            EngineContainer.ListeningScript(spec.ProxyPort) + " && { [ ! -d /run/bundle ] || [ -e /run/bundle/ready ]; }",
+            readyTimeout, "bundle", $"listen on port {spec.ProxyPort}", cancellationToken).ConfigureAwait(false);
+        await bundle.ReadEndpointAsync(cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("bundle {Bundle} ready at {Address}:{Port}", bundle.Container.Name, bundle.Endpoint.Address, spec.ProxyPort);
+    }
+}
+
+/// <summary>A bundle container and where it can be reached.</summary>
+internal sealed class RunningBundle(EngineContainer container, string network, int proxyPort)
+{
+    private BundleEndpoint? _endpoint;
+
+    public EngineContainer Container { get; } = container;
+
+    /// <summary>The bundle's address on its network and its proxy port (known once started).</summary>
+    public BundleEndpoint Endpoint => _endpoint ?? throw new InvalidOperationException("the bundle has not started yet");
+
+    /// <summary>The host port (on 127.0.0.1) its proxy is published on, when the network is <see cref="BundleNetworkKind.Published"/>.</summary>
+    public int? PublishedProxyPort { get; private set; }
+
+    public Task<ExecResult> ExecAsync(string script, CancellationToken cancellationToken) => Container.ShellAsync(script, cancellationToken);
+
+    public Task<string> LogsAsync(CancellationToken cancellationToken) => Container.LogsAsync(cancellationToken);
+
+    public Task RemoveAsync(CancellationToken cancellationToken) => Container.RemoveAsync(cancellationToken);
+
+    internal async Task ReadEndpointAsync(CancellationToken cancellationToken)
+    {
+        var inspect = await Container.InspectAsync(cancellationToken).ConfigureAwait(false);
+        var address = EngineContainer.EndpointOn(inspect, network)?.IPAddress
+            ?? throw new InvalidOperationException($"bundle {Container.Name} has no address on {network}");
+        _endpoint = new BundleEndpoint(address, proxyPort, network);
+        PublishedProxyPort = await Container.PublishedPortAsync(proxyPort, cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,76 @@
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Engine;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging;
+
+namespace BotBottle.Testing.Bundles;
+
+/// <summary>
+/// Puts users' service containers behind a bottle's bundle: one internal network per bottle that only the
+/// bundle and those containers join (each under its host name), the names on the proxy's allowlist and their
+/// ports among its CONNECT ports. The agent is never on that network, so the proxy is its only way there.
+/// </summary>
+internal static class Upstreams
+{
+    /// <summary>The bundle env that lists the proxy's CONNECT ports (the reference bundle's default is 443).</summary>
+    public const string ConnectPortsVariable = "BUNDLE_CONNECT_PORTS";
+
+    /// <summary>Creates the upstream network and connects every service (never abandoned half-way, like every create); returns the network.</summary>
+    public static async Task<EngineNetwork> ConnectAsync(DockerEngine engine, string bottleName, IReadOnlyList<UpstreamService> services, ILogger logger)
+    {
+        var network = await EngineNetwork.CreateAsync(engine, new NetworkRequest(bottleName + "-upstream", bottleName, "upstream-network") { Internal = true }, logger).ConfigureAwait(false);
+        try
+        {
+            foreach (var service in services)
+            {
+                await engine.Client.Networks.ConnectNetworkAsync(network.Name, new NetworkConnectParameters
+                {
+                    Container = service.Container.Id,
+                    EndpointConfig = new EndpointSettings { Aliases = [service.Hostname] },
+                }, CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            await DisconnectAsync(network, services, CancellationToken.None).ConfigureAwait(false);
+            throw;
+        }
+
+        return network;
+    }
+
+    /// <summary>Disconnects the services (they are the user's, and outlive the bottle) and removes the network.</summary>
+    public static async Task DisconnectAsync(EngineNetwork network, IReadOnlyList<UpstreamService> services, CancellationToken cancellationToken)
+    {
+        foreach (var service in services)
+        {
+            try
+            {
+                await network.Engine.Client.Networks.DisconnectNetworkAsync(network.Name, new NetworkDisconnectParameters { Container = service.Container.Id, Force = true }, cancellationToken).ConfigureAwait(false);
+            }
+            catch (DockerApiException)
+            {
+                // Already disconnected, or the user's container is gone.
+            }
+        }
+
+        await network.RemoveAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The bundle spec with the upstream network joined, the names allow-listed and their ports CONNECT-able.</summary>
+    public static BundleSpec Wire(BundleSpec bundle, string network, IReadOnlyList<UpstreamService> services)
+    {
+        var env = new Dictionary<string, string>(bundle.Env, StringComparer.Ordinal);
+        var ports = (env.TryGetValue(ConnectPortsVariable, out var existing) ? existing : "443").Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(services.Select(s => s.Port.ToString(System.Globalization.CultureInfo.InvariantCulture)))
+            .Distinct(StringComparer.Ordinal);
+        env[ConnectPortsVariable] = string.Join(',', ports);
+        return bundle with
+        {
+            UpstreamNetworks = [.. bundle.UpstreamNetworks, network],
+            AllowedHosts = [.. bundle.AllowedHosts, .. services.Select(s => s.Hostname)],
+            Env = env,
+        };
+    }
+}

@@ -1,0 +1,28 @@
+using System.Globalization;
+using BotBottle.Testing.Probes;
+
+namespace BotBottle.Testing.Conformance.Checks;
+
+/// <summary>
+/// The stable diagnostic code of a check, for build logs: <c>BBT0101</c>–<c>BBT0199</c> one per probe of the
+/// catalogue (in catalogue order, new probes appended), <c>BBT0201</c>–<c>BBT0207</c> one per conformance
+/// check kind (user, file, command, env, agent, proxy, the launch).
+/// </summary>
+internal static class CheckCodes
+{
+    private static readonly string[] Kinds = ["user", "file", "command", "env", "agent", "proxy", "bottle"];
+
+    /// <summary>The code for <paramref name="check"/>, from its kind (and, for a probe, its place in the catalogue).</summary>
+    public static string For(ConformanceCheck check)
+    {
+        ArgumentNullException.ThrowIfNull(check);
+        if (check is ProbeConformanceCheck probe)
+        {
+            var index = IsolationCatalogue.CheckIds.ToList().IndexOf(probe.CatalogueId);
+            return index < 0 ? "BBT0199" : "BBT" + (101 + index).ToString("0000", CultureInfo.InvariantCulture);
+        }
+
+        var k = Array.IndexOf(Kinds, check.Kind);
+        return k < 0 ? "BBT0299" : "BBT" + (201 + k).ToString("0000", CultureInfo.InvariantCulture);
+    }
+}

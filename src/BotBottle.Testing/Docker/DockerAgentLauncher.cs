@@ -1,0 +1,64 @@
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Bundles;
+using BotBottle.Testing.Engine;
+using BotBottle.Testing.Guest;
+using BotBottle.Testing.Launch;
+
+namespace BotBottle.Testing.Docker;
+
+/// <summary>The docker backend's side of a launch: the agent container, created while the bundle comes up.</summary>
+internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOptions options, BundleHost bundles) : AgentLauncher
+{
+    /// <summary>What the agent container runs as PID 1 (under docker's init, so it stops at once).</summary>
+    public static readonly IReadOnlyList<string> KeepAlive = ["/bin/sh", "-c", "while :; do sleep 3600; done"];
+
+    public override string BackendLabel => $"{DockerBackend.BackendName} ({engine.Description})";
+
+    public override BundleHost Bundles => bundles;
+
+    public override BundleNetworkKind NetworkKind => BundleNetworkKind.HostIsolated;
+
+    public override bool AgentNeedsBundle => false;
+
+    public override async Task<LaunchedAgent> CreateAgentAsync(string bottleName, BottleSpec spec, string network, RunningBundle? bundle, TeardownStack teardown, CancellationToken cancellationToken)
+    {
+        var container = await teardown.CreateAsync(
+            "remove agent",
+            () => EngineContainer.CreateAsync(engine, new ContainerRequest(bottleName + "-agent", spec.AgentImage, bottleName, "agent")
+            {
+                Hostname = "agent",
+
+                // The keep-alive runs as root so root execs keep their capabilities under no-new-privileges;
+                // every exec then drops to its user with runuser -u.
+                User = "0",
+                Entrypoint = KeepAlive,
+                Network = network,
+
+                // The agent resolves only its peers (the engine's embedded DNS answers for them at once);
+                // every other name fails within a second instead of the resolver's 10 s.
+                DnsOptions = ["timeout:1", "attempts:1"],
+            }),
+            (c, ct) => c.RemoveAsync(ct),
+            cancellationToken).ConfigureAwait(false);
+        return new DockerAgent(container, network, options);
+    }
+
+    private sealed class DockerAgent(EngineContainer container, string network, DockerBackendOptions options) : LaunchedAgent
+    {
+        private DockerAgentRuntime? _runtime;
+
+        public override IAgentRuntime Runtime => _runtime ?? throw new InvalidOperationException("the agent has not started");
+
+        public override TimeSpan RetrySettle => options.RetrySettle;
+
+        public override async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await container.StartAsync(cancellationToken).ConfigureAwait(false);
+            var address = (await container.EndpointOnAsync(network, cancellationToken).ConfigureAwait(false))?.IPAddress;
+            _runtime = new DockerAgentRuntime(container, address, options.DockerCli);
+        }
+
+        public override Task WaitForExecAsync(CancellationToken cancellationToken) =>
+            container.WaitUntilAsync("true", options.ReadyTimeout, "agent", "answer an exec", cancellationToken);
+    }
+}

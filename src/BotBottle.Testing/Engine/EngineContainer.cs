@@ -1,0 +1,157 @@
+using System.Globalization;
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Processes;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace BotBottle.Testing.Engine;
+
+/// <summary>
+/// A container the harness created, and everything done to one: start, exec, logs, addresses, archive
+/// upload, readiness and removal. Removal is idempotent ("already gone" is done) and never cancelled
+/// half-way, so teardown always completes.
+/// </summary>
+internal sealed class EngineContainer
+{
+    private EngineContainer(DockerEngine engine, string id, string name)
+    {
+        Engine = engine;
+        Id = id;
+        Name = name;
+    }
+
+    public DockerEngine Engine { get; }
+
+    public string Id { get; }
+
+    public string Name { get; }
+
+    private IDockerClient Client => Engine.Client;
+
+    /// <summary>
+    /// Creates the container. The request is never abandoned half-way (an abandoned create can still
+    /// complete on the engine's side and leave a container nobody knows about), so cancellation is the
+    /// caller's to observe once the undo is registered (<see cref="Launch.TeardownStack.CreateAsync{T}"/>).
+    /// </summary>
+    public static async Task<EngineContainer> CreateAsync(DockerEngine engine, ContainerRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(request);
+        var created = await engine.Client.Containers.CreateContainerAsync(request.ToParameters(), CancellationToken.None).ConfigureAwait(false);
+        return new EngineContainer(engine, created.ID, request.Name);
+    }
+
+    public Task StartAsync(CancellationToken cancellationToken) =>
+        Client.Containers.StartContainerAsync(Id, new ContainerStartParameters(), cancellationToken);
+
+    /// <summary>Runs argv as root; cancellation kills what it started.</summary>
+    public Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken) =>
+        EngineExec.RunAsync(Client, Id, argv, "0", [], cancellationToken);
+
+    /// <summary>Runs argv through the engine's own user switch (an image as shipped, without the bottle's runuser).</summary>
+    public Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, string user, IReadOnlyList<string> env, CancellationToken cancellationToken) =>
+        EngineExec.RunAsync(Client, Id, argv, user, env, cancellationToken);
+
+    /// <summary>Runs a <c>/bin/sh -c</c> script as root.</summary>
+    public Task<ExecResult> ShellAsync(string script, CancellationToken cancellationToken) =>
+        ExecAsync(["/bin/sh", "-c", script], cancellationToken);
+
+    /// <summary>The last <paramref name="tail"/> lines of the container's output, for failure reports; never throws for a missing container.</summary>
+    public async Task<string> LogsAsync(CancellationToken cancellationToken, int tail = 200)
+    {
+        try
+        {
+            using var stream = await Client.Containers.GetContainerLogsAsync(Id, new ContainerLogsParameters
+            {
+                ShowStdout = true,
+                ShowStderr = true,
+                Tail = tail.ToString(CultureInfo.InvariantCulture),
+            }, cancellationToken).ConfigureAwait(false);
+            var (stdout, stderr) = await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
+            return (stdout + stderr).Trim();
+        }
+        catch (DockerApiException ex)
+        {
+            return $"(logs unavailable: {ex.Message})";
+        }
+    }
+
+    public Task<ContainerInspectResponse> InspectAsync(CancellationToken cancellationToken) =>
+        Client.Containers.InspectContainerAsync(Id, cancellationToken);
+
+    /// <summary>The container's address on <paramref name="network"/>, or null.</summary>
+    public async Task<EndpointSettings?> EndpointOnAsync(string network, CancellationToken cancellationToken) =>
+        EndpointOn(await InspectAsync(cancellationToken).ConfigureAwait(false), network);
+
+    /// <summary>The host port a container port is published on (127.0.0.1), or null.</summary>
+    public async Task<int?> PublishedPortAsync(int containerPort, CancellationToken cancellationToken)
+    {
+        var inspect = await InspectAsync(cancellationToken).ConfigureAwait(false);
+        var key = containerPort.ToString(CultureInfo.InvariantCulture) + "/tcp";
+        return inspect.NetworkSettings?.Ports is { } ports && ports.TryGetValue(key, out var bindings) && bindings?.FirstOrDefault() is { } binding
+            && int.TryParse(binding.HostPort, NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+    }
+
+    /// <summary>Joins <paramref name="network"/>, optionally at a fixed address.</summary>
+    public Task ConnectAsync(string network, string? ipv4Address, CancellationToken cancellationToken) =>
+        Client.Networks.ConnectNetworkAsync(network, new NetworkConnectParameters
+        {
+            Container = Id,
+            EndpointConfig = ipv4Address is null ? null : new EndpointSettings { IPAMConfig = new EndpointIPAMConfig { IPv4Address = ipv4Address } },
+        }, cancellationToken);
+
+    /// <summary>Extracts a tar stream into <paramref name="directory"/>.</summary>
+    public Task ExtractAsync(Stream tar, string directory, CancellationToken cancellationToken) =>
+        Client.Containers.ExtractArchiveToContainerAsync(Id, new CopyToContainerParameters { Path = directory }, tar, cancellationToken);
+
+    /// <summary>
+    /// Waits until <paramref name="check"/> (a root shell script) exits 0, failing at once with the logs
+    /// when the container stops, or after <paramref name="timeout"/> with the last check's errors and the logs.
+    /// </summary>
+    public Task WaitUntilAsync(string check, TimeSpan timeout, string what, string goal, CancellationToken cancellationToken) =>
+        Deadline.PollAsync<bool>(
+            async ct =>
+            {
+                var state = await InspectAsync(ct).ConfigureAwait(false);
+                if (state.State?.Running != true)
+                {
+                    throw new InvalidOperationException($"{what} exited with {state.State?.ExitCode} before it could {goal}: {await LogsAsync(ct).ConfigureAwait(false)}");
+                }
+
+                var probe = await ShellAsync(check, ct).ConfigureAwait(false);
+                return probe.ExitCode == 0 ? Deadline.Attempt<bool>.Success(true) : Deadline.Attempt<bool>.Retry($"exit {probe.ExitCode} {probe.Stderr.Trim()}");
+            },
+            timeout,
+            TimeSpan.FromMilliseconds(50),
+            async last => (Exception)new TimeoutException($"{what} did not {goal} within {timeout.TotalSeconds:0} s (last check: {last}): {await LogsAsync(CancellationToken.None).ConfigureAwait(false)}"),
+            cancellationToken);
+
+    /// <summary>Kills and removes the container (SIGKILL: nothing the harness runs needs a graceful stop).</summary>
+    public Task RemoveAsync(CancellationToken cancellationToken) => RemoveAsync(Client, Id, cancellationToken);
+
+    /// <summary>Kills and removes a container by id or name; "already gone" is done.</summary>
+    public static async Task RemoveAsync(IDockerClient client, string id, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        try
+        {
+            await client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true, RemoveVolumes = true }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict && (ex.ResponseBody ?? "").Contains("already in progress", StringComparison.Ordinal))
+        {
+        }
+    }
+
+    /// <summary>An inspected container's endpoint on <paramref name="network"/>, or null when it has no address there.</summary>
+    public static EndpointSettings? EndpointOn(ContainerInspectResponse inspect, string network) =>
+        inspect.NetworkSettings?.Networks is { } networks && networks.TryGetValue(network, out var endpoint) && !string.IsNullOrEmpty(endpoint.IPAddress)
+            ? endpoint
+            : null;
+
+    /// <summary>A check that passes when every port LISTENs (from /proc/net/tcp, so any image with sh and grep works).</summary>
+    public static string ListeningScript(params int[] ports) =>
+        string.Join(" && ", ports.Select(p => $"grep -q ':{p.ToString("X4", CultureInfo.InvariantCulture)} [0-9A-F]*:0000 0A' /proc/net/tcp /proc/net/tcp6"));
+}

@@ -1,0 +1,50 @@
+using System.Globalization;
+using BotBottle.Testing.Bottles;
+using DotNet.Testcontainers.Containers;
+
+namespace BotBottle.Testing.Engine;
+
+/// <summary>
+/// Labels on every resource the harness creates: who made it (the harness), in which session (and
+/// process, on which host), for which bottle and in which role, so the reaper and the sweeper find
+/// exactly what a dead test host left behind. Testcontainers' own labels are added too
+/// (<c>org.testcontainers</c>, its language, version and this process's Testcontainers session id), so
+/// a Ryuk that the user's own Testcontainers session runs also removes the harness's resources.
+/// </summary>
+internal static class ResourceLabels
+{
+    public const string Harness = "dev.botbottle.harness";
+    public const string Session = "dev.botbottle.session";
+    public const string Pid = "dev.botbottle.pid";
+    public const string Host = "dev.botbottle.host";
+    public const string Bottle = "dev.botbottle.bottle";
+    public const string Role = "dev.botbottle.role";
+    public const string HarnessName = "BotBottle.Testing";
+
+    private const string Testcontainers = "org.testcontainers";
+
+    /// <summary>The labels for a resource of <paramref name="bottle"/> in <paramref name="role"/>.</summary>
+    public static Dictionary<string, string> For(string bottle, string role) => new(StringComparer.Ordinal)
+    {
+        [Harness] = HarnessName,
+        [Session] = BottleNames.SessionId,
+        [Pid] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
+        [Host] = Environment.MachineName,
+        [Bottle] = bottle,
+        [Role] = role,
+        [Testcontainers] = "true",
+        [Testcontainers + ".lang"] = "dotnet",
+        [Testcontainers + ".version"] = TestcontainersVersion,
+        [ResourceReaper.ResourceReaperSessionLabel] = ResourceReaper.DefaultSessionId.ToString("D"),
+    };
+
+    /// <summary>The engine filter that selects the harness's resources, or one session's.</summary>
+    public static Dictionary<string, IDictionary<string, bool>> Filter(string? sessionId = null)
+    {
+        var label = sessionId is null ? Harness + "=" + HarnessName : Session + "=" + sessionId;
+        return new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [label] = true } };
+    }
+
+    private static string TestcontainersVersion { get; } =
+        typeof(ResourceReaper).Assembly.GetName().Version?.ToString(3) ?? "unknown";
+}

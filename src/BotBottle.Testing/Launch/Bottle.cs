@@ -1,0 +1,163 @@
+using System.Globalization;
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Bundles;
+using BotBottle.Testing.Guest;
+using BotBottle.Testing.Processes;
+
+namespace BotBottle.Testing.Launch;
+
+/// <summary>Everything a launched bottle is, fixed when the launch completes.</summary>
+internal sealed record LaunchedBottle(
+    string Name,
+    string Backend,
+    BottleSpec Spec,
+    IAgentRuntime Agent,
+    RunningBundle Bundle,
+    BundleEndpoint Endpoint,
+    IReadOnlyList<KeyValuePair<string, string>> GuestEnv,
+    string? PromptPath,
+    TimeSpan RetrySettle,
+    TeardownStack Teardown);
+
+/// <summary>
+/// The bottle of every backend. Built unstarted (by <see cref="BottleBuilder"/>); <see cref="StartAsync"/> runs
+/// the one launch sequence and keeps its immutable result; everything else works on that result through the
+/// backend's agent runtime, with the exec semantics every backend shares.
+/// </summary>
+internal sealed class Bottle : IBottle
+{
+    private readonly BottleBackend _backend;
+    private readonly BottleSpec _spec;
+    private readonly SemaphoreSlim _starting = new(1, 1);
+    private LaunchedBottle? _launched;
+    private int _disposed;
+
+    public Bottle(BottleBackend backend, BottleSpec spec)
+    {
+        _backend = backend;
+        _spec = spec;
+        Name = spec.Name is { } name ? BottleNames.Validate(name) : BottleNames.NewBottleName();
+    }
+
+    public string Name { get; }
+
+    public string Backend => _backend.Name;
+
+    /// <summary>The backend as reports name it: "docker (Engine 20.10.24, API 1.41)", "smolmachines (emulated smolvm 1.9.3)".</summary>
+    internal string BackendLabel => Launched.Backend;
+
+    public BundleEndpoint Bundle => Launched.Endpoint;
+
+    public string? AgentAddress => Launched.Agent.Address;
+
+    public string? PromptPath => Launched.PromptPath;
+
+    /// <summary>Whether the agent resolves its peers through the engine (docker); the catalogue's DNS control depends on it.</summary>
+    internal bool AgentResolvesPeers => Launched.Agent.ResolvesPeers;
+
+    internal LaunchedBottle Launched => _launched
+        ?? throw new InvalidOperationException(Volatile.Read(ref _disposed) != 0 ? $"bottle {Name} has been disposed" : $"bottle {Name} has not been started: call StartAsync first");
+
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _starting.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
+            _launched ??= await BottleLauncher.LaunchAsync(_backend, _spec, Name, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _starting.Release();
+        }
+    }
+
+    public Task<ExecResult> ExecAsync(string script, string user = GuestUsers.Agent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(script);
+        return RunAsync(Launched, GuestCommand.ForScript(user, script), cancellationToken);
+    }
+
+    public Task<ExecResult> ExecInBundleAsync(string script, CancellationToken cancellationToken = default) =>
+        Launched.Bundle.ExecAsync(script, cancellationToken);
+
+    public async Task<BottleLogs> GetLogsAsync(CancellationToken cancellationToken = default)
+    {
+        var launched = Launched;
+        var agent = launched.Agent.LogsAsync(cancellationToken);
+        var bundle = launched.Bundle.LogsAsync(cancellationToken);
+        return new BottleLogs(await agent.ConfigureAwait(false), await bundle.ConfigureAwait(false));
+    }
+
+    public IReadOnlyList<string> AgentArgv(IReadOnlyList<string> argv, bool tty = true, IReadOnlyList<string>? agentCommand = null) =>
+        AgentCommand(argv, tty, agentCommand).Argv;
+
+    /// <summary>
+    /// The agent's host command: <see cref="AgentArgv"/> and the environment it must run with (the guest env travels
+    /// there, out of <c>ps</c>'s sight). Everything that starts the agent starts it this way.
+    /// </summary>
+    internal HostCommandLine AgentCommand(IReadOnlyList<string> argv, bool tty, IReadOnlyList<string>? agentCommand = null)
+    {
+        ArgumentNullException.ThrowIfNull(argv);
+        var launched = Launched;
+        var guest = agentCommand is null
+            ? AgentCommandLine.Build(launched.Spec, launched.PromptPath, argv)
+            : AgentCommandLine.Build(launched.Spec with { AgentCommand = agentCommand }, promptPath: null, argv);
+        return launched.Agent.HostCommand(guest, launched.GuestEnv, tty);
+    }
+
+    public Task<int> ExecAgentAsync(IReadOnlyList<string> argv, bool tty = true, CancellationToken cancellationToken = default)
+    {
+        var command = AgentCommand(argv, tty);
+        return InteractiveProcess.RunAsync(command.Argv, tty ? Launched.Spec.Terminal : TerminalStyle.None, command.Environment, cancellationToken);
+    }
+
+    public async Task CopyInAsync(string hostPath, string guestPath, string owner = GuestUsers.Root, UnixFileMode? mode = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(hostPath);
+        ArgumentException.ThrowIfNullOrEmpty(guestPath);
+        if (!File.Exists(hostPath) && !Directory.Exists(hostPath))
+        {
+            throw new FileNotFoundException($"nothing to copy: '{hostPath}' does not exist", hostPath);
+        }
+
+        var launched = Launched;
+        var (uid, gid) = await PrepareTargetAsync(launched, owner, GuestPaths.Parent(guestPath), cancellationToken).ConfigureAwait(false);
+        await launched.Agent.UploadAsync(GuestFile.From(hostPath, guestPath, uid, gid, mode), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Tears the bottle down (agent, bundle, network) in reverse launch order; idempotent, and waits for a launch in progress.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        await _starting.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_launched is { } launched)
+            {
+                await launched.Teardown.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _launched = null;
+            _starting.Release();
+        }
+    }
+
+    private static Task<ExecResult> RunAsync(LaunchedBottle launched, IReadOnlyList<string> argv, CancellationToken cancellationToken) =>
+        ExecRetry.RunAsync(ct => launched.Agent.ExecAsync(argv, launched.GuestEnv, ct), launched.RetrySettle, cancellationToken);
+
+    /// <summary>Creates the target directory and reads the owner's uid and gid, in one exec.</summary>
+    private static async Task<(int Uid, int Gid)> PrepareTargetAsync(LaunchedBottle launched, string owner, string directory, CancellationToken cancellationToken)
+    {
+        var result = await RunAsync(launched, ["/bin/sh", "-c", "mkdir -p -- \"$1\" && id -u -- \"$2\" && id -g -- \"$2\"", "prepare-copy", directory, owner], cancellationToken).ConfigureAwait(false);
+        result.ThrowOnFailure();
+        var ids = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (int.Parse(ids[0], CultureInfo.InvariantCulture), int.Parse(ids[1], CultureInfo.InvariantCulture));
+    }
+}

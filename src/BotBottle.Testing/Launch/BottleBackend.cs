@@ -1,0 +1,78 @@
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Bundles;
+using BotBottle.Testing.Guest;
+using Microsoft.Extensions.Logging;
+
+namespace BotBottle.Testing.Launch;
+
+/// <summary>
+/// A way to run bottles: <c>DockerBackend</c> (agent container) or <c>SmolmachinesBackend</c> (agent microVM).
+/// Configure one with its options and a logger and hand it to <see cref="BottleBuilder.WithBackend"/> or a fixture.
+/// The launch sequence itself is the harness's, the same for every backend; a backend only supplies its agent.
+/// </summary>
+/// <example>
+/// <code>
+/// var backend = new DockerBackend(new DockerBackendOptions(), logger);
+/// var report = await backend.CheckPrerequisitesAsync(ct);   // report.Reason says what is missing
+/// </code>
+/// </example>
+public abstract class BottleBackend
+{
+    private protected BottleBackend(ILogger logger) => Logger = logger;
+
+    /// <summary>The backend's name: "docker" or "smolmachines".</summary>
+    public abstract string Name { get; }
+
+    /// <summary>Checks what this backend needs on this machine; every missing piece is named.</summary>
+    public abstract Task<PrerequisiteReport> CheckPrerequisitesAsync(CancellationToken cancellationToken = default);
+
+    internal ILogger Logger { get; }
+
+    /// <summary>Everything a launch needs from the backend, checked and made ready once per launch (engine, tool versions, images).</summary>
+    internal abstract Task<AgentLauncher> PrepareAsync(BottleSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>Launches a bottle from a spec (what <see cref="BottleBuilder"/> builds); everything created is torn down on failure.</summary>
+    internal async Task<IBottle> LaunchAsync(BottleSpec spec, CancellationToken cancellationToken = default)
+    {
+        var bottle = new Bottle(this, spec);
+        await bottle.StartAsync(cancellationToken).ConfigureAwait(false);
+        return bottle;
+    }
+}
+
+/// <summary>One launch's agent side, from <see cref="BottleBackend.PrepareAsync"/>.</summary>
+internal abstract class AgentLauncher
+{
+    /// <summary>How the backend is named in reports for this launch ("docker", "smolmachines (emulated smolvm 1.9.3)").</summary>
+    public abstract string BackendLabel { get; }
+
+    /// <summary>Where the bundle runs.</summary>
+    public abstract BundleHost Bundles { get; }
+
+    /// <summary>The kind of network the bundle gets.</summary>
+    public abstract BundleNetworkKind NetworkKind { get; }
+
+    /// <summary>Whether the agent can only be created once the bundle is up (smolmachines bridges to its published port).</summary>
+    public abstract bool AgentNeedsBundle { get; }
+
+    /// <summary>Where the agent reaches the proxy of <paramref name="bundle"/>.</summary>
+    public virtual BundleEndpoint AgentEndpoint(BundleEndpoint bundle) => bundle;
+
+    /// <summary>Creates the agent (not started). <paramref name="bundle"/> is null unless <see cref="AgentNeedsBundle"/>.</summary>
+    public abstract Task<LaunchedAgent> CreateAgentAsync(string bottleName, BottleSpec spec, string network, RunningBundle? bundle, TeardownStack teardown, CancellationToken cancellationToken);
+}
+
+/// <summary>A created agent: its runtime, and the steps that bring it up.</summary>
+internal abstract class LaunchedAgent
+{
+    public abstract IAgentRuntime Runtime { get; }
+
+    /// <summary>Starts the agent.</summary>
+    public abstract Task StartAsync(CancellationToken cancellationToken);
+
+    /// <summary>Waits until the agent answers an exec (the steps after this one exec in it).</summary>
+    public abstract Task WaitForExecAsync(CancellationToken cancellationToken);
+
+    /// <summary>The pause before the single retry of an exec killed with 137.</summary>
+    public abstract TimeSpan RetrySettle { get; }
+}

@@ -1,0 +1,105 @@
+using System.Diagnostics;
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Bundles;
+using BotBottle.Testing.Provisioning;
+using Microsoft.Extensions.Logging;
+
+namespace BotBottle.Testing.Launch;
+
+/// <summary>
+/// The one launch sequence, for every backend: bundle network → bundle (created, started, ready) and,
+/// where the agent does not depend on it, the agent at the same time → agent started → answers an exec →
+/// home owned by the agent user → prompt and skills. Every creation registers its undo on one
+/// <see cref="TeardownStack"/> as it happens; when any step fails or the launch is cancelled, every step
+/// running at the same time settles first, then the stack unwinds once, in reverse order.
+/// </summary>
+internal static class BottleLauncher
+{
+    public static async Task<LaunchedBottle> LaunchAsync(BottleBackend backend, BottleSpec spec, string name, CancellationToken cancellationToken)
+    {
+        var logger = backend.Logger;
+        var teardown = new TeardownStack(logger);
+        var steps = new LaunchSteps(backend.Name, name, logger);
+        var clock = Stopwatch.StartNew();
+        try
+        {
+            var launcher = await steps.RunAsync("prepare", () => backend.PrepareAsync(spec, cancellationToken)).ConfigureAwait(false);
+            spec = spec.Validate();
+            var bundles = launcher.Bundles;
+            if (spec.Upstreams.Count > 0)
+            {
+                var upstream = await steps.RunAsync("connect upstreams", () => teardown.CreateAsync(
+                    "disconnect upstreams", () => Upstreams.ConnectAsync(bundles.Engine, name, spec.Upstreams, logger), (n, ct) => Upstreams.DisconnectAsync(n, spec.Upstreams, ct), cancellationToken)).ConfigureAwait(false);
+                spec = spec with { Bundle = Upstreams.Wire(spec.Bundle, upstream.Name, spec.Upstreams) };
+            }
+
+            var network = await steps.RunAsync("create network", () => teardown.CreateAsync(
+                "remove bottle network", () => bundles.CreateNetworkAsync(name, launcher.NetworkKind), (n, ct) => n.RemoveAsync(ct), cancellationToken)).ConfigureAwait(false);
+
+            var bundleUp = StartBundleAsync(steps, teardown, bundles, network, spec, name, launcher.NetworkKind, cancellationToken);
+            var agentUp = launcher.AgentNeedsBundle
+                ? StartAgentAfterAsync(bundleUp, steps, teardown, launcher, spec, name, network.Name, cancellationToken)
+                : StartAgentAsync(steps, teardown, launcher, spec, name, network.Name, null, cancellationToken);
+            await SettleAsync(bundleUp, agentUp).ConfigureAwait(false);
+            var bundle = await bundleUp.ConfigureAwait(false);
+            var agent = await agentUp.ConfigureAwait(false);
+
+            var endpoint = launcher.AgentEndpoint(bundle.Endpoint);
+            var guestEnv = GuestEnvironment.For(endpoint, spec.Env);
+            await steps.RunAsync("wait for exec", () => agent.WaitForExecAsync(cancellationToken)).ConfigureAwait(false);
+            var (uid, gid) = await steps.RunAsync("chown agent home", () => BottleProvisioner.OwnHomeAsync(agent.Runtime, agent.RetrySettle, spec, cancellationToken)).ConfigureAwait(false);
+            await steps.RunAsync("provision", () => agent.Runtime.UploadAsync(BottleProvisioner.Files(spec, uid, gid), cancellationToken)).ConfigureAwait(false);
+            var promptPath = BottleProvisioner.PromptPathFor(spec);
+            logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle})", launcher.BackendLabel, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address);
+            return new LaunchedBottle(name, launcher.BackendLabel, spec, agent.Runtime, bundle, endpoint, guestEnv, promptPath, agent.RetrySettle, teardown);
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled launches still clean up, and surface as the cancellation they are.
+            await teardown.UnwindAsync().ConfigureAwait(false);
+            throw;
+        }
+        catch (LaunchStepException failed)
+        {
+            var failures = await teardown.UnwindAsync().ConfigureAwait(false);
+            throw new BottleLaunchException(backend.Name, name, failed.Step, failed.InnerException ?? failed, failures);
+        }
+    }
+
+    private static async Task<RunningBundle> StartBundleAsync(LaunchSteps steps, TeardownStack teardown, BundleHost bundles, Engine.EngineNetwork network, BottleSpec spec, string name, BundleNetworkKind kind, CancellationToken cancellationToken)
+    {
+        var bundle = await steps.RunAsync("create bundle", () => teardown.CreateAsync(
+            "remove bundle", () => bundles.CreateAsync(network, spec.Bundle, name, kind), (b, ct) => b.RemoveAsync(ct), cancellationToken)).ConfigureAwait(false);
+        await steps.RunAsync("start bundle", () => bundles.StartAsync(bundle, spec.Bundle, cancellationToken)).ConfigureAwait(false);
+        return bundle;
+    }
+
+    private static async Task<LaunchedAgent> StartAgentAfterAsync(Task<RunningBundle> bundleUp, LaunchSteps steps, TeardownStack teardown, AgentLauncher launcher, BottleSpec spec, string name, string network, CancellationToken cancellationToken)
+    {
+        var bundle = await bundleUp.ConfigureAwait(false);
+        return await StartAgentAsync(steps, teardown, launcher, spec, name, network, bundle, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<LaunchedAgent> StartAgentAsync(LaunchSteps steps, TeardownStack teardown, AgentLauncher launcher, BottleSpec spec, string name, string network, RunningBundle? bundle, CancellationToken cancellationToken)
+    {
+        var agent = await steps.RunAsync("create agent", () => launcher.CreateAgentAsync(name, spec, network, bundle, teardown, cancellationToken)).ConfigureAwait(false);
+        await steps.RunAsync("start agent", () => agent.StartAsync(cancellationToken)).ConfigureAwait(false);
+        return agent;
+    }
+
+    /// <summary>Waits until both have finished, successfully or not, so nothing is still being created while the stack unwinds.</summary>
+    private static async Task SettleAsync(Task first, Task second)
+    {
+        try
+        {
+            await Task.WhenAll(first, second).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is LaunchStepException or OperationCanceledException)
+        {
+            // Rethrown below by awaiting the failed task itself (its own exception, not the aggregate's first).
+        }
+
+        var failed = first.IsFaulted || first.IsCanceled ? first : second;
+        await failed.ConfigureAwait(false);
+    }
+}

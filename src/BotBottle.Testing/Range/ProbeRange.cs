@@ -1,0 +1,220 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Engine;
+using BotBottle.Testing.Launch;
+using BotBottle.Testing.Probes;
+using BotBottle.Testing.Processes;
+using Docker.DotNet;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace BotBottle.Testing.Range;
+
+/// <summary>
+/// The "internet" of an isolation test, owned by the test: an internal "outside" network (IPv4 and,
+/// where the engine allows, IPv6) with a decoy web server under two names, a link-local network with a
+/// decoy at the cloud metadata address, and a host TCP listener. Bundles join the outside and
+/// metadata networks (so every negative probe has a control from the bundle); agents never do.
+/// Everything is labelled, created through the engine layer, and removed in reverse order on disposal.
+/// </summary>
+internal sealed class ProbeRange : IAsyncDisposable
+{
+    /// <summary>The decoy's name on the bundle's allowlist.</summary>
+    public const string AllowedHost = "allowed.decoy.test";
+
+    /// <summary>The decoy's other name, not on the allowlist.</summary>
+    public const string DeniedHost = "denied.decoy.test";
+
+    /// <summary>The address clouds serve instance metadata on.</summary>
+    public const string MetadataAddress = "169.254.169.254";
+
+    private const string MetadataSubnet = "169.254.169.0/24";
+    private const string DecoyScript =
+        "mkdir -p /srv/decoy && echo botbottle-decoy > /srv/decoy/index.html && " +
+        "busybox httpd -p 443 -h /srv/decoy && busybox httpd -p 8080 -h /srv/decoy && exec busybox httpd -f -p 80 -h /srv/decoy";
+
+    private readonly TeardownStack _teardown;
+    private readonly DockerEngine _engine;
+    private readonly ILogger _logger;
+
+    private ProbeRange(string name, DockerEngine engine, TeardownStack teardown, ILogger logger)
+    {
+        Name = name;
+        _engine = engine;
+        _teardown = teardown;
+        _logger = logger;
+    }
+
+    /// <summary>The range's name (prefix of its networks and decoy).</summary>
+    public string Name { get; }
+
+    /// <summary>The outside network (bundles join it).</summary>
+    public string OutsideNetwork => Name + "-outside";
+
+    /// <summary>The link-local network holding the metadata decoy (bundles join it).</summary>
+    public string MetadataNetwork => Name + "-metadata";
+
+    /// <summary>The decoy's IPv4 address on the outside network.</summary>
+    public string DecoyAddress { get; private set; } = "";
+
+    /// <summary>The decoy's IPv6 address, or null (see <see cref="Ipv6Problem"/>).</summary>
+    public string? DecoyIpv6Address { get; private set; }
+
+    /// <summary>Why the range has no IPv6, when it has none.</summary>
+    public string? Ipv6Problem { get; private set; }
+
+    /// <summary>The outside network's gateway (the host side of its bridge).</summary>
+    public string OutsideGateway { get; private set; } = "";
+
+    /// <summary>The port of the host listener the range serves.</summary>
+    public int HostServicePort { get; private set; }
+
+    /// <summary>Creates the range; the decoy runs <paramref name="decoyImage"/> (any image with BusyBox).</summary>
+    public static async Task<ProbeRange> CreateAsync(string decoyImage, Uri? endpoint = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(decoyImage);
+        logger ??= NullLogger.Instance;
+        var engine = await EngineProvider.For(endpoint).GetAsync(cancellationToken).ConfigureAwait(false);
+        var name = $"{BottleNames.Prefix}-{BottleNames.SessionId}-range-{Convert.ToHexString(RandomNumberGenerator.GetBytes(2)).ToLowerInvariant()}";
+        var teardown = new TeardownStack(logger);
+        var range = new ProbeRange(name, engine, teardown, logger);
+        try
+        {
+            range.StartHostService();
+            await range.CreateOutsideAsync(cancellationToken).ConfigureAwait(false);
+            await range.CreateMetadataAsync(cancellationToken).ConfigureAwait(false);
+            await range.StartDecoyAsync(decoyImage, cancellationToken).ConfigureAwait(false);
+            logger.LogInformation("probe range {Range}: decoy {Decoy} (IPv6 {V6}), metadata decoy {Metadata}, host service port {Port}", name, range.DecoyAddress, range.DecoyIpv6Address ?? range.Ipv6Problem, MetadataAddress, range.HostServicePort);
+            return range;
+        }
+        catch
+        {
+            await teardown.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>The spec with its bundle joined to the range and the allowed decoy on its allowlist.</summary>
+    public BottleSpec Wire(BottleSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var bundle = spec.Bundle with
+        {
+            UpstreamNetworks = [.. spec.Bundle.UpstreamNetworks, OutsideNetwork, MetadataNetwork],
+            AllowedHosts = [.. spec.Bundle.AllowedHosts, AllowedHost],
+        };
+        return spec with { Bundle = bundle };
+    }
+
+    /// <summary>The targets for a bottle launched from a <see cref="Wire"/>d spec.</summary>
+    public async Task<RangeTargets> TargetsForAsync(IBottle bottle, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(bottle);
+        var network = await _engine.Client.Networks.InspectNetworkAsync(bottle.Bundle.NetworkName, cancellationToken).ConfigureAwait(false);
+        var bottleGateway = network.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g) && !g.Contains(':', StringComparison.Ordinal))
+            ?? throw new InvalidOperationException($"network {bottle.Bundle.NetworkName} has no IPv4 gateway in its IPAM config");
+        return new RangeTargets(AllowedHost, DeniedHost, DecoyAddress, MetadataAddress, HostServicePort, bottleGateway, OutsideGateway)
+        {
+            DecoyIpv6Address = DecoyIpv6Address,
+            Ipv6Problem = Ipv6Problem,
+        };
+    }
+
+    /// <summary>Removes the decoy, the networks and the listener, in reverse order; idempotent.</summary>
+    public ValueTask DisposeAsync() => _teardown.DisposeAsync();
+
+    private void StartHostService()
+    {
+        var listener = new TcpListener(IPAddress.Any, 0);
+        listener.Start();
+        HostServicePort = ((IPEndPoint)listener.LocalEndpoint).Port;
+        var accepting = Task.Run(async () =>
+        {
+            while (true)
+            {
+                using var client = await listener.AcceptTcpClientAsync().ConfigureAwait(false);
+            }
+        });
+        _teardown.Push("stop host service", async _ =>
+        {
+            listener.Stop();
+            try
+            {
+                await accepting.ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                // Stopping the listener ends the accept loop with one of these.
+            }
+        });
+    }
+
+    private async Task CreateOutsideAsync(CancellationToken cancellationToken)
+    {
+        var v6 = $"fd{Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant().Insert(2, ":").Insert(7, ":")}::/64";
+        EngineNetwork outside;
+        try
+        {
+            outside = await CreateNetworkAsync(new NetworkRequest(OutsideNetwork, Name, "range-network") { EnableIpv6 = true, Subnets = [v6] }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException e)
+        {
+            Ipv6Problem = "the engine refused an IPv6 network: " + (e.ResponseBody ?? e.Message).Trim();
+            outside = await CreateNetworkAsync(new NetworkRequest(OutsideNetwork, Name, "range-network"), cancellationToken).ConfigureAwait(false);
+        }
+
+        OutsideGateway = await outside.GatewayAsync(ipv6: false, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"network {OutsideNetwork} has no IPv4 gateway");
+    }
+
+    private Task<bool> CreateMetadataAsync(CancellationToken cancellationToken) =>
+        // One link-local /24 per engine: wait for another range (another test host) to release it.
+        Deadline.PollAsync<bool>(
+            async ct =>
+            {
+                try
+                {
+                    await CreateNetworkAsync(new NetworkRequest(MetadataNetwork, Name, "range-network") { Subnets = [MetadataSubnet] }, ct).ConfigureAwait(false);
+                    return Deadline.Attempt<bool>.Success(true);
+                }
+                catch (DockerApiException e) when ((e.ResponseBody ?? e.Message).Contains("overlap", StringComparison.OrdinalIgnoreCase))
+                {
+                    return Deadline.Attempt<bool>.Retry((e.ResponseBody ?? e.Message).Trim());
+                }
+            },
+            TimeSpan.FromSeconds(90),
+            TimeSpan.FromMilliseconds(500),
+            last => Task.FromResult<Exception>(new TimeoutException($"the metadata subnet {MetadataSubnet} stayed taken for 90 s: {last}")),
+            cancellationToken);
+
+    private Task<EngineNetwork> CreateNetworkAsync(NetworkRequest request, CancellationToken cancellationToken) =>
+        _teardown.CreateAsync("remove " + request.Name, () => EngineNetwork.CreateAsync(_engine, request, _logger), (n, ct) => n.RemoveAsync(ct), cancellationToken);
+
+    private async Task StartDecoyAsync(string image, CancellationToken cancellationToken)
+    {
+        var decoy = await _teardown.CreateAsync(
+            "remove decoy",
+            () => EngineContainer.CreateAsync(_engine, new ContainerRequest(Name + "-decoy", image, Name, "decoy")
+            {
+                Entrypoint = ["/bin/sh", "-c", DecoyScript],
+                Network = OutsideNetwork,
+                Aliases = [AllowedHost, DeniedHost],
+                NoNewPrivileges = false,
+            }),
+            (c, ct) => c.RemoveAsync(ct),
+            cancellationToken).ConfigureAwait(false);
+        await decoy.ConnectAsync(MetadataNetwork, MetadataAddress, cancellationToken).ConfigureAwait(false);
+        await decoy.StartAsync(cancellationToken).ConfigureAwait(false);
+        await decoy.WaitUntilAsync(EngineContainer.ListeningScript(80, 443, 8080), TimeSpan.FromSeconds(30), $"decoy {decoy.Name}", "listen on 80, 443 and 8080", cancellationToken).ConfigureAwait(false);
+        var outside = await decoy.EndpointOnAsync(OutsideNetwork, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException($"decoy {decoy.Name} is not on {OutsideNetwork}");
+        DecoyAddress = outside.IPAddress;
+        if (Ipv6Problem is null)
+        {
+            DecoyIpv6Address = string.IsNullOrEmpty(outside.GlobalIPv6Address) ? null : outside.GlobalIPv6Address;
+            Ipv6Problem = DecoyIpv6Address is null ? "the engine gave the decoy no IPv6 address" : null;
+        }
+    }
+}

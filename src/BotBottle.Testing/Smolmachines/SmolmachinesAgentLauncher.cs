@@ -1,0 +1,94 @@
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Bundles;
+using BotBottle.Testing.Engine;
+using BotBottle.Testing.Guest;
+using BotBottle.Testing.Launch;
+using BotBottle.Testing.Processes;
+using Microsoft.Extensions.Logging;
+
+namespace BotBottle.Testing.Smolmachines;
+
+/// <summary>
+/// The smolmachines backend's side of a launch. The bundle comes first (its proxy port published on the host's
+/// 127.0.0.1), then the bridge to it and a preflight through the bridge, then the machine: created from the image
+/// archive with no network and the bridge's socket mounted, labelled for the reaper, started, the in-guest relay
+/// started, and readiness polled.
+/// </summary>
+internal sealed class SmolmachinesAgentLauncher(
+    SmolvmCli smolvm,
+    SmolvmVersion version,
+    string imageArchive,
+    DockerEngine engine,
+    BundleHost bundles,
+    SmolmachinesOptions options,
+    IReadOnlyList<string>? resizeBridge,
+    ILogger logger) : AgentLauncher
+{
+    public override string BackendLabel => $"{SmolmachinesBackend.BackendName} ({(options.Platform.IsEmulator ? "emulated " : "")}smolvm {version})";
+
+    public override BundleHost Bundles => bundles;
+
+    public override BundleNetworkKind NetworkKind => BundleNetworkKind.Published;
+
+    public override bool AgentNeedsBundle => true;
+
+    public override BundleEndpoint AgentEndpoint(BundleEndpoint bundle) => bundle with { ProxyHost = "127.0.0.1" };
+
+    public override async Task<LaunchedAgent> CreateAgentAsync(string bottleName, BottleSpec spec, string network, RunningBundle? bundle, TeardownStack teardown, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var port = bundle.PublishedProxyPort
+            ?? throw new InvalidOperationException($"the engine ({engine.Product}) did not publish the bundle's proxy port on the host");
+        var bridge = await teardown.CreateAsync("stop proxy bridge", () => Task.FromResult(ProxyBridge.Start(port, logger)), (b, _) => b.DisposeAsync().AsTask(), cancellationToken).ConfigureAwait(false);
+        await bridge.PreflightAsync(engine.Product, cancellationToken).ConfigureAwait(false);
+
+        var labels = ResourceLabels.For(bottleName, "agent").Where(l => l.Key.StartsWith("dev.botbottle.", StringComparison.Ordinal)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
+        await teardown.CreateAsync(
+            "delete machine",
+            () => smolvm.RunCheckedAsync(SmolvmCommands.Create(version, bottleName, imageArchive, bridge.SocketPath, labels, options.Cpus, options.MemoryMib), CancellationToken.None),
+            (_, ct) => smolvm.RunCheckedAsync(SmolvmCommands.Delete(version, bottleName), ct),
+            cancellationToken).ConfigureAwait(false);
+        return new SmolvmAgent(bottleName, smolvm, version, spec.Bundle.ProxyPort, options, new SmolvmAgentRuntime(bottleName, smolvm, version, resizeBridge));
+    }
+
+    private sealed class SmolvmAgent(string name, SmolvmCli smolvm, SmolvmVersion version, int relayPort, SmolmachinesOptions options, SmolvmAgentRuntime runtime) : LaunchedAgent
+    {
+        public override IAgentRuntime Runtime => runtime;
+
+        public override TimeSpan RetrySettle => options.RetrySettle;
+
+        public override async Task StartAsync(CancellationToken cancellationToken)
+        {
+            await smolvm.RunCheckedAsync(SmolvmCommands.Start(name), cancellationToken).ConfigureAwait(false);
+            await WaitUntilAsync("an exec", "true", cancellationToken).ConfigureAwait(false);
+            await smolvm.RunCheckedAsync(SmolvmCommands.Exec(name, GuestProxyRelay.Command(relayPort), [], detach: true), cancellationToken).ConfigureAwait(false);
+        }
+
+        public override Task WaitForExecAsync(CancellationToken cancellationToken) =>
+            WaitUntilAsync("the proxy relay", GuestProxyRelay.ReadyCheck(relayPort), cancellationToken);
+
+        private Task<bool> WaitUntilAsync(string what, string check, CancellationToken cancellationToken) =>
+            Deadline.PollAsync<bool>(
+                async ct =>
+                {
+                    try
+                    {
+                        var probe = await ExecRetry.RunAsync(c => smolvm.ExecAsync(name, [GuestCommand.Shell, "-c", check], [], c), options.RetrySettle, ct).ConfigureAwait(false);
+                        if (probe.ExitCode == 2 && probe.Stderr.Contains("neither socat nor perl", StringComparison.Ordinal))
+                        {
+                            throw new InvalidOperationException(probe.Stderr.Trim());
+                        }
+
+                        return probe.ExitCode == 0 ? Deadline.Attempt<bool>.Success(true) : Deadline.Attempt<bool>.Retry($"exit {probe.ExitCode}: {probe.Stderr.Trim()}");
+                    }
+                    catch (SmolvmException e)
+                    {
+                        return Deadline.Attempt<bool>.Retry(e.Message);
+                    }
+                },
+                options.ReadyTimeout,
+                options.ReadyPollInterval,
+                last => Task.FromResult<Exception>(new TimeoutException($"machine '{name}' (smolvm {version}) did not answer with {what} within {options.ReadyTimeout.TotalSeconds:0} s (last: {last})")),
+                cancellationToken);
+    }
+}

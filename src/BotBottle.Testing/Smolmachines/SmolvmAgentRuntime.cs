@@ -1,0 +1,79 @@
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Guest;
+
+namespace BotBottle.Testing.Smolmachines;
+
+/// <summary>
+/// A smolvm microVM: execs and copies through <c>smolvm machine exec/cp</c>, the interactive command line as a
+/// <c>machine exec -i -t</c> (in the resize bridge only where smolvm does not forward the terminal size itself).
+/// </summary>
+internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, SmolvmVersion version, IReadOnlyList<string>? resizeBridge) : IAgentRuntime
+{
+    public string? Address => null;
+
+    public bool ResolvesPeers => false;
+
+    public Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken) =>
+        smolvm.ExecAsync(machine, argv, env, cancellationToken);
+
+    public async Task UploadAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)
+    {
+        // Directories first (one exec), then each file: `machine cp` takes single files, and splits its
+        // arguments at the first ':', so every file is staged under a plain temporary name first.
+        var directories = files.Where(f => f.IsDirectory).ToList();
+        if (directories.Count > 0)
+        {
+            var script = "for d in \"$@\"; do mkdir -p -- \"$d\"; done";
+            (await ExecAsync(["/bin/sh", "-c", script, "mkdirs", .. directories.Select(d => d.GuestPath)], [], cancellationToken).ConfigureAwait(false)).ThrowOnFailure();
+        }
+
+        var staging = Directory.CreateTempSubdirectory("bbt-cp-");
+        try
+        {
+            var fixes = new List<string>();
+            var index = 0;
+            foreach (var file in files.Where(f => !f.IsDirectory))
+            {
+                var staged = Path.Combine(staging.FullName, (index++).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                if (file.HostPath is { } hostPath)
+                {
+                    File.Copy(hostPath, staged);
+                }
+                else
+                {
+                    await File.WriteAllBytesAsync(staged, file.Content!.Value.ToArray(), cancellationToken).ConfigureAwait(false);
+                }
+
+                await smolvm.RunCheckedAsync(SmolvmCommands.CopyIn(version, machine, staged, file.GuestPath, file.Uid, file.Gid, file.Mode), cancellationToken).ConfigureAwait(false);
+                if (!version.CopiesOwnership)
+                {
+                    fixes.Add(file.GuestPath);
+                }
+            }
+
+            // Before 1.9.0 uploads are root-owned; ownership and modes (directories too) are set in one exec.
+            var owned = files.Where(f => f.IsDirectory || fixes.Contains(f.GuestPath)).ToList();
+            if (owned.Count > 0)
+            {
+                var script = "while [ $# -gt 0 ]; do chown \"$2\" \"$1\" && chmod \"$3\" \"$1\" || exit 1; shift 3; done";
+                var args = owned.SelectMany(f => new[] { f.GuestPath, $"{f.Uid}:{f.Gid}", GuestPaths.Octal(f.Mode) });
+                (await ExecAsync(["/bin/sh", "-c", script, "own", .. args], [], cancellationToken).ConfigureAwait(false)).ThrowOnFailure();
+            }
+        }
+        finally
+        {
+            staging.Delete(recursive: true);
+        }
+    }
+
+    public HostCommandLine HostCommand(IReadOnlyList<string> guestArgv, IReadOnlyList<KeyValuePair<string, string>> env, bool tty)
+    {
+        var passed = GuestEnvHandoff.For(env);
+        IReadOnlyList<string> exec = [smolvm.Executable, .. SmolvmCommands.Exec(machine, guestArgv, passed.Names, tty)];
+        var environment = smolvm.Environment.Concat(passed.Values).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
+        return new HostCommandLine(tty && resizeBridge is { } bridge ? [.. bridge, machine, "--", .. exec] : exec, environment);
+    }
+
+    public Task<string> LogsAsync(CancellationToken cancellationToken) =>
+        Task.FromResult("(smolvm keeps no log of the microVM's console for the harness)");
+}
