@@ -54,7 +54,7 @@ public class ConformanceFixture : IAsyncLifetime
     }
 
     /// <inheritdoc />
-    public ValueTask DisposeAsync()
+    public virtual ValueTask DisposeAsync()
     {
         GC.SuppressFinalize(this);
         return ValueTask.CompletedTask;

@@ -12,7 +12,10 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
     /// <summary>What the agent container runs as PID 1 (under docker's init, so it stops at once).</summary>
     public static readonly IReadOnlyList<string> KeepAlive = ["/bin/sh", "-c", "while :; do sleep 3600; done"];
 
-    public override string BackendLabel => $"{DockerBackend.BackendName} ({engine.Description})";
+    public override string BackendLabel => Describe(engine);
+
+    /// <summary>The backend's column name on <paramref name="engine"/>.</summary>
+    public static string Describe(DockerEngine engine) => $"{DockerBackend.BackendName} ({engine.Description})";
 
     public override BundleHost Bundles => bundles;
 

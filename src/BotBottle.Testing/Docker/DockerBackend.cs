@@ -3,6 +3,7 @@ using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Engine;
 using BotBottle.Testing.Launch;
+using DotNet.Testcontainers.Configurations;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -39,6 +40,17 @@ public sealed class DockerBackend : BottleBackend
         var problem = await _engines.CheckAvailableAsync(cancellationToken).ConfigureAwait(false);
         return new PrerequisiteReport(BackendName, problem is null ? [] : [problem]);
     }
+
+    /// <summary>
+    /// This backend's engine as Testcontainers' endpoint configuration, at the API version the harness negotiated, so a
+    /// service container you build with Testcontainers runs on the same engine, whatever its age (Testcontainers alone
+    /// pins API 1.44, which Docker 20.10 refuses): <c>new ContainerBuilder(image).WithDockerEndpoint(await backend.GetTestcontainersEndpointAsync(ct))</c>.
+    /// </summary>
+    public async Task<IDockerEndpointAuthenticationConfiguration> GetTestcontainersEndpointAsync(CancellationToken cancellationToken = default) =>
+        (await _engines.GetAsync(cancellationToken).ConfigureAwait(false)).TestcontainersEndpoint;
+
+    internal override async Task<string> DescribeAsync(CancellationToken cancellationToken) =>
+        DockerAgentLauncher.Describe(await _engines.GetAsync(cancellationToken).ConfigureAwait(false));
 
     internal override async Task<AgentLauncher> PrepareAsync(BottleSpec spec, CancellationToken cancellationToken)
     {

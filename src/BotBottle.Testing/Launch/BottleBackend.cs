@@ -28,6 +28,9 @@ public abstract class BottleBackend
 
     internal ILogger Logger { get; }
 
+    /// <summary>How reports name this backend's column: "docker (Engine 20.10.24, API 1.41)", "smolmachines (emulated smolvm 1.9.3)".</summary>
+    internal abstract Task<string> DescribeAsync(CancellationToken cancellationToken);
+
     /// <summary>Everything a launch needs from the backend, checked and made ready once per launch (engine, tool versions, images).</summary>
     internal abstract Task<AgentLauncher> PrepareAsync(BottleSpec spec, CancellationToken cancellationToken);
 

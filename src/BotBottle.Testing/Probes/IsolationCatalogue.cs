@@ -57,9 +57,9 @@ public static class IsolationCatalogue
         ProbeStep Step(string id, ProbeVantage at, ProbeAction action, ProbeExpectation expected) =>
             new(id, at, action, expected) { Timeout = expected.Accepts(ProbeOutcome.TimedOut) ? options.StepTimeout : options.AnswerTimeout };
 
-        var proxyPort = Step("ctl-proxy-port", agent, Probe.Tcp(b.Address, b.ProxyPort), ProbeExpectation.Connected);
+        var proxyPort = Step("ctl-proxy-port", agent, Probe.Tcp(b.ProxyHost, b.ProxyPort), ProbeExpectation.Connected);
         var decoyFromBundle = Step("ctl-decoy-from-bundle", bundle, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Connected);
-        var allowedViaProxy = Step("allowlisted-via-proxy", agent, Probe.HttpViaProxy(b.Address, b.ProxyPort, targets.AllowedHost), ProbeExpectation.ProxyAllowed);
+        var allowedViaProxy = Step("allowlisted-via-proxy", agent, Probe.HttpViaProxy(b.ProxyHost, b.ProxyPort, targets.AllowedHost), ProbeExpectation.ProxyAllowed);
         var checks = new List<IsolationCheck>
         {
             new("loopback-refused", "The agent's own 127.0.0.1 has nothing of the host behind it",
@@ -75,15 +75,15 @@ public static class IsolationCatalogue
 
         checks.Add(new("proxy-reachable", "The agent reaches the bundle's proxy port",
             proxyPort,
-            [Step("ctl-bundle-closed-port", agent, Probe.Tcp(b.Address, 1), ProbeExpectation.Refused)]) { Category = "proxy" });
+            [Step("ctl-bundle-closed-port", agent, Probe.Tcp(b.ProxyHost, 1), ProbeExpectation.Refused)]) { Category = "proxy" });
         checks.Add(new("proxy-allows-allowlisted", $"The proxy forwards requests to an allowlisted host ({targets.AllowedHost})",
             allowedViaProxy, [decoyFromBundle]) { Category = "proxy" });
         checks.Add(new("proxy-denies-unlisted", $"The proxy refuses a host that is not on the allowlist ({targets.DeniedHost}, the same decoy)",
-            Step("unlisted-via-proxy", agent, Probe.HttpViaProxy(b.Address, b.ProxyPort, targets.DeniedHost), ProbeExpectation.ProxyDenied),
+            Step("unlisted-via-proxy", agent, Probe.HttpViaProxy(b.ProxyHost, b.ProxyPort, targets.DeniedHost), ProbeExpectation.ProxyDenied),
             [allowedViaProxy]) { Category = "proxy" });
         checks.Add(new("connect-port-denied", $"The proxy refuses CONNECT to a port that is not allowed ({targets.DeniedConnectPort})",
-            Step("connect-denied-port", agent, Probe.Connect(b.Address, b.ProxyPort, targets.AllowedHost, targets.DeniedConnectPort), ProbeExpectation.ProxyDenied),
-            [Step("ctl-connect-allowed-port", agent, Probe.Connect(b.Address, b.ProxyPort, targets.AllowedHost, targets.AllowedConnectPort), ProbeExpectation.ProxyAllowed)]) { Category = "proxy" });
+            Step("connect-denied-port", agent, Probe.Connect(b.ProxyHost, b.ProxyPort, targets.AllowedHost, targets.DeniedConnectPort), ProbeExpectation.ProxyDenied),
+            [Step("ctl-connect-allowed-port", agent, Probe.Connect(b.ProxyHost, b.ProxyPort, targets.AllowedHost, targets.AllowedConnectPort), ProbeExpectation.ProxyAllowed)]) { Category = "proxy" });
         checks.Add(new("direct-egress-blocked", "The agent cannot reach an outside server without the proxy",
             Step("direct-to-decoy", agent, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Blocked), [decoyFromBundle]));
 
@@ -116,7 +116,7 @@ public static class IsolationCatalogue
             var nb = neighbour.Bundle;
             checks.Add(new("neighbour-bundle-unreachable", "Another bottle's bundle is unreachable",
                 Step("neighbour-bundle", agent, Probe.Tcp(nb.Address, nb.ProxyPort), ProbeExpectation.Blocked),
-                [Step("ctl-neighbour-reaches-own-bundle", theirAgent, Probe.Tcp(nb.Address, nb.ProxyPort), ProbeExpectation.Connected)]));
+                [Step("ctl-neighbour-reaches-own-bundle", theirAgent, Probe.Tcp(nb.ProxyHost, nb.ProxyPort), ProbeExpectation.Connected)]));
             if (neighbour.AgentAddress is { } theirAddress)
             {
                 checks.Add(new("neighbour-agent-unreachable", "Another bottle's agent is unreachable (not even a refusal comes back)",

@@ -24,7 +24,11 @@ internal sealed class SmolmachinesAgentLauncher(
     IReadOnlyList<string>? resizeBridge,
     ILogger logger) : AgentLauncher
 {
-    public override string BackendLabel => $"{SmolmachinesBackend.BackendName} ({(options.Platform.IsEmulator ? "emulated " : "")}smolvm {version})";
+    public override string BackendLabel => Describe(version, options.Platform);
+
+    /// <summary>The backend's column name: "smolmachines (smolvm 1.9.3)", or "smolmachines (emulated smolvm 1.9.3)" for an emulator.</summary>
+    public static string Describe(SmolvmVersion version, HostPlatform platform) =>
+        $"{SmolmachinesBackend.BackendName} ({(platform.IsEmulator ? "emulated " : "")}smolvm {version})";
 
     public override BundleHost Bundles => bundles;
 

@@ -74,6 +74,12 @@ public sealed class SmolmachinesBackend : BottleBackend
 
     internal SmolmachinesOptions Options => _options;
 
+    internal override async Task<string> DescribeAsync(CancellationToken cancellationToken)
+    {
+        var version = await (await _smolvm.GetAsync(cancellationToken).ConfigureAwait(false)).GetVersionAsync(cancellationToken).ConfigureAwait(false);
+        return SmolmachinesAgentLauncher.Describe(version, _options.Platform);
+    }
+
     internal override async Task<AgentLauncher> PrepareAsync(BottleSpec spec, CancellationToken cancellationToken)
     {
         var smolvm = await _smolvm.GetAsync(cancellationToken).ConfigureAwait(false);
@@ -84,7 +90,7 @@ public sealed class SmolmachinesBackend : BottleBackend
         }
 
         var engine = await _engines.GetAsync(cancellationToken).ConfigureAwait(false);
-        var bridge = version.ForwardsTerminalSize && !_options.AlwaysBridgeTerminalSize ? null : _options.PtyBridgeCommand ?? PtyBridge.PtyBridgeLocator.DefaultCommand();
+        var bridge = version.ForwardsTerminalSize && !_options.AlwaysBridgeTerminalSize ? null : _options.PtyBridgeCommand ?? PtyBridgeLocator.DefaultCommand();
         var archive = await ImageArchives.GetAsync(engine, spec.AgentImage, _options.ImageCacheDirectory ?? ImageArchives.DefaultDirectory(), Logger, cancellationToken).ConfigureAwait(false);
         return new SmolmachinesAgentLauncher(smolvm, version, archive, engine, new BundleHost(engine, Logger, _options.BundleReadyTimeout), _options, bridge, Logger);
     }

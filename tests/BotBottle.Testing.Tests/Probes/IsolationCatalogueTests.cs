@@ -1,4 +1,5 @@
 using BotBottle.Testing.Probes;
+using BotBottle.Testing.Sessions;
 using BotBottle.Testing.Xunit;
 
 namespace BotBottle.Testing.Tests.Probes;
@@ -64,3 +65,23 @@ public sealed class DockerIsolationCatalogueTests(DockerIsolationFixture fixture
 [IsolationTest]
 public sealed class SmolmachinesIsolationCatalogueTests(SmolmachinesIsolationFixture fixture)
     : IsolationCatalogueTests<SmolmachinesIsolationFixture>(fixture), IClassFixture<SmolmachinesIsolationFixture>;
+
+[BottleBackend("smolmachines")]
+[IsolationTest]
+public sealed class EmulatedSmolmachinesIsolationCatalogueTests(EmulatedSmolmachinesIsolationFixture fixture)
+    : IsolationCatalogueTests<EmulatedSmolmachinesIsolationFixture>(fixture), IClassFixture<EmulatedSmolmachinesIsolationFixture>;
+
+/// <summary>The isolation catalogue on the emulated current smolvm (a container as its guest, no network at all).</summary>
+public sealed class EmulatedSmolmachinesIsolationFixture : BottleFixture
+{
+    private readonly Support.EmulatedSmolvm _smolvm = new();
+
+    protected override BottleSessionOptions Configure(BottleSessionOptions options) =>
+        base.Configure(options) with { Bottle = options.Bottle.WithBackend(_smolvm.Backend()), WithProbeRange = true, WithNeighbour = true };
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _smolvm.Dispose();
+    }
+}

@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using BotBottle.Testing.Smolmachines;
 using BotBottle.Testing.Smolmachines.PtyBridge;
 using BotBottle.Testing.Tests.Snapshots;
 using CliWrap;
@@ -96,5 +97,29 @@ public sealed class PtyBridgeTests
             .ExecuteBufferedAsync(TestContext.Current.CancellationToken);
 
         Assert.Equal((7, "bridged\n"), (result.ExitCode, result.StandardOutput));
+    }
+}
+
+/// <summary>ioctl's variadic third argument, passed where each ABI's callee reads it (dotnet/runtime#48752).</summary>
+public sealed class TerminalSizeCallTests
+{
+    [Theory]
+    [InlineData(true, System.Runtime.InteropServices.Architecture.Arm64, "AppleArm64")]
+    [InlineData(true, System.Runtime.InteropServices.Architecture.X64, "Registers")]
+    [InlineData(false, System.Runtime.InteropServices.Architecture.Arm64, "Registers")]
+    [InlineData(false, System.Runtime.InteropServices.Architecture.X64, "Registers")]
+    public void Apple_arm64_passes_the_variadic_pointer_on_the_stack_every_other_abi_in_a_register(bool macOs, System.Runtime.InteropServices.Architecture architecture, string expected) =>
+        Assert.Equal(expected, HostTerminal.For(macOs, architecture).ToString());
+
+    [Fact]
+    public async Task The_size_of_a_real_terminal_is_read_through_the_ioctl()
+    {
+        // `script` gives the bridge a real pseudo-terminal of a known size; the bridge's own size reader reports it.
+        var probe = Path.Combine(AppContext.BaseDirectory, "botbottle-pty-bridge.dll");
+        var result = await Cli.Wrap("script")
+            .WithArguments(["-qec", $"stty cols 123 rows 45; '{Support.RepositoryLayout.DotnetHost}' '{probe}' --print-size", "/dev/null"])
+            .WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(TestContext.Current.CancellationToken);
+
+        Assert.Contains("123x45", result.StandardOutput, StringComparison.Ordinal);
     }
 }

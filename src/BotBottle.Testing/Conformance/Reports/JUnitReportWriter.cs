@@ -35,7 +35,8 @@ internal static class JUnitReportWriter
                 new XElement("properties",
                     new XElement("property", new XAttribute("name", "agentImage"), new XAttribute("value", report.AgentImage)),
                     new XElement("property", new XAttribute("name", "bundleImage"), new XAttribute("value", report.BundleImage)),
-                    new XElement("property", new XAttribute("name", "backend"), new XAttribute("value", run.Backend))));
+                    new XElement("property", new XAttribute("name", "backend"), new XAttribute("value", run.Backend)),
+                    new XElement("property", new XAttribute("name", "label"), new XAttribute("value", run.Label))));
             foreach (var result in run.Results)
             {
                 var testCase = new XElement("testcase",

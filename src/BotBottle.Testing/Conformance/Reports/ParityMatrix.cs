@@ -10,12 +10,12 @@ namespace BotBottle.Testing.Conformance.Reports;
 /// </summary>
 public sealed class ParityMatrix(ConformanceReport report)
 {
-    /// <summary>The backends, in column order.</summary>
-    public IReadOnlyList<string> Backends { get; } = report.Runs.Select(r => r.Backend).ToList();
+    /// <summary>The columns, in order: each backend with its engine and API version, or its smolvm version.</summary>
+    public IReadOnlyList<string> Backends { get; } = report.Runs.Select(r => r.Label).ToList();
 
     /// <summary>Backends that did not run, with the reason.</summary>
     public IReadOnlyList<(string Backend, string Reason)> SkippedBackends { get; } =
-        report.Runs.Where(r => r.Skipped is not null).Select(r => (r.Backend, r.Skipped!)).ToList();
+        report.Runs.Where(r => r.Skipped is not null).Select(r => (r.Label, r.Skipped!)).ToList();
 
     /// <summary>The verdict of <paramref name="checkId"/> on <paramref name="backend"/>.</summary>
     public ConformanceVerdict this[string checkId, string backend] => report[backend][checkId].Verdict;

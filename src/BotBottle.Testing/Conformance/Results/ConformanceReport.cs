@@ -19,8 +19,8 @@ public sealed record ConformanceReport(
     IReadOnlyList<BackendRun> Runs,
     TimeSpan Elapsed)
 {
-    /// <summary>The run on <paramref name="backend"/>.</summary>
-    public BackendRun this[string backend] => Runs.FirstOrDefault(r => r.Backend == backend)
+    /// <summary>The run on <paramref name="backend"/>: its column label ("smolmachines (emulated smolvm 1.9.3)"), or its backend name.</summary>
+    public BackendRun this[string backend] => Runs.FirstOrDefault(r => r.Label == backend) ?? Runs.FirstOrDefault(r => r.Backend == backend)
         ?? throw new KeyNotFoundException($"the report has no run on {backend}");
 
     /// <summary>Whether no backend that ran has a failed or inconclusive check.</summary>

@@ -87,6 +87,7 @@ public static class ConformanceRunner
 
         var backend = configured.Name;
         var prerequisites = await configured.CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false);
+        var label = prerequisites.IsSatisfied ? await configured.DescribeAsync(cancellationToken).ConfigureAwait(false) : backend;
         var gate = SessionGate.For(prerequisites);
         if (gate.Kind == SessionGateKind.Skip)
         {
@@ -101,7 +102,7 @@ public static class ConformanceRunner
         {
             var outcome = gate.Kind == SessionGateKind.Fail ? CheckOutcome.Fail(gate.Reason) : CheckOutcome.Skip($"needs {string.Join(", ", unmet)}, which did not pass, so no bottle was launched");
             settled[launchCheck.Id] = CheckScheduler.Result(launchCheck, outcome, TimeSpan.Zero);
-            return Assemble(spec, backend, null, settled, bottleChecks, CheckOutcome.Skip($"needs {ConformanceSpec.LaunchCheckId}, which {(outcome.Verdict == ConformanceVerdict.Failed ? "failed" : "was skipped")}"));
+            return Assemble(spec, backend, null, settled, bottleChecks, CheckOutcome.Skip($"needs {ConformanceSpec.LaunchCheckId}, which {(outcome.Verdict == ConformanceVerdict.Failed ? "failed" : "was skipped")}"), label);
         }
 
         var bottle = new BottleBuilder()
@@ -130,11 +131,10 @@ public static class ConformanceRunner
             settled[launchCheck.Id] = CheckScheduler.Result(launchCheck, launched, session.LaunchDuration);
             if (launched.Verdict != ConformanceVerdict.Passed)
             {
-                return Assemble(spec, backend, null, settled, bottleChecks, CheckOutcome.Skip($"needs {ConformanceSpec.LaunchCheckId}, which failed"));
+                return Assemble(spec, backend, null, settled, bottleChecks, CheckOutcome.Skip($"needs {ConformanceSpec.LaunchCheckId}, which failed"), label);
             }
 
             var running = session.Bottle!;
-            var label = running is Bottle labelled ? labelled.BackendLabel : backend;
             var probeIds = spec.Checks.OfType<ProbeConformanceCheck>().Select(p => p.CatalogueId).ToHashSet(StringComparer.Ordinal);
             var context = new ConformanceContext(
                 backend,
@@ -146,7 +146,7 @@ public static class ConformanceRunner
             var clock = Stopwatch.StartNew();
             var results = await CheckScheduler.RunAsync(bottleChecks, context, settled, cancellationToken).ConfigureAwait(false);
             log($"{backend}: {bottleChecks.Count} bottle checks in {clock.ElapsedMilliseconds} ms");
-            return Assemble(spec, backend, null, results, [], CheckOutcome.Skip("not reached")) with { Label = label };
+            return Assemble(spec, backend, null, results, [], CheckOutcome.Skip("not reached"), label);
         }
     }
 
@@ -170,7 +170,7 @@ public static class ConformanceRunner
         return CheckOutcome.Pass($"launched on {(session.Bottle is Bottle ours ? ours.BackendLabel : session.Bottle!.Backend)} in {session.LaunchDuration.TotalMilliseconds:0} ms");
     }
 
-    private static BackendRun Assemble(ConformanceSpec spec, string backend, string? skipped, IReadOnlyDictionary<string, ConformanceResult> settled, IEnumerable<ConformanceCheck> unrun, CheckOutcome unrunOutcome)
+    private static BackendRun Assemble(ConformanceSpec spec, string backend, string? skipped, IReadOnlyDictionary<string, ConformanceResult> settled, IEnumerable<ConformanceCheck> unrun, CheckOutcome unrunOutcome, string? label = null)
     {
         var all = new Dictionary<string, ConformanceResult>(settled, StringComparer.Ordinal);
         foreach (var check in unrun)
@@ -178,7 +178,7 @@ public static class ConformanceRunner
             all.TryAdd(check.Id, CheckScheduler.Result(check, unrunOutcome, TimeSpan.Zero));
         }
 
-        return new BackendRun(backend, skipped, spec.ReportIds.Where(all.ContainsKey).Select(id => all[id]).ToList());
+        return new BackendRun(backend, skipped, spec.ReportIds.Where(all.ContainsKey).Select(id => all[id]).ToList()) { Label = label ?? backend };
     }
 
     /// <summary>The pseudo-check for the launch itself (a row of its own in every report).</summary>

@@ -9,7 +9,7 @@ namespace BotBottle.Testing.Probes;
 /// Builds the one script a vantage runs: the probe library, tool detection, every step started in
 /// the background with its own limit, then one JSON line per step.
 /// </summary>
-public static partial class BatteryScript
+internal static partial class BatteryScript
 {
     private static readonly Lazy<string> Library = new(() =>
     {

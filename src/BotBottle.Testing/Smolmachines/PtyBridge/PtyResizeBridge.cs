@@ -30,6 +30,13 @@ internal sealed class PtyResizeBridge
     /// <summary>The bridge's entry point: parses <paramref name="args"/>, runs, returns the child's exit code.</summary>
     public static async Task<int> MainAsync(string[] args, CancellationToken cancellationToken)
     {
+        if (args is ["--print-size"])
+        {
+            // What the bridge would send: the first known size of stdin, stdout, stderr (for checking it on a real terminal).
+            await Console.Out.WriteLineAsync(TerminalSize.FirstKnown(HostTerminal.Read) is { } known ? $"{known.Columns}x{known.Rows}" : "unknown").ConfigureAwait(false);
+            return 0;
+        }
+
         PtyBridgeArguments parsed;
         try
         {

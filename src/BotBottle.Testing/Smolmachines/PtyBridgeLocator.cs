@@ -1,4 +1,4 @@
-namespace BotBottle.Testing.Smolmachines.PtyBridge;
+namespace BotBottle.Testing.Smolmachines;
 
 /// <summary>
 /// Finds the bridge shipped beside this library and returns the absolute command that starts it, so

@@ -1,0 +1,70 @@
+using BotBottle.Testing.Tests.Support;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Containers;
+using DotNet.Testcontainers.Images;
+
+namespace BotBottle.Testing.Tests.Interop;
+
+/// <summary>A service container built with Testcontainers, placed behind a bottle's bundle as an allow-listed upstream.</summary>
+[Trait("Category", "Docker")]
+public sealed class TestcontainersUpstreamTests
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Fact(Timeout = 180_000)]
+    public async Task The_agent_reaches_a_Testcontainers_service_through_the_proxy_and_never_directly()
+    {
+        var backend = new DockerBackend();
+        await BackendGate.RequireAsync(backend);
+
+        // The user's own Testcontainers container (any IContainer: a database module works the same way), on the engine
+        // the harness negotiated with. Cleaned up by its own disposal; labelled so a leak would show in the sweeper's list.
+        await using var api = new ContainerBuilder(ReferenceImages.Bundle)
+            .WithDockerEndpoint(await backend.GetTestcontainersEndpointAsync(Ct))
+            .WithCleanUp(false)
+            .WithImagePullPolicy(PullPolicy.Never)
+            .WithLabel(ResourceLabels.For("bbt-" + BottleNames.SessionId + "-upstream-test", "user-service").Where(l => l.Key.StartsWith("dev.botbottle.", StringComparison.Ordinal)).ToDictionary())
+            .WithEntrypoint("/bin/sh", "-c", "mkdir -p /srv && echo upstream-ok > /srv/index.html && exec busybox httpd -f -p 8080 -h /srv")
+            .WithWaitStrategy(Wait.ForUnixContainer().UntilCommandIsCompleted("/bin/sh", "-c", "grep -q ':1F90 ' /proc/net/tcp /proc/net/tcp6"))
+            .Build();
+        try
+        {
+            await api.StartAsync(Ct);
+            await CheckAsync(backend, api);
+        }
+        finally
+        {
+            // Without Testcontainers' reaper session (no Ryuk image here), its disposal stops short of removing the container.
+            await EngineContainer.RemoveAsync((await EngineProvider.For().GetAsync(CancellationToken.None)).Client, api.Id, CancellationToken.None);
+        }
+    }
+
+    private static async Task CheckAsync(DockerBackend backend, IContainer api)
+    {
+
+        await using var bottle = new BottleBuilder().WithBackend(backend).WithUpstream(api, "api.upstream.test", 8080).Build();
+        await bottle.StartAsync(Ct);
+
+        var viaProxy = await bottle.ExecAsync("curl -s --max-time 10 http://api.upstream.test:8080/", cancellationToken: Ct);
+        var byName = await bottle.ExecAsync("curl -s --noproxy '*' --max-time 5 http://api.upstream.test:8080/; echo \"rc=$?\"", cancellationToken: Ct);
+        var address = await AddressOnUpstreamAsync(api, bottle.Name + "-upstream");
+        var byAddress = await bottle.ExecAsync(Guest.GuestScripts.TcpDial(address, 8080), cancellationToken: Ct);
+
+        Assert.Equal("upstream-ok\n", viaProxy.Stdout);
+        Assert.Contains("rc=6", byName.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("connected", byAddress.Stdout, StringComparison.Ordinal);
+
+        await bottle.DisposeAsync();
+        var engine = await EngineProvider.For().GetAsync(Ct);
+        var stillThere = await engine.Client.Containers.InspectContainerAsync(api.Id, Ct);
+        Assert.True(stillThere.State!.Running, "the user's container outlives the bottle");
+        Assert.DoesNotContain(stillThere.NetworkSettings!.Networks!.Keys, n => n.StartsWith(bottle.Name, StringComparison.Ordinal));
+    }
+
+    private static async Task<string> AddressOnUpstreamAsync(IContainer container, string network)
+    {
+        var engine = await EngineProvider.For().GetAsync(Ct);
+        var inspect = await engine.Client.Containers.InspectContainerAsync(container.Id, Ct);
+        return inspect.NetworkSettings!.Networks![network].IPAddress;
+    }
+}
