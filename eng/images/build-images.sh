@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Builds the reference images from Debian packages and npm, with no registry: mmdebstrap writes a
-# root filesystem tarball, `docker import` turns it into an image. Each image is labelled with a
-# content hash of its recipe and rebuilt only when the recipe changes.
-#
+# Builds the reference images from Debian packages and npm (<image>/recipe.env: the packages, the claude
+# version). Two paths give the same image contents:
+#   mmdebstrap  as root with apt (Debian/Ubuntu, CI): mmdebstrap writes a root filesystem, `docker import`
+#               makes it an image; no registry needed, only Debian's mirror and npm;
+#   dockerfile  anywhere a registry is reachable (a Mac): `docker build` of <image>/Dockerfile, FROM
+#               debian:bookworm-slim, the same packages, the same claude from npm.
+# BOTBOTTLE_IMAGE_BUILD=mmdebstrap|dockerfile picks one; by default mmdebstrap where it can run, else dockerfile.
+# Each image is labelled with a content hash of its recipe and rebuilt only when the recipe changes.
 # Variants (eng/images/variants/*.Dockerfile) derive from those two offline, in seconds.
 #
 #   eng/images/build-images.sh [agent] [bundle] [variants]     (default: all three)
+#   eng/images/build-images.sh parity                          (both paths agree? exit 1 with the differences if not)
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mirror="${BOTBOTTLE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
@@ -31,6 +36,21 @@ recipe_hash() {
   (cd "$here" && sha256sum build-images.sh "$1"/* | sha256sum | cut -c1-16)
 }
 
+# mmdebstrap where it can run (root with apt), else the Dockerfiles.
+path="${BOTBOTTLE_IMAGE_BUILD:-}"
+if [ -z "$path" ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then path=mmdebstrap; else path=dockerfile; fi
+fi
+
+dockerfile_build() { # image-dir tag hash base [extra build args...]
+  local dir="$1" tag="$2" hash="$3" base="$4"; shift 4
+  # shellcheck disable=SC1091
+  ( . "$here/$dir/recipe.env"
+    docker build --quiet --label "dev.botbottle.recipe-hash=$hash" --build-arg "BASE=$base" \
+      --build-arg "PACKAGES=$PACKAGES" --build-arg "CLAUDE_NPM_PACKAGE=${CLAUDE_NPM_PACKAGE:-}" --build-arg "CLAUDE_VERSION=${CLAUDE_VERSION:-}" \
+      "$@" -t "$tag" -f "$here/$dir/Dockerfile" "$here/$dir" >/dev/null )
+}
+
 current_hash() {
   docker image inspect -f '{{ index .Config.Labels "dev.botbottle.recipe-hash" }}' "$1" 2>/dev/null || true
 }
@@ -41,6 +61,11 @@ build_agent() {
   local hash work
   hash="$(recipe_hash agent)"
   if [ "$(current_hash "$IMAGE")" = "$hash" ]; then log "$IMAGE is up to date ($hash)"; return; fi
+  if [ "$path" = dockerfile ]; then
+    log "docker build $IMAGE (agent/Dockerfile, FROM debian:bookworm-slim)"
+    dockerfile_build agent "$IMAGE" "$hash" debian:bookworm-slim --label "dev.botbottle.claude-version=$CLAUDE_VERSION"
+    log "built $IMAGE ($hash)"; return
+  fi
   need mmdebstrap mmdebstrap; need npm npm
   work="$(mktemp -d)"; trap 'rm -rf "$work"' RETURN
   log "fetching $CLAUDE_NPM_PACKAGE@$CLAUDE_VERSION from npm"
@@ -69,6 +94,11 @@ build_bundle() {
   local hash work
   hash="$(recipe_hash bundle)"
   if [ "$(current_hash "$IMAGE")" = "$hash" ]; then log "$IMAGE is up to date ($hash)"; return; fi
+  if [ "$path" = dockerfile ]; then
+    log "docker build $IMAGE (bundle/Dockerfile, FROM debian:bookworm-slim)"
+    dockerfile_build bundle "$IMAGE" "$hash" debian:bookworm-slim
+    log "built $IMAGE ($hash)"; return
+  fi
   need mmdebstrap mmdebstrap
   work="$(mktemp -d)"; trap 'rm -rf "$work"' RETURN
   log "mmdebstrap $suite ($PACKAGES)"
@@ -102,12 +132,48 @@ build_variants() {
   done
 }
 
+# Both paths agree: the Dockerfiles, built on a base that mmdebstrap makes locally (Debian's minbase, what
+# debian:bookworm-slim is), give the same packages (and versions), users, claude and image config as the
+# mmdebstrap images. Needs root and apt (the offline path) and Debian's mirror and npm for the Dockerfile path.
+parity() {
+  local base=botbottle/parity-base:bookworm work hash fails=0 dir image probe a b
+  [ "$path" = mmdebstrap ] || { log "error: the parity check needs the mmdebstrap path (root and apt)"; exit 2; }
+  build_agent; build_bundle
+  hash="$( { sha256sum < "$here/build-images.sh"; echo "$suite $mirror"; } | sha256sum | cut -c1-16)"
+  if [ "$(current_hash "$base")" != "$hash" ]; then
+    need mmdebstrap mmdebstrap
+    work="$(mktemp -d)"
+    log "mmdebstrap $suite minbase (the Dockerfiles' base, made locally)"
+    mmdebstrap --variant=minbase --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' "$suite" "$work/rootfs.tar" "$mirror"
+    docker import --change "LABEL dev.botbottle.recipe-hash=$hash" "$work/rootfs.tar" "$base" >/dev/null
+    rm -rf "$work"
+  fi
+  probe='dpkg-query -W -f="package ${Package} ${Version}\n" | sort; awk -F: "{print \"user \" \$1 \":\" \$3 \":\" \$4 \":\" \$6 \":\" \$7}" /etc/passwd | sort; awk -F: "{print \"group \" \$1 \":\" \$3}" /etc/group | sort; for f in /usr/local/bin/*; do echo "file $f $(sha256sum < "$f" | cut -c1-16) $(stat -c %a "$f")"; done'
+  for dir in agent bundle; do
+    image="botbottle/$dir:reference"
+    log "docker build $dir/Dockerfile FROM $base"
+    dockerfile_build "$dir" "botbottle/$dir:dockerfile" parity "$base"
+    a="$(docker run --rm --network none --user 0 --entrypoint /bin/sh "$image" -c "$probe"; docker image inspect -f 'config {{.Config.User}} {{.Config.WorkingDir}} {{.Config.Entrypoint}} {{.Config.Cmd}}' "$image")"
+    b="$(docker run --rm --network none --user 0 --entrypoint /bin/sh "botbottle/$dir:dockerfile" -c "$probe"; docker image inspect -f 'config {{.Config.User}} {{.Config.WorkingDir}} {{.Config.Entrypoint}} {{.Config.Cmd}}' "botbottle/$dir:dockerfile")"
+    if [ "$a" = "$b" ]; then
+      log "$dir: the Dockerfile and mmdebstrap images agree ($(grep -c '^package' <<<"$a") packages, $(grep -c '^user' <<<"$a") users)"
+    else
+      log "$dir: the Dockerfile and mmdebstrap images differ (< mmdebstrap, > Dockerfile):"
+      diff <(echo "$a") <(echo "$b") >&2 || true
+      fails=1
+    fi
+    docker rmi -f "botbottle/$dir:dockerfile" >/dev/null
+  done
+  return "$fails"
+}
+
 for image in "${images[@]}"; do
   case "$image" in
     agent) build_agent ;;
     bundle) build_bundle ;;
     variants) build_variants ;;
-    *) log "unknown image '$image' (agent, bundle, variants)"; exit 2 ;;
+    parity) parity ;;
+    *) log "unknown image '$image' (agent, bundle, variants, parity)"; exit 2 ;;
   esac
 done
 # Images replaced by a rebuild are left untagged; drop them.

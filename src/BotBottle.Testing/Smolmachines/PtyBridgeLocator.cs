@@ -9,6 +9,22 @@ internal static class PtyBridgeLocator
     /// <summary>The bridge's executable name.</summary>
     public const string ExecutableName = "botbottle-pty-bridge";
 
+    /// <summary>The configured bridge command (its executable checked), or the one shipped beside this library.</summary>
+    public static IReadOnlyList<string> Resolve(IReadOnlyList<string>? configured)
+    {
+        if (configured is null)
+        {
+            return DefaultCommand();
+        }
+
+        if (configured.Count == 0 || (configured[0].Contains('/', StringComparison.Ordinal) ? !File.Exists(configured[0]) : Processes.ToolLocator.Find(configured[0]) is null))
+        {
+            throw new FileNotFoundException($"the PTY-resize bridge command '{string.Join(' ', configured)}' (SmolmachinesOptions.PtyBridgeCommand) does not exist");
+        }
+
+        return configured;
+    }
+
     /// <summary>The command for the bridge beside this assembly: its apphost, or <c>dotnet &lt;dll&gt;</c>.</summary>
     public static IReadOnlyList<string> DefaultCommand()
     {

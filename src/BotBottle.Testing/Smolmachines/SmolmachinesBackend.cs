@@ -90,7 +90,8 @@ public sealed class SmolmachinesBackend : BottleBackend
         }
 
         var engine = await _engines.GetAsync(cancellationToken).ConfigureAwait(false);
-        var bridge = version.ForwardsTerminalSize && !_options.AlwaysBridgeTerminalSize ? null : _options.PtyBridgeCommand ?? PtyBridgeLocator.DefaultCommand();
+        // Resolved here, inside the launch's first step: a bridge that is missing fails the launch before anything exists.
+        var bridge = version.ForwardsTerminalSize && !_options.AlwaysBridgeTerminalSize ? null : PtyBridgeLocator.Resolve(_options.PtyBridgeCommand);
         var archive = await ImageArchives.GetAsync(engine, spec.AgentImage, _options.ImageCacheDirectory ?? ImageArchives.DefaultDirectory(), Logger, cancellationToken).ConfigureAwait(false);
         return new SmolmachinesAgentLauncher(smolvm, version, archive, engine, new BundleHost(engine, Logger, _options.BundleReadyTimeout), _options, bridge, Logger);
     }
