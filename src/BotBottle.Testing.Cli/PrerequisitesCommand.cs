@@ -4,7 +4,7 @@ using BotBottle.Testing.Sessions;
 
 namespace BotBottle.Testing.Cli;
 
-/// <summary><c>botbottle prerequisites [--json]</c>: one tab-separated line per backend (name, yes|no, reason), or the JSON contract.</summary>
+/// <summary><c>botbottle prerequisites [--json]</c>: one tab-separated line per backend (name, yes|no, reason) and one per note (name, note, text), or the JSON contract.</summary>
 internal static class PrerequisitesCommand
 {
     public static async Task<int> RunAsync(TextWriter output, bool json, CancellationToken cancellationToken)
@@ -24,6 +24,10 @@ internal static class PrerequisitesCommand
         foreach (var report in reports)
         {
             await output.WriteLineAsync($"{report.Backend}\t{(report.IsSatisfied ? "yes" : "no")}\t{report.Reason.ReplaceLineEndings(" ")}");
+            foreach (var note in report.Notes)
+            {
+                await output.WriteLineAsync($"{report.Backend}\tnote\t{note.ReplaceLineEndings(" ")}");
+            }
         }
 
         return 0;

@@ -122,4 +122,6 @@ internal sealed class BackendAvailability
     [DataMember(Name = "available")] public bool Available { get; set; }
 
     [DataMember(Name = "reason")] public string Reason { get; set; } = "";
+
+    [DataMember(Name = "notes", IsRequired = false)] public List<string>? Notes { get; set; }
 }

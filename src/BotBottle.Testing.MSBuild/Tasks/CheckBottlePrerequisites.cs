@@ -19,7 +19,7 @@ public sealed class CheckBottlePrerequisites : Task
     [Required]
     public string CliPath { get; set; } = "";
 
-    /// <summary>One item per backend: metadata <c>Available</c> (true/false) and <c>Reason</c>.</summary>
+    /// <summary>One item per backend: metadata <c>Available</c> (true/false), <c>Reason</c> and <c>Notes</c> (<c> | </c>-separated).</summary>
     [Output]
     public ITaskItem[] Backends { get; private set; } = [];
 
@@ -70,7 +70,12 @@ public sealed class CheckBottlePrerequisites : Task
             var item = new TaskItem(b.Name);
             item.SetMetadata("Available", b.Available ? "true" : "false");
             item.SetMetadata("Reason", b.Reason);
+            item.SetMetadata("Notes", string.Join(" | ", b.Notes ?? []));
             Log.LogMessage(MessageImportance.Normal, b.Available ? $"bottle backend {b.Name}: available" : $"bottle backend {b.Name}: unavailable: {b.Reason}");
+            foreach (var note in b.Notes ?? [])
+            {
+                Log.LogMessage(MessageImportance.High, $"bottle backend {b.Name}: {note}");
+            }
             return (ITaskItem)item;
         }).ToArray();
         var available = Backends.Where(b => b.GetMetadata("Available") == "true").Select(b => b.ItemSpec).ToList();

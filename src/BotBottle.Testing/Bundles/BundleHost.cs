@@ -69,7 +69,7 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
         return new RunningBundle(container, network.Name, spec.ProxyPort);
     }
 
-    /// <summary>Joins the upstream networks, starts the bundle, waits until it is ready and reads its endpoint.</summary>
+    /// <summary>Joins the upstream networks, starts the bundle and reads its endpoint (its address is known from here on).</summary>
     public async Task StartAsync(RunningBundle bundle, BundleSpec spec, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
@@ -80,12 +80,19 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
         }
 
         await bundle.Container.StartAsync(cancellationToken).ConfigureAwait(false);
+        await bundle.ReadEndpointAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits until the started bundle is ready.</summary>
+    public async Task WaitReadyAsync(RunningBundle bundle, BundleSpec spec, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(bundle);
+        ArgumentNullException.ThrowIfNull(spec);
 
         // Ready = the proxy port LISTENs, and a bundle-init that reports readiness has done so.
         await bundle.Container.WaitUntilAsync(
             EngineContainer.ListeningScript(spec.ProxyPort) + " && { [ ! -d /run/bundle ] || [ -e /run/bundle/ready ]; }",
             readyTimeout, "bundle", $"listen on port {spec.ProxyPort}", cancellationToken).ConfigureAwait(false);
-        await bundle.ReadEndpointAsync(cancellationToken).ConfigureAwait(false);
         logger.LogInformation("bundle {Bundle} ready at {Address}:{Port}", bundle.Container.Name, bundle.Endpoint.Address, spec.ProxyPort);
     }
 }

@@ -21,10 +21,12 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
 
     public override BundleNetworkKind NetworkKind => BundleNetworkKind.HostIsolated;
 
-    public override bool AgentNeedsBundle => false;
+    public override AgentDependency AgentNeeds => AgentDependency.BundleAddress;
 
     public override async Task<LaunchedAgent> CreateAgentAsync(string bottleName, BottleSpec spec, string network, RunningBundle? bundle, TeardownStack teardown, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(bundle);
+        var resolver = bundle.Endpoint.Address;
         var container = await teardown.CreateAsync(
             "remove agent",
             () => EngineContainer.CreateAsync(engine, new ContainerRequest(bottleName + "-agent", spec.AgentImage, bottleName, "agent")
@@ -37,9 +39,8 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
                 Entrypoint = KeepAlive,
                 Network = network,
 
-                // The agent resolves only its peers (the engine's embedded DNS answers for them at once);
-                // every other name fails within a second instead of the resolver's 10 s.
-                DnsOptions = ["timeout:1", "attempts:1"],
+                DnsServers = AgentResolver.Servers(resolver),
+                DnsOptions = AgentResolver.Options,
             }),
             (c, ct) => c.RemoveAsync(ct),
             cancellationToken).ConfigureAwait(false);

@@ -38,7 +38,13 @@ public sealed class DockerBackend : BottleBackend
     public override async Task<PrerequisiteReport> CheckPrerequisitesAsync(CancellationToken cancellationToken = default)
     {
         var problem = await _engines.CheckAvailableAsync(cancellationToken).ConfigureAwait(false);
-        return new PrerequisiteReport(BackendName, problem is null ? [] : [problem]);
+        if (problem is not null)
+        {
+            return new PrerequisiteReport(BackendName, [problem]);
+        }
+
+        var dns = await DnsExposure.NoteAsync(await _engines.GetAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        return new PrerequisiteReport(BackendName, []) { Notes = dns is null ? [] : [dns] };
     }
 
     /// <summary>

@@ -55,13 +55,13 @@ internal abstract class AgentLauncher
     /// <summary>The kind of network the bundle gets.</summary>
     public abstract BundleNetworkKind NetworkKind { get; }
 
-    /// <summary>Whether the agent can only be created once the bundle is up (smolmachines bridges to its published port).</summary>
-    public abstract bool AgentNeedsBundle { get; }
+    /// <summary>What the agent's creation waits for: nothing, the bundle's address, or the bundle ready.</summary>
+    public abstract AgentDependency AgentNeeds { get; }
 
     /// <summary>Where the agent reaches the proxy of <paramref name="bundle"/>.</summary>
     public virtual BundleEndpoint AgentEndpoint(BundleEndpoint bundle) => bundle;
 
-    /// <summary>Creates the agent (not started). <paramref name="bundle"/> is null unless <see cref="AgentNeedsBundle"/>.</summary>
+    /// <summary>Creates the agent (not started). <paramref name="bundle"/> is null when <see cref="AgentNeeds"/> is <see cref="AgentDependency.Nothing"/>.</summary>
     public abstract Task<LaunchedAgent> CreateAgentAsync(string bottleName, BottleSpec spec, string network, RunningBundle? bundle, TeardownStack teardown, CancellationToken cancellationToken);
 }
 

@@ -7,8 +7,8 @@ using Microsoft.Extensions.Logging;
 namespace BotBottle.Testing.Launch;
 
 /// <summary>
-/// The one launch sequence, for every backend: bundle network → bundle (created, started, ready) and,
-/// where the agent does not depend on it, the agent at the same time → agent started → answers an exec →
+/// The one launch sequence, for every backend: bundle network → bundle (created, started, ready) and the
+/// agent beside it, from the moment it has what it needs (<see cref="AgentDependency"/>) → agent started → answers an exec →
 /// home owned by the agent user → prompt and skills. Every creation registers its undo on one
 /// <see cref="TeardownStack"/> as it happens; when any step fails or the launch is cancelled, every step
 /// running at the same time settles first, then the stack unwinds once, in reverse order.
@@ -36,10 +36,14 @@ internal static class BottleLauncher
             var network = await steps.RunAsync("create network", () => teardown.CreateAsync(
                 "remove bottle network", () => bundles.CreateNetworkAsync(name, launcher.NetworkKind), (n, ct) => n.RemoveAsync(ct), cancellationToken)).ConfigureAwait(false);
 
-            var bundleUp = StartBundleAsync(steps, teardown, bundles, network, spec, name, launcher.NetworkKind, cancellationToken);
-            var agentUp = launcher.AgentNeedsBundle
-                ? StartAgentAfterAsync(bundleUp, steps, teardown, launcher, spec, name, network.Name, cancellationToken)
-                : StartAgentAsync(steps, teardown, launcher, spec, name, network.Name, null, cancellationToken);
+            var bundleStarted = StartBundleAsync(steps, teardown, bundles, network, spec, name, launcher.NetworkKind, cancellationToken);
+            var bundleUp = WaitForBundleAsync(bundleStarted, steps, bundles, spec, cancellationToken);
+            var agentUp = launcher.AgentNeeds switch
+            {
+                AgentDependency.BundleAddress => StartAgentAfterAsync(bundleStarted, steps, teardown, launcher, spec, name, network.Name, cancellationToken),
+                AgentDependency.BundleReady => StartAgentAfterAsync(bundleUp, steps, teardown, launcher, spec, name, network.Name, cancellationToken),
+                _ => StartAgentAsync(steps, teardown, launcher, spec, name, network.Name, null, cancellationToken),
+            };
             await SettleAsync(bundleUp, agentUp).ConfigureAwait(false);
             var bundle = await bundleUp.ConfigureAwait(false);
             var agent = await agentUp.ConfigureAwait(false);
@@ -71,6 +75,13 @@ internal static class BottleLauncher
         var bundle = await steps.RunAsync("create bundle", () => teardown.CreateAsync(
             "remove bundle", () => bundles.CreateAsync(network, spec.Bundle, name, kind), (b, ct) => b.RemoveAsync(ct), cancellationToken)).ConfigureAwait(false);
         await steps.RunAsync("start bundle", () => bundles.StartAsync(bundle, spec.Bundle, cancellationToken)).ConfigureAwait(false);
+        return bundle;
+    }
+
+    private static async Task<RunningBundle> WaitForBundleAsync(Task<RunningBundle> started, LaunchSteps steps, BundleHost bundles, BottleSpec spec, CancellationToken cancellationToken)
+    {
+        var bundle = await started.ConfigureAwait(false);
+        await steps.RunAsync("wait for bundle", () => bundles.WaitReadyAsync(bundle, spec.Bundle, cancellationToken)).ConfigureAwait(false);
         return bundle;
     }
 

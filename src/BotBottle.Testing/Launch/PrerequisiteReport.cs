@@ -5,6 +5,9 @@ namespace BotBottle.Testing.Launch;
 /// <param name="Missing">One line per missing prerequisite; empty when the backend can run.</param>
 public sealed record PrerequisiteReport(string Backend, IReadOnlyList<string> Missing)
 {
+    /// <summary>What a user should know although nothing is missing (an engine with a known flaw, and what the harness does about it).</summary>
+    public IReadOnlyList<string> Notes { get; init; } = [];
+
     /// <summary>True when nothing is missing.</summary>
     public bool IsSatisfied => Missing.Count == 0;
 

@@ -24,6 +24,9 @@ public sealed record CatalogueOptions
     /// <summary>The bundle's name on the bottle network, resolvable by agents whose resolver is the engine's.</summary>
     public string BundleAlias { get; init; } = "bundle";
 
+    /// <summary>The query log of the bundle's resolver (the reference bundle's dnsmasq), where an agent's lookups must arrive.</summary>
+    public string BundleDnsLog { get; init; } = "/var/log/bundle/dns.log";
+
     /// <summary>The limit of a step that a correct bottle answers with silence (a timeout is a pass there, so it is kept short).</summary>
     public TimeSpan StepTimeout { get; init; } = TimeSpan.FromSeconds(3);
 

@@ -29,6 +29,7 @@ public static class IsolationCatalogue
         ("agent-not-root", "The agent runs as non-root and cannot become root (sudo, su, setuid)"),
         ("no-engine-socket", "No container-engine socket (or remote DOCKER_HOST) is in the bottle"),
         ("placeholder-secrets-only", "The agent's env holds only placeholder credentials"),
+        ("dns-stays-in-the-bottle", "A name the agent looks up reaches only the bottle's own resolver, never one outside"),
     ];
 
     /// <summary>The id of every check the catalogue can build with the default <see cref="CatalogueOptions"/>, in order.</summary>
@@ -40,6 +41,24 @@ public static class IsolationCatalogue
     /// <summary>A catalogue check's title without the addresses a built catalogue puts in it.</summary>
     public static string Describe(string id) =>
         Titles.FirstOrDefault(t => t.Id == id).Title ?? throw new ArgumentException($"the catalogue has no check '{id}'", nameof(id));
+
+    /// <summary>
+    /// CVE-2024-29018 and its kind: an answer of NXDOMAIN proves nothing (an attacker's own domain arranges one), so
+    /// this check follows the query. The agent looks up a name used nowhere else; where the agent's resolver is the
+    /// engine's, the control proves that the marker reached the bundle's resolver, which answers every name itself and
+    /// forwards none; a lookup sent anywhere else (the host's resolver, from the host's namespace) never arrives
+    /// there and fails the check. An agent without a network (smolmachines) has no resolver to reach: its control
+    /// proves it has no interface but loopback.
+    /// </summary>
+    private static IsolationCheck DnsStaysInTheBottle(ProbeVantage agent, ProbeVantage bundle, bool resolvesPeers, IReadOnlyList<ProbeStep> dnsControls, CatalogueOptions options, Func<string, ProbeVantage, ProbeAction, ProbeExpectation, ProbeStep> step)
+    {
+        var marker = "bbt-" + Guid.NewGuid().ToString("N")[..12] + ".dns-marker.example";
+        var lookup = step("resolve-marker", agent, Probe.Resolve(marker), ProbeExpectation.DoesNotResolve);
+        IReadOnlyList<ProbeStep> controls = resolvesPeers
+            ? [step("ctl-marker-reached-bundle-resolver", bundle, new LogWatch(options.BundleDnsLog, marker), ProbeExpectation.Present), .. dnsControls.Where(c => c.Vantage == agent)]
+            : [step("ctl-agent-has-no-network", agent, new InterfaceScan(), ProbeExpectation.Absent)];
+        return new IsolationCheck("dns-stays-in-the-bottle", $"A name the agent looks up ({marker}) reaches only the bottle's own resolver, never one outside", lookup, controls) { Category = "dns" };
+    }
 
     /// <summary>Builds the catalogue for <paramref name="bottle"/>, aimed at the caller's own <paramref name="targets"/>.</summary>
     /// <param name="bottle">The bottle under test (its bundle must be wired to the range the targets come from).</param>
@@ -88,7 +107,8 @@ public static class IsolationCatalogue
             Step("direct-to-decoy", agent, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Blocked), [decoyFromBundle]));
 
         var dnsControls = new List<ProbeStep> { Step("ctl-resolve-from-bundle", bundle, Probe.Resolve(targets.AllowedHost), ProbeExpectation.Resolves) };
-        if (options.AgentResolvesPeers ?? bottle is Launch.Bottle { AgentResolvesPeers: true })
+        var resolvesPeers = options.AgentResolvesPeers ?? bottle is Launch.Bottle { AgentResolvesPeers: true };
+        if (resolvesPeers)
         {
             dnsControls.Add(Step("ctl-agent-resolves-bundle", agent, Probe.Resolve(options.BundleAlias), ProbeExpectation.Resolves));
         }
@@ -134,6 +154,7 @@ public static class IsolationCatalogue
         checks.Add(new("placeholder-secrets-only", "The agent's env holds only placeholder credentials",
             Step("secrets", agent, new SecretScan(options.SecretPlaceholders), ProbeExpectation.Absent),
             [Step("ctl-secret-scan-finds-a-token", agent, new SecretScan(options.SecretPlaceholders, Control: true), ProbeExpectation.Present)]) { Category = "secrets" });
+        checks.Add(DnsStaysInTheBottle(agent, bundle, resolvesPeers, dnsControls, options, Step));
         return checks;
     }
 }

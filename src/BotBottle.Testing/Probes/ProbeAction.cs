@@ -140,3 +140,38 @@ internal sealed record SecretScan(IReadOnlyList<string> Placeholders, bool Contr
     /// <inheritdoc />
     public override string Describe() => Control ? "scan the env plus a synthetic token for credentials" : "scan the env for credentials that are not placeholders";
 }
+
+/// <summary>
+/// Waits (up to the step's limit) for a line containing <paramref name="Marker"/> in the file at
+/// <paramref name="Path"/>: evidence left by a daemon the harness controls, e.g. the bundle resolver's query log.
+/// </summary>
+internal sealed record LogWatch(string Path, string Marker) : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => "log";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => [Path, Marker];
+
+    /// <inheritdoc />
+    public override bool IsNetwork => false;
+
+    /// <inheritdoc />
+    public override string Describe() => $"wait for '{Marker}' in {Path}";
+}
+
+/// <summary>Lists the network interfaces other than loopback (from /proc/net/dev).</summary>
+internal sealed record InterfaceScan : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => "interfaces";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => [];
+
+    /// <inheritdoc />
+    public override bool IsNetwork => false;
+
+    /// <inheritdoc />
+    public override string Describe() => "list network interfaces other than loopback";
+}

@@ -202,6 +202,10 @@ internal sealed class ProbeRange : IAsyncDisposable
                 Network = OutsideNetwork,
                 Aliases = [AllowedHost, DeniedHost],
                 NoNewPrivileges = false,
+
+                // A decoy resolves nothing outside: its only forwarder is its own loopback, where nothing
+                // listens (a forwarder of the container's own is dialled in its namespace; see AgentResolver).
+                DnsServers = ["127.0.0.1"],
             }),
             (c, ct) => c.RemoveAsync(ct),
             cancellationToken).ConfigureAwait(false);

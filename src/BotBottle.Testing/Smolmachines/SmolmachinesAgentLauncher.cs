@@ -34,7 +34,7 @@ internal sealed class SmolmachinesAgentLauncher(
 
     public override BundleNetworkKind NetworkKind => BundleNetworkKind.Published;
 
-    public override bool AgentNeedsBundle => true;
+    public override AgentDependency AgentNeeds => AgentDependency.BundleReady;
 
     public override BundleEndpoint AgentEndpoint(BundleEndpoint bundle) => bundle with { ProxyHost = "127.0.0.1" };
 

@@ -62,7 +62,7 @@ public sealed class DockerLifecycleTests
 
         var error = await Assert.ThrowsAsync<BottleLaunchException>(() => quick.LaunchAsync(spec, Ct));
 
-        Assert.Equal("start bundle", error.Step);
+        Assert.Equal("wait for bundle", error.Step);
         Assert.Contains("did not listen on port 3128", error.Message, StringComparison.Ordinal);
         Assert.Contains("bundle ready: daemons=supervise", error.Message, StringComparison.Ordinal);
         var left = await EngineSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);

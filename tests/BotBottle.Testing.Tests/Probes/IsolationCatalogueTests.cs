@@ -53,7 +53,17 @@ public static class CatalogueIds
         "loopback-refused", "bypass-egress-port", "bypass-supervise-port", "proxy-reachable", "proxy-allows-allowlisted",
         "proxy-denies-unlisted", "connect-port-denied", "direct-egress-blocked", "outside-names-do-not-resolve",
         "host-services-unreachable", "metadata-unreachable", "ipv6-egress-blocked", "neighbour-bundle-unreachable",
-        "neighbour-agent-unreachable", "agent-not-root", "no-engine-socket", "placeholder-secrets-only");
+        "neighbour-agent-unreachable", "agent-not-root", "no-engine-socket", "placeholder-secrets-only", "dns-stays-in-the-bottle");
+}
+
+public sealed class CatalogueIdsTests
+{
+    [Fact]
+    public void The_theory_runs_exactly_the_catalogue_in_its_order()
+    {
+        // Codes (BBT0101 + position) are stable only if checks are appended: this list is the published order.
+        Assert.Equal(CatalogueIds.All.Select(row => row.Data), IsolationCatalogue.CheckIds);
+    }
 }
 
 [BottleBackend("docker")]

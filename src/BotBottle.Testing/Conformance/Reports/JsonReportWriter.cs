@@ -84,7 +84,7 @@ internal static class JsonReportWriter
         JsonSerializer.Serialize(new
         {
             schemaVersion = SchemaVersion,
-            backends = reports.Select(r => new { name = r.Backend, available = r.IsSatisfied, reason = r.IsSatisfied ? "" : r.Reason }),
+            backends = reports.Select(r => new { name = r.Backend, available = r.IsSatisfied, reason = r.IsSatisfied ? "" : r.Reason, notes = r.Notes }),
         }, Options);
 }
 

@@ -122,6 +122,25 @@ bbt_secrets() { # placeholders...: names of env entries that look like real cred
       END { print (found ? "present" : "absent") }'
 }
 
+bbt_log() { # file marker: waits for the marker in the file until a second before the limit
+  bbt_n=$(( (BBT_T - 1) * 5 )); [ "$bbt_n" -gt 0 ] || bbt_n=1
+  while [ "$bbt_n" -gt 0 ]; do
+    if bbt_line=$(grep -F -m 1 -- "$2" "$1" 2>/dev/null); then echo "present: $bbt_line"; echo present; return 0; fi
+    bbt_n=$((bbt_n - 1)); sleep 0.2
+  done
+  [ -e "$1" ] && echo "(${1} has no line with the marker)" || echo "(${1} does not exist)"
+  echo absent
+}
+
+bbt_interfaces() { # every network interface but loopback
+  bbt_found=0
+  for bbt_i in $(awk -F: 'NR > 2 { gsub(/ /, "", $1); print $1 }' /proc/net/dev); do
+    [ "$bbt_i" = lo ] && continue
+    echo "present: interface $bbt_i"; bbt_found=1
+  done
+  [ "$bbt_found" = 1 ] && echo present || echo absent
+}
+
 # --- one probe: bbt_probe <id> <seconds> <kind> args... ---
 bbt_probe() {
   bbt_id=$1; BBT_T=$2; bbt_kind=$3; shift 3
@@ -149,6 +168,8 @@ bbt_probe() {
     escalation-control:sh) set -- bbt_escalation_control ;;
     sockets:sh) set -- bbt_sockets "$@" ;;
     secrets:sh) set -- bbt_secrets "$@" ;;
+    log:sh) set -- bbt_log "$@" ;;
+    interfaces:sh) set -- bbt_interfaces ;;
     secrets-control:sh) BBT_SECRET_CONTROL="BBT_CONTROL_API_KEY=sk-ant-api03-botbottle-control"; export BBT_SECRET_CONTROL; set -- bbt_secrets "$@" ;;
     *) set -- false ;;
   esac
