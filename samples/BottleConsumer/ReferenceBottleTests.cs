@@ -1,3 +1,4 @@
+using BotBottle.Testing;
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Xunit;
@@ -27,4 +28,24 @@ public sealed class ReferenceBottleTests(DockerBottleFixture fixture) : IClassFi
         fixture.Bottle.Probe(Probe.Tcp("127.0.0.1", 9))
             .WithControl(Probe.Tcp(fixture.Bottle.Bundle.Address, fixture.Bottle.Bundle.ProxyPort), ProbeExpectation.Connected)
             .ShouldBeRefused(TestContext.Current.CancellationToken);
+}
+
+/// <summary>A bottle of your own, built with the builder: the env and prompt it was given are what the agent sees.</summary>
+public sealed class BuiltBottleTests
+{
+    [Fact]
+    public async Task A_built_bottle_carries_its_env_and_prompt()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var bottle = new BottleBuilder()
+            .WithAgentImage(BottleBuilder.ReferenceAgentImage)
+            .WithAllowedHost("api.example.test")
+            .WithEnv("PROJECT", "bottle-consumer")
+            .WithPrompt("You are inside a bottle.")
+            .Build();
+        await bottle.StartAsync(ct);
+
+        var result = (await bottle.ExecAsync($"echo \"$PROJECT\"; stat -c '%a %U' '{bottle.PromptPath}'", cancellationToken: ct)).ThrowOnFailure();
+        Assert.Equal("bottle-consumer\n600 node\n", result.Stdout);
+    }
 }

@@ -26,10 +26,4 @@ internal static class ErrorCodes
 
     /// <summary>CheckBottlePrerequisites could not ask the CLI.</summary>
     public const string PrerequisitesUnknown = "BBT0301";
-
-    /// <summary>smolvm failed to pack the image.</summary>
-    public const string PackFailed = "BBT0401";
-
-    /// <summary>The image to pack is not in the local docker engine.</summary>
-    public const string PackImageMissing = "BBT0402";
 }

@@ -26,10 +26,10 @@ namespace BotBottle.Testing;
 public sealed class BottleBuilder
 {
     /// <summary>The reference agent image (override with BOTBOTTLE_AGENT_IMAGE).</summary>
-    public static string ReferenceAgentImage => Environment.GetEnvironmentVariable("BOTBOTTLE_AGENT_IMAGE") is { Length: > 0 } image ? image : "botbottle/agent:reference";
+    public static string ReferenceAgentImage => ReferenceImageNames.Agent;
 
     /// <summary>The reference bundle image (override with BOTBOTTLE_BUNDLE_IMAGE).</summary>
-    public static string ReferenceBundleImage => Environment.GetEnvironmentVariable("BOTBOTTLE_BUNDLE_IMAGE") is { Length: > 0 } image ? image : "botbottle/bundle:reference";
+    public static string ReferenceBundleImage => ReferenceImageNames.Bundle;
 
     private readonly BottleSpec _spec;
     private readonly BottleBackend? _backend;

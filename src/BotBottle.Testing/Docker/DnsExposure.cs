@@ -77,7 +77,7 @@ internal static class DnsExposure
     {
         var images = await engine.Client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken).ConfigureAwait(false);
         var tags = images.SelectMany(i => i.RepoTags ?? []).Where(t => t != "<none>:<none>").ToList();
-        var image = new[] { BottleBuilder.ReferenceBundleImage, BottleBuilder.ReferenceAgentImage }.FirstOrDefault(tags.Contains) ?? tags.FirstOrDefault();
+        var image = new[] { Bottles.ReferenceImageNames.Bundle, Bottles.ReferenceImageNames.Agent }.FirstOrDefault(tags.Contains) ?? tags.FirstOrDefault();
         if (image is null)
         {
             return null;

@@ -55,6 +55,8 @@ public sealed class DockerBackend : BottleBackend
     public async Task<IDockerEndpointAuthenticationConfiguration> GetTestcontainersEndpointAsync(CancellationToken cancellationToken = default) =>
         (await _engines.GetAsync(cancellationToken).ConfigureAwait(false)).TestcontainersEndpoint;
 
+    internal override Uri? EngineEndpoint => _options.Endpoint;
+
     internal override async Task<string> DescribeAsync(CancellationToken cancellationToken) =>
         DockerAgentLauncher.Describe(await _engines.GetAsync(cancellationToken).ConfigureAwait(false));
 

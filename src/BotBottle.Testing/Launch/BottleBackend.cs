@@ -28,6 +28,9 @@ public abstract class BottleBackend
 
     internal ILogger Logger { get; }
 
+    /// <summary>The docker engine the backend runs its bundles on (null: the discovered default), where a session's probe range goes too.</summary>
+    internal abstract Uri? EngineEndpoint { get; }
+
     /// <summary>How reports name this backend's column: "docker (Engine 20.10.24, API 1.41)", "smolmachines (emulated smolvm 1.9.3)".</summary>
     internal abstract Task<string> DescribeAsync(CancellationToken cancellationToken);
 

@@ -68,7 +68,7 @@ internal sealed class ProbeRange : IAsyncDisposable
     /// <summary>The outside network's gateway (the host side of its bridge).</summary>
     public string OutsideGateway { get; private set; } = "";
 
-    /// <summary>The port of the host listener the range serves.</summary>
+    /// <summary>The port of the service the range runs on every address of the engine host.</summary>
     public int HostServicePort { get; private set; }
 
     /// <summary>Creates the range; the decoy runs <paramref name="decoyImage"/> (any image with BusyBox).</summary>
@@ -82,7 +82,7 @@ internal sealed class ProbeRange : IAsyncDisposable
         var range = new ProbeRange(name, engine, teardown, logger);
         try
         {
-            range.StartHostService();
+            range.HostServicePort = await EngineHostService.StartAsync(engine, teardown, decoyImage, name + "-hostsvc", name, cancellationToken).ConfigureAwait(false);
             await range.CreateOutsideAsync(cancellationToken).ConfigureAwait(false);
             await range.CreateMetadataAsync(cancellationToken).ConfigureAwait(false);
             await range.StartDecoyAsync(decoyImage, cancellationToken).ConfigureAwait(false);
@@ -113,8 +113,8 @@ internal sealed class ProbeRange : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(bottle);
         var network = await _engine.Client.Networks.InspectNetworkAsync(bottle.Bundle.NetworkName, cancellationToken).ConfigureAwait(false);
-        var bottleGateway = network.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g) && !g.Contains(':', StringComparison.Ordinal))
-            ?? throw new InvalidOperationException($"network {bottle.Bundle.NetworkName} has no IPv4 gateway in its IPAM config");
+        var bottleGateway = BottleGateway(network.IPAM?.Config ?? [])
+            ?? throw new InvalidOperationException($"network {bottle.Bundle.NetworkName} has no IPv4 subnet in its IPAM config");
         return new RangeTargets(AllowedHost, DeniedHost, DecoyAddress, MetadataAddress, HostServicePort, bottleGateway, OutsideGateway)
         {
             DecoyIpv6Address = DecoyIpv6Address,
@@ -122,34 +122,35 @@ internal sealed class ProbeRange : IAsyncDisposable
         };
     }
 
+    /// <summary>
+    /// Where a member of the bottle network would reach the host: the IPv4 gateway. Engines from 27 on record no gateway
+    /// for a network whose bridge has no host address (inhibit_ipv4) and hand the subnet's first address to the first
+    /// member; the host then holds no address of the subnet at all, and the subnet's last host address (members are
+    /// allocated from the bottom) stands for "an address of this network that is not a member".
+    /// </summary>
+    internal static string? BottleGateway(IEnumerable<global::Docker.DotNet.Models.IPAMConfig> config)
+    {
+        var v4 = config.Where(c => !string.IsNullOrEmpty(c.Subnet) && !c.Subnet.Contains(':', StringComparison.Ordinal)).ToList();
+        if (v4.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g)) is { } gateway)
+        {
+            return gateway;
+        }
+
+        if (v4.FirstOrDefault() is not { } first)
+        {
+            return null;
+        }
+
+        var parts = first.Subnet.Split('/');
+        var prefix = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
+        var bytes = System.Net.IPAddress.Parse(parts[0]).GetAddressBytes();
+        var value = (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
+        var last = (value | (prefix >= 32 ? 0u : uint.MaxValue >> prefix)) - 1;
+        return new System.Net.IPAddress([(byte)(last >> 24), (byte)(last >> 16), (byte)(last >> 8), (byte)last]).ToString();
+    }
+
     /// <summary>Removes the decoy, the networks and the listener, in reverse order; idempotent.</summary>
     public ValueTask DisposeAsync() => _teardown.DisposeAsync();
-
-    private void StartHostService()
-    {
-        var listener = new TcpListener(IPAddress.Any, 0);
-        listener.Start();
-        HostServicePort = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var accepting = Task.Run(async () =>
-        {
-            while (true)
-            {
-                using var client = await listener.AcceptTcpClientAsync().ConfigureAwait(false);
-            }
-        });
-        _teardown.Push("stop host service", async _ =>
-        {
-            listener.Stop();
-            try
-            {
-                await accepting.ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException)
-            {
-                // Stopping the listener ends the accept loop with one of these.
-            }
-        });
-    }
 
     private async Task CreateOutsideAsync(CancellationToken cancellationToken)
     {

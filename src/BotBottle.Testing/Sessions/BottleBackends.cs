@@ -11,9 +11,14 @@ internal static class BottleBackends
     /// <summary>Every backend name.</summary>
     public static IReadOnlyList<string> All { get; } = [DockerBackend.BackendName, SmolmachinesBackend.BackendName];
 
-    /// <summary>The backend called <paramref name="name"/>, with default options.</summary>
+    /// <summary>
+    /// The backend called <paramref name="name"/>, with default options; <c>docker@ENDPOINT</c> is the docker backend
+    /// on the engine at ENDPOINT (e.g. <c>docker@unix:///var/run/docker.sock</c>), so one run can compare engines.
+    /// </summary>
     public static BottleBackend Create(string name, ILogger? logger = null) => name switch
     {
+        _ when name.StartsWith(DockerBackend.BackendName + "@", StringComparison.Ordinal) =>
+            new DockerBackend(new DockerBackendOptions { Endpoint = new Uri(name[(DockerBackend.BackendName.Length + 1)..]) }, logger),
         DockerBackend.BackendName => new DockerBackend(logger: logger),
         SmolmachinesBackend.BackendName => new SmolmachinesBackend(logger: logger),
         _ => throw new ArgumentException($"unknown backend '{name}'; known: {string.Join(", ", All)}", nameof(name)),

@@ -173,7 +173,7 @@ public sealed class BottleSession : IAsyncDisposable
             var spec = Options.Bottle.Spec;
             if (Options.WithProbeRange)
             {
-                Range = await ProbeRange.CreateAsync(Options.DecoyImage ?? spec.Bundle.Image, logger: logger, cancellationToken: cancellationToken).ConfigureAwait(false);
+                Range = await ProbeRange.CreateAsync(Options.DecoyImage ?? spec.Bundle.Image, Options.Bottle.Backend.EngineEndpoint, logger, cancellationToken: cancellationToken).ConfigureAwait(false);
                 _log($"probe range {Range.Name} ready: decoy {Range.DecoyAddress}, IPv6 {Range.DecoyIpv6Address ?? Range.Ipv6Problem}");
                 spec = Range.Wire(spec);
             }

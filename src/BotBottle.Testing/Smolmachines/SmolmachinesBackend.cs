@@ -74,6 +74,8 @@ public sealed class SmolmachinesBackend : BottleBackend
 
     internal SmolmachinesOptions Options => _options;
 
+    internal override Uri? EngineEndpoint => _options.DockerEndpoint;
+
     internal override async Task<string> DescribeAsync(CancellationToken cancellationToken)
     {
         var version = await (await _smolvm.GetAsync(cancellationToken).ConfigureAwait(false)).GetVersionAsync(cancellationToken).ConfigureAwait(false);

@@ -33,7 +33,7 @@ public sealed class ConformanceSpecParserTests
         Assert.Equal(TimeSpan.FromSeconds(5), runuser.Timeout);
         Assert.Equal(ConformanceStage.Image, runuser.Stage);
         Assert.Equal("/home/node/workspace", spec.Agent.Workdir);
-        Assert.Equal(17, spec.Checks.OfType<ProbeConformanceCheck>().Count());
+        Assert.Equal(BotBottle.Testing.Probes.IsolationCatalogue.CheckIds.Count, spec.Checks.OfType<ProbeConformanceCheck>().Count());
         Assert.Empty(spec.WithoutProbes().Checks.OfType<ProbeConformanceCheck>());
     }
 

@@ -1,8 +1,9 @@
-using System.Net;
-using System.Net.Sockets;
 using BotBottle.Testing.Guest;
+using BotBottle.Testing.Launch;
+using BotBottle.Testing.Range;
 using BotBottle.Testing.Tests.Support;
 using Docker.DotNet.Models;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BotBottle.Testing.Tests.Docker;
 
@@ -43,10 +44,8 @@ public sealed class DockerIsolationTests(ReferenceBottleFixture fixture) : IClas
     {
         var bottle = fixture.Bottle;
         var engine = await EngineProvider.For().GetAsync(Ct);
-        using var listener = new TcpListener(IPAddress.Any, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        var accepting = AcceptForeverAsync(listener);
+        await using var teardown = new TeardownStack(NullLogger.Instance);
+        var port = await EngineHostService.StartAsync(engine, teardown, ReferenceImages.Bundle, bottle.Name + "-hostsvc", bottle.Name, Ct);
 
         // Positive control: a plain --internal network (made by this test) still reaches the host via its gateway.
         var controlNet = await engine.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = bottle.Name + "-control", Internal = true, Labels = ResourceLabels.For(bottle.Name, "control") }, Ct);
@@ -66,14 +65,12 @@ public sealed class DockerIsolationTests(ReferenceBottleFixture fixture) : IClas
 
         Assert.DoesNotContain("connected", fromAgent.Stdout, StringComparison.Ordinal);
         Assert.Matches("rc=(1|124)", fromAgent.Stdout);
-        listener.Stop();
-        await accepting;
     }
 
     private static async Task<string> GatewayOfAsync(DockerEngine engine, string network)
     {
         var inspect = await engine.Client.Networks.InspectNetworkAsync(network, Ct);
-        return inspect.IPAM.Config.Select(c => c.Gateway).First(g => !string.IsNullOrEmpty(g));
+        return ProbeRange.BottleGateway(inspect.IPAM.Config) ?? throw new InvalidOperationException($"{network} has no IPv4 subnet");
     }
 
     private static async Task<string> RunOnceAsync(DockerEngine engine, string network, string bottle, string script)
@@ -94,20 +91,6 @@ public sealed class DockerIsolationTests(ReferenceBottleFixture fixture) : IClas
         finally
         {
             await EngineContainer.RemoveAsync(engine.Client, created.ID, CancellationToken.None);
-        }
-    }
-
-    private static async Task AcceptForeverAsync(TcpListener listener)
-    {
-        try
-        {
-            while (true)
-            {
-                using var client = await listener.AcceptTcpClientAsync();
-            }
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException)
-        {
         }
     }
 }

@@ -46,14 +46,12 @@ public sealed class PackedPackagesFixture : IAsyncLifetime
     /// <summary>Docker must be there for the consumer's bottles (skip, or fail under BOTBOTTLE_REQUIRE).</summary>
     public void RequireDocker() => BackendGate.Require(Docker!);
 
-    /// <summary>A nuget.config for a consumer: this feed first, then the public registry for everything else.</summary>
+    /// <summary>A nuget.config for a consumer: this feed on top of the machine's own sources (nothing cleared).</summary>
     public string NugetConfig() => $"""
         <?xml version="1.0" encoding="utf-8"?>
         <configuration>
           <packageSources>
-            <clear />
             <add key="e2e" value="{Feed}" />
-            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
           </packageSources>
         </configuration>
         """;
