@@ -16,7 +16,17 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
     /// <summary>MAX_EXEC_OUTPUT, crates/smolvm-agent/src/process.rs: each buffered stream is capped at 11 MiB.</summary>
     private const int MaxExecOutput = 11 * 1024 * 1024;
 
-    private const string Marker = "SMOLVM_EMULATOR_EXEC";
+    /// <summary>Where the guest side records each exec's process, as smolvm's agent keeps the child it spawned.</summary>
+    private const string ExecPids = "/tmp/.smolvm-emulator-exec";
+
+    /// <summary>
+    /// <c>descendants PID</c>: the process and everything under it, from the parent pids in /proc/*/stat (readable for
+    /// every user, unlike another user's environ): what smolvm's agent ends when it kills an exec's process group.
+    /// </summary>
+    private const string Descendants =
+        "descendants() { for s in /proc/[0-9]*/stat; do cat \"$s\" 2>/dev/null; echo; done | awk -v top=\"$1\" '" +
+        "NF { id = $1; sub(/.*\\) /, \"\"); up[id] = $2 } END { if (!(top in up)) exit; mine[top] = 1; grew = 1; " +
+        "while (grew) { grew = 0; for (q in up) if (!(q in mine) && (up[q] in mine)) { mine[q] = 1; grew = 1 } } for (q in mine) print q }'; }; ";
 
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
@@ -49,6 +59,21 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
         var sub = args[1] switch { "rm" => "delete", "list" => "ls", var s => s };
         var command = group + " " + sub;
         var parsed = grammar.Parse(command, args.Skip(2).ToList());
+
+        // Fault injection for the harness's tests (never smolvm's behaviour): SMOLVM_EMULATOR_FAULT names a command
+        // that fails with exit 1. A failing create fails after recording the machine, the worst case for a caller.
+        var fault = Environment.GetEnvironmentVariable("SMOLVM_EMULATOR_FAULT") == command;
+        if (fault && command != "machine create")
+        {
+            throw Fail($"injected fault: smolvm {command}");
+        }
+
+        if (fault)
+        {
+            Create(parsed);
+            throw Fail("injected fault: smolvm machine create (the machine was recorded)");
+        }
+
         return command switch
         {
             "machine create" => Create(parsed),
@@ -399,9 +424,10 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
     {
         var marker = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
         const string watcher =
-            "m=\"$1\"; shift; exec 3<&0; env " + Marker + "=\"$m\" \"$@\" </dev/null 3<&- & child=$!; " +
-            "{ while read -r _ <&3; do :; done; trap '' TERM; for p in /proc/[0-9]*; do tr '\\0' '\\n' < \"$p/environ\" 2>/dev/null | grep -qx \"" + Marker + "=$m\" && kill -KILL \"${p#/proc/}\" 2>/dev/null; done; } >/dev/null 2>&1 & watch=$!; " +
-            "exec 3<&-; wait \"$child\"; rc=$?; kill \"$watch\" 2>/dev/null; exit \"$rc\"";
+            "m=\"$1\"; shift; exec 3<&0; \"$@\" </dev/null 3<&- & child=$!; " +
+            "mkdir -p " + ExecPids + "; echo \"$child\" > " + ExecPids + "/\"$m\"; " + Descendants +
+            "{ while read -r _ <&3; do :; done; trap '' TERM; kill -KILL $(descendants \"$child\") 2>/dev/null; } >/dev/null 2>&1 & watch=$!; " +
+            "exec 3<&-; wait \"$child\"; rc=$?; kill \"$watch\" 2>/dev/null; rm -f " + ExecPids + "/\"$m\"; exit \"$rc\"";
         docker.InsertRange(1, ["-i"]);
         docker.AddRange([machine.Container, "/bin/sh", "-c", watcher, "exec-watch", marker, .. argv]);
         var info = GuestEngine.Start(docker, env);
@@ -415,7 +441,7 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
         {
             timedOut = true;
             GuestEngine.Docker(["exec", "-u", "0", machine.Container, "/bin/sh", "-c",
-                "for p in /proc/[0-9]*; do tr '\\0' '\\n' < \"$p/environ\" 2>/dev/null | grep -qx \"" + Marker + "=$1\" && kill -KILL \"${p#/proc/}\" 2>/dev/null; done; exit 0", "kill", marker]);
+                Descendants + "root=$(cat " + ExecPids + "/\"$1\" 2>/dev/null) && kill -KILL $(descendants \"$root\") 2>/dev/null; exit 0", "kill", marker]);
         }
 
         process.WaitForExit();

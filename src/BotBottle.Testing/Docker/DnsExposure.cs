@@ -37,11 +37,22 @@ internal static class DnsExposure
             .Select(words => words[1])
             .ToList();
 
-    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<string?>> Notes = new(StringComparer.Ordinal);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string?> Notes = new(StringComparer.Ordinal);
 
     /// <summary>The prerequisite note for <paramref name="engine"/>, or null when its version is not affected (read once per engine and process).</summary>
-    public static Task<string?> NoteAsync(DockerEngine engine, CancellationToken cancellationToken) =>
-        Notes.GetOrAdd(engine.Endpoint.Uri.ToString(), _ => ReadNoteAsync(engine, CancellationToken.None)).WaitAsync(cancellationToken);
+    public static async Task<string?> NoteAsync(DockerEngine engine, CancellationToken cancellationToken)
+    {
+        var key = engine.Endpoint.Uri.ToString();
+        if (Notes.TryGetValue(key, out var known))
+        {
+            return known;
+        }
+
+        // Not shared while in flight: a cancelled caller must see its throwaway container removed before it returns.
+        var note = await ReadNoteAsync(engine, cancellationToken).ConfigureAwait(false);
+        Notes[key] = note;
+        return note;
+    }
 
     private static async Task<string?> ReadNoteAsync(DockerEngine engine, CancellationToken cancellationToken)
     {

@@ -9,20 +9,30 @@ namespace BotBottle.Testing.Engine;
 
 /// <summary>
 /// Runs argv in a container through the engine's exec API: output read as bytes (so nothing is lost to
-/// decoding until the end), the exit code read back, and cancellation that ends what it started. Every
-/// exec carries a unique <c>BBT_EXEC</c> marker in its environment, which its children inherit; cancelling
-/// kills every process in the container that carries the marker, so a cancelled <c>sleep 300</c> does not
-/// keep running in the guest (the engine itself never kills an exec whose client went away).
+/// decoding until the end), the exit code read back, and cancellation that ends what it started. The engine never
+/// kills an exec whose client went away, so every exec runs under a small <c>sh</c> wrapper that records its own pid
+/// under a unique marker; cancelling kills that process and every descendant (found through the parent pids in
+/// /proc/*/stat, which any user may read), so a cancelled <c>sleep 300</c> does not keep running in the guest,
+/// whichever user it runs as. (/proc/*/environ would need CAP_SYS_PTRACE to read another user's processes.)
 /// </summary>
 internal static class EngineExec
 {
-    /// <summary>The environment variable that marks an exec's processes.</summary>
-    public const string Marker = "BBT_EXEC";
+    /// <summary>Where the wrapper records the pid of each running exec.</summary>
+    public const string PidDirectory = "/tmp/.bbt-exec";
 
-    private const string KillMarked =
-        "i=0; while [ $i -lt 5 ]; do found=; for p in /proc/[0-9]*; do " +
-        "if tr '\\0' '\\n' < \"$p/environ\" 2>/dev/null | grep -qx \"" + Marker + "=$1\"; then kill -KILL \"${p#/proc/}\" 2>/dev/null && found=1; fi; " +
-        "done; [ -n \"$found\" ] || exit 0; i=$((i+1)); done";
+    private const string Wrapper =
+        "f=" + PidDirectory + "/$1; shift; mkdir -p " + PidDirectory + " 2>/dev/null; chmod 1777 " + PidDirectory + " 2>/dev/null; " +
+        "echo $$ > \"$f\" 2>/dev/null; \"$@\"; rc=$?; rm -f \"$f\"; exit $rc";
+
+    private const string KillTree =
+        "f=" + PidDirectory + "/$1; i=0; while [ ! -s \"$f\" ] && [ $i -lt 10 ]; do sleep 0.1; i=$((i+1)); done; " +
+        "root=$(cat \"$f\" 2>/dev/null) || exit 0; " +
+        "tree() { for s in /proc/[0-9]*/stat; do cat \"$s\" 2>/dev/null; echo; done | awk -v root=\"$1\" '" +
+        "NF { pid = $1; sub(/.*\\) /, \"\"); parent[pid] = $2 } " +
+        "END { if (!(root in parent)) exit; keep[root] = 1; more = 1; " +
+        "while (more) { more = 0; for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; more = 1 } } " +
+        "for (p in keep) print p }'; }; " +
+        "for i in 1 2 3; do pids=$(tree \"$root\"); [ -n \"$pids\" ] || break; kill -KILL $pids 2>/dev/null; sleep 0.1; done; rm -f \"$f\"";
 
     /// <summary>Runs <paramref name="argv"/> as <paramref name="user"/> with <paramref name="env"/>; never throws on a non-zero exit.</summary>
     public static async Task<ExecResult> RunAsync(IDockerClient client, string containerId, IReadOnlyList<string> argv, string user, IReadOnlyList<string> env, CancellationToken cancellationToken)
@@ -34,9 +44,9 @@ internal static class EngineExec
         var marker = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
         var created = await client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
         {
-            Cmd = argv.ToList(),
+            Cmd = ["/bin/sh", "-c", Wrapper, "bbt-exec", marker, .. argv],
             User = user,
-            Env = [.. env, Marker + "=" + marker],
+            Env = [.. env],
             AttachStdout = true,
             AttachStderr = true,
             AttachStdin = false,
@@ -97,7 +107,7 @@ internal static class EngineExec
         {
             var kill = await client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
             {
-                Cmd = ["/bin/sh", "-c", KillMarked, "kill-marked", marker],
+                Cmd = ["/bin/sh", "-c", KillTree, "kill-tree", marker],
                 User = "0",
                 AttachStdout = true,
                 AttachStderr = true,

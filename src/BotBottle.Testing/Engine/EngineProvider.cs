@@ -13,7 +13,16 @@ internal sealed class EngineProvider
     private readonly AsyncOnce<DockerEngine> _engine;
 
     private EngineProvider(Uri? endpoint) =>
-        _engine = new AsyncOnce<DockerEngine>(() => DockerEngine.ConnectAsync(EngineDiscovery.Candidates(EngineSettings.Current, endpoint), CancellationToken.None));
+        _engine = new AsyncOnce<DockerEngine>(() => ConnectAsync(endpoint));
+
+    private static async Task<DockerEngine> ConnectAsync(Uri? endpoint)
+    {
+        var engine = await DockerEngine.ConnectAsync(EngineDiscovery.Candidates(EngineSettings.Current, endpoint), CancellationToken.None).ConfigureAwait(false);
+
+        // Before anything is created on this engine: the reaper that removes this process's resources if it dies.
+        await Reaping.Watchdog.WatchDockerAsync(engine.Endpoint.Uri, ToolLocator.Find("docker") ?? "docker", Bottles.BottleNames.SessionId, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).ConfigureAwait(false);
+        return engine;
+    }
 
     /// <summary>The provider for the user's engine (discovered), or for <paramref name="endpoint"/> when given.</summary>
     public static EngineProvider For(Uri? endpoint = null) => Shared.GetOrAdd(endpoint?.ToString() ?? "", _ => new EngineProvider(endpoint));

@@ -56,7 +56,9 @@ internal sealed class Bottle : IBottle
     internal bool AgentResolvesPeers => Launched.Agent.ResolvesPeers;
 
     internal LaunchedBottle Launched => _launched
-        ?? throw new InvalidOperationException(Volatile.Read(ref _disposed) != 0 ? $"bottle {Name} has been disposed" : $"bottle {Name} has not been started: call StartAsync first");
+        ?? (Volatile.Read(ref _disposed) != 0
+            ? throw new ObjectDisposedException(Name, $"bottle {Name} has been disposed")
+            : throw new InvalidOperationException($"bottle {Name} has not been started: call StartAsync first"));
 
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -75,11 +77,15 @@ internal sealed class Bottle : IBottle
     public Task<ExecResult> ExecAsync(string script, string user = GuestUsers.Agent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(script);
-        return RunAsync(Launched, GuestCommand.ForScript(user, script), cancellationToken);
+        var launched = Launched;
+        return WhileNotDisposedAsync(() => RunAsync(launched, GuestCommand.ForScript(user, script), cancellationToken));
     }
 
-    public Task<ExecResult> ExecInBundleAsync(string script, CancellationToken cancellationToken = default) =>
-        Launched.Bundle.ExecAsync(script, cancellationToken);
+    public Task<ExecResult> ExecInBundleAsync(string script, CancellationToken cancellationToken = default)
+    {
+        var launched = Launched;
+        return WhileNotDisposedAsync(() => launched.Bundle.ExecAsync(script, cancellationToken));
+    }
 
     public async Task<BottleLogs> GetLogsAsync(CancellationToken cancellationToken = default)
     {
@@ -146,6 +152,19 @@ internal sealed class Bottle : IBottle
         {
             _launched = null;
             _starting.Release();
+        }
+    }
+
+    /// <summary>An operation that disposal overtook fails as <see cref="ObjectDisposedException"/>, whatever the backend said.</summary>
+    private async Task<T> WhileNotDisposedAsync<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation().ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException && Volatile.Read(ref _disposed) != 0)
+        {
+            throw new ObjectDisposedException($"bottle {Name} was disposed while the operation ran", e);
         }
     }
 

@@ -41,6 +41,8 @@ internal sealed class TeardownStack : IAsyncDisposable
         {
             _steps.Push((description, undo));
         }
+
+        _logger.LogDebug("registered: {Step}", description);
     }
 
     /// <summary>

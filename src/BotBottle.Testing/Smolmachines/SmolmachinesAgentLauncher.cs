@@ -46,13 +46,37 @@ internal sealed class SmolmachinesAgentLauncher(
         var bridge = await teardown.CreateAsync("stop proxy bridge", () => Task.FromResult(ProxyBridge.Start(port, logger)), (b, _) => b.DisposeAsync().AsTask(), cancellationToken).ConfigureAwait(false);
         await bridge.PreflightAsync(engine.Product, cancellationToken).ConfigureAwait(false);
 
+        await MachineReaper.RegisterAsync(smolvm, version, bottleName, logger).ConfigureAwait(false);
         var labels = ResourceLabels.For(bottleName, "agent").Where(l => l.Key.StartsWith("dev.botbottle.", StringComparison.Ordinal)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
-        await teardown.CreateAsync(
-            "delete machine",
-            () => smolvm.RunCheckedAsync(SmolvmCommands.Create(version, bottleName, imageArchive, bridge.SocketPath, labels, options.Cpus, options.MemoryMib), CancellationToken.None),
-            (_, ct) => smolvm.RunCheckedAsync(SmolvmCommands.Delete(version, bottleName), ct),
-            cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await teardown.CreateAsync(
+                "delete machine",
+                () => smolvm.RunCheckedAsync(SmolvmCommands.Create(version, bottleName, imageArchive, bridge.SocketPath, labels, options.Cpus, options.MemoryMib), CancellationToken.None),
+                (_, ct) => smolvm.RunCheckedAsync(SmolvmCommands.Delete(version, bottleName), ct),
+                cancellationToken).ConfigureAwait(false);
+        }
+        catch (SmolvmException failed) when (!failed.Message.Contains("already exists", StringComparison.Ordinal))
+        {
+            // A create that fails may still have recorded the machine (smolvm writes its record before the VM is set
+            // up): delete whatever is there under this bottle's name. Not when the name was someone else's already.
+            teardown.Push("delete machine a failed create may have left", ct => DeleteIfPresentAsync(bottleName, ct));
+            throw;
+        }
+
         return new SmolvmAgent(bottleName, smolvm, version, spec.Bundle.ProxyPort, options, new SmolvmAgentRuntime(bottleName, smolvm, version, resizeBridge));
+    }
+
+    private async Task DeleteIfPresentAsync(string name, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await smolvm.RunCheckedAsync(SmolvmCommands.Delete(version, name), cancellationToken).ConfigureAwait(false);
+        }
+        catch (SmolvmException e) when (e.Message.Contains("not found", StringComparison.Ordinal))
+        {
+            // Nothing was recorded: nothing to delete.
+        }
     }
 
     private sealed class SmolvmAgent(string name, SmolvmCli smolvm, SmolvmVersion version, int relayPort, SmolmachinesOptions options, SmolvmAgentRuntime runtime) : LaunchedAgent

@@ -10,6 +10,9 @@ public sealed class DockerBottleTests(ReferenceBottleFixture fixture) : IClassFi
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
+    public Task A_cancelled_exec_ends_its_process_in_the_agent() => GuestProcesses.AssertACancelledExecEndsInTheGuestAsync(fixture.Bottle);
+
+    [Fact]
     public async Task Exec_runs_as_node_by_default_and_as_root_when_asked()
     {
         var asNode = (await fixture.Bottle.ExecAsync("id -un; id -u", cancellationToken: Ct)).ThrowOnFailure();

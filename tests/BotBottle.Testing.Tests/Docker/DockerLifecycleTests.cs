@@ -1,3 +1,4 @@
+using Docker.DotNet.Models;
 using BotBottle.Testing.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -76,16 +77,19 @@ public sealed class DockerLifecycleTests
         var engine = await EngineAsync(backend);
         var spec = ReferenceImages.Spec with { Name = "bbt-" + BottleNames.SessionId + "-cancelled" };
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
-        cancel.CancelAfter(TimeSpan.FromMilliseconds(400));
+        var launch = backend.LaunchAsync(spec, cancel.Token);
 
-        try
+        // Cancel once the launch has created something (its bundle container), so the unwinding has work to do.
+        var mine = new Dictionary<string, IDictionary<string, bool>> { ["label"] = new Dictionary<string, bool> { [$"{ResourceLabels.Bottle}={spec.Name}"] = true } };
+        while (!launch.IsCompleted && (await engine.Client.Containers.ListContainersAsync(new ContainersListParameters { All = true, Filters = mine }, Ct)).Count == 0)
         {
-            await (await backend.LaunchAsync(spec, cancel.Token)).DisposeAsync();
-        }
-        catch (OperationCanceledException)
-        {
+            await Task.Delay(20, Ct);
         }
 
+        Assert.False(launch.IsCompleted, "the launch ended before anything could be cancelled");
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => launch);
         var left = await EngineSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
         Assert.DoesNotContain(left, r => r.Contains(spec.Name!, StringComparison.Ordinal));
     }

@@ -35,6 +35,17 @@ public abstract class SmolmachinesBottleContract
     }
 
     [Fact]
+    public async Task A_cancelled_exec_ends_its_process_in_the_guest_and_sixteen_concurrent_execs_all_answer()
+    {
+        await using var bottle = await LaunchAsync();
+        await GuestProcesses.AssertACancelledExecEndsInTheGuestAsync(bottle);
+
+        // smolvm's guest agent serves eight connections at once: the others wait their turn, none fails.
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => bottle.ExecAsync($"sleep 0.5; echo {i}", cancellationToken: Ct)));
+        Assert.Equal(Enumerable.Range(0, 16).Select(i => $"{i}\n"), results.Select(r => r.Stdout));
+    }
+
+    [Fact]
     public async Task The_prompt_file_lands_with_mode_0600_owned_by_node()
     {
         await using var bottle = await LaunchAsync(s => s.WithPrompt("vm prompt"));

@@ -1,0 +1,113 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+
+namespace BotBottle.Testing.Reaping;
+
+/// <summary>
+/// The reaper: a detached watchdog per test host that outlives it. It polls the host's pid once a second; when the
+/// host is gone (exited, killed, a zombie), it removes what that host's session left, twice two seconds apart (a
+/// create in flight when the host died lands after the first pass). It runs the same tools the backends use (the
+/// docker CLI with the endpoint's settings, so a remote <c>DOCKER_HOST</c> works; the smolvm CLI), in its own
+/// session (<c>setsid</c>, or perl's POSIX::setsid on macOS) so neither a process-tree kill nor a terminal's Ctrl+C
+/// of the test host reaches it. Started once per process and target, before the first resource is created.
+/// </summary>
+internal static class Watchdog
+{
+    /// <summary>How often the watchdog looks for its host.</summary>
+    public static readonly TimeSpan PollInterval = TimeSpan.FromSeconds(1);
+
+    private const string Detach =
+        "inner=$0\n" +
+        "if command -v setsid >/dev/null 2>&1; then setsid sh -c \"$inner\" bbt-reaper \"$@\" </dev/null >/dev/null 2>&1 &\n" +
+        "else perl -e 'use POSIX (); POSIX::setsid(); exec @ARGV or exit 127' sh -c \"$inner\" bbt-reaper \"$@\" </dev/null >/dev/null 2>&1 &\n" +
+        "fi\n";
+
+    private const string WaitForHost =
+        "trap '' HUP INT TERM PIPE\n" +
+        "alive() { s=$(ps -o stat= -p \"$1\" 2>/dev/null) || { kill -0 \"$1\" 2>/dev/null; return; }; [ -n \"$s\" ] && [ \"${s#Z}\" = \"$s\" ]; }\n" +
+        "host=$1; shift\n" +
+        "while alive \"$host\"; do sleep 1; done\n";
+
+    private const string DockerSweep = WaitForHost +
+        "session=$1 docker=$2\n" +
+        "for pass in 1 2; do\n" +
+        "  ids=$(\"$docker\" ps -aq --filter \"label=dev.botbottle.session=$session\" 2>/dev/null)\n" +
+        "  [ -n \"$ids\" ] && \"$docker\" rm -f -v $ids >/dev/null 2>&1\n" +
+        "  nets=$(\"$docker\" network ls -q --filter \"label=dev.botbottle.session=$session\" 2>/dev/null)\n" +
+        "  [ -n \"$nets\" ] && \"$docker\" network rm $nets >/dev/null 2>&1\n" +
+        "  [ \"$pass\" = 1 ] && sleep 2\n" +
+        "done\n" +
+        "exit 0\n";
+
+    private const string SmolvmSweep = WaitForHost +
+        "list=$1 smolvm=$2; shift 2\n" +
+        "for pass in 1 2; do\n" +
+        "  [ -f \"$list\" ] && while IFS= read -r name; do [ -n \"$name\" ] && \"$smolvm\" \"$@\" \"$name\" -f >/dev/null 2>&1; done < \"$list\"\n" +
+        "  [ \"$pass\" = 1 ] && sleep 2\n" +
+        "done\n" +
+        "rm -f \"$list\"\n" +
+        "exit 0\n";
+
+    private static readonly ConcurrentDictionary<string, bool> Watching = new(StringComparer.Ordinal);
+
+    /// <summary>Watches this process for the docker engine at <paramref name="endpoint"/>: the session's containers and networks.</summary>
+    public static Task WatchDockerAsync(Uri endpoint, string dockerCli, string session, ILogger logger) =>
+        WatchAsync("docker " + endpoint, DockerSweep, [session, dockerCli], new Dictionary<string, string?> { ["DOCKER_HOST"] = endpoint.ToString(), ["DOCKER_CONTEXT"] = null }, logger);
+
+    /// <summary>
+    /// Watches this process for a smolvm CLI: every machine name appended to <paramref name="machineList"/> is deleted with
+    /// <paramref name="deleteCommand"/> followed by the name and <c>-f</c>.
+    /// </summary>
+    /// <param name="smolvm">The smolvm executable.</param>
+    /// <param name="environment">Its environment (the emulator keeps its state per environment).</param>
+    /// <param name="machineList">The file the launcher appends machine names to.</param>
+    /// <param name="deleteCommand">The delete argv before the name (version-dependent).</param>
+    /// <param name="logger">Where a reaper that cannot start is reported.</param>
+    /// <param name="hostPid">The process to watch: this one, unless a test stands in another.</param>
+    public static Task WatchSmolvmAsync(string smolvm, IReadOnlyDictionary<string, string?> environment, string machineList, IReadOnlyList<string> deleteCommand, ILogger logger, int? hostPid = null) =>
+        WatchAsync("smolvm " + smolvm + " " + machineList, SmolvmSweep, [machineList, smolvm, .. deleteCommand], environment, logger, hostPid);
+
+    private static async Task WatchAsync(string key, string script, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, ILogger logger, int? hostPid = null)
+    {
+        var host = hostPid ?? Environment.ProcessId;
+        key += " " + host.ToString(CultureInfo.InvariantCulture);
+        if (OperatingSystem.IsWindows() || !Watching.TryAdd(key, true))
+        {
+            return;
+        }
+
+        var start = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
+        foreach (var argument in (IEnumerable<string>)["-c", Detach, script, host.ToString(CultureInfo.InvariantCulture), .. arguments])
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
+        }
+
+        try
+        {
+            using var detach = Process.Start(start) ?? throw new InvalidOperationException("/bin/sh did not start");
+
+            // Not cancellable on purpose: the detaching shell ends at once, and a half-started reaper is worse than none.
+            await detach.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            logger.LogDebug("reaper watching process {Pid} for {Target}", host, key);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            Watching.TryRemove(key, out _);
+            logger.LogWarning("no reaper for {Target}: {Error}; what a killed test host leaves is removed by the next launch's sweep", key, e.Message);
+        }
+    }
+}
