@@ -1,71 +1,78 @@
 using BenchmarkDotNet.Attributes;
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Docker;
-using BotBottle.Testing.Guest;
-using CliWrap;
+using BotBottle.Testing.Engine;
 using CliWrap.Buffered;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+using DotNet.Testcontainers.Builders;
+using DotNet.Testcontainers.Configurations;
+using DotNet.Testcontainers.Containers;
+using DotNet.Testcontainers.Images;
 
 namespace BotBottle.Testing.Benchmarks;
 
-/// <summary>One exec round trip through the engine API, next to the same exec through the docker CLI.</summary>
-[SimpleJob(launchCount: 1, warmupCount: 2, iterationCount: 10)]
+/// <summary>
+/// One exec round trip (<c>true</c> as node, the harness's runuser line) on a running bottle: the harness next to
+/// <c>docker exec</c> (baseline), a raw engine-API exec (create, start, read, inspect) and Testcontainers'
+/// <c>ExecAsync</c> on a container it started itself (API 1.41 where the engine needs it; the reaper off).
+/// </summary>
+[BottleJob(warmupCount: 3, iterationCount: 15)]
 public class ExecBenchmarks
 {
     private IBottle _bottle = null!;
+    private DockerClient _raw = null!;
+    private string _agentId = null!;
+    private IContainer _testcontainer = null!;
 
     [GlobalSetup]
-    public async Task SetupAsync() =>
-        _bottle = await new DockerBackend().LaunchAsync(new BottleSpec(Images.Agent, new BundleSpec(Images.Bundle)));
+    public async Task SetupAsync()
+    {
+        _bottle = new BottleBuilder().WithBackend(new DockerBackend(new DockerBackendOptions { SweepOrphans = false })).Build();
+        await _bottle.StartAsync();
+        var engine = await EngineProvider.For().GetAsync(CancellationToken.None);
+        _raw = new DockerClientBuilder().WithEndpoint(engine.Endpoint.Uri).WithApiVersion(engine.ApiVersion).Build();
+        _agentId = (await _raw.Containers.InspectContainerAsync(_bottle.Name + "-agent")).ID;
+        TestcontainersSettings.ResourceReaperEnabled = false;
+        _testcontainer = new ContainerBuilder(Images.Agent)
+            .WithDockerEndpoint(engine.TestcontainersEndpoint)
+            .WithEntrypoint("/bin/sh", "-c", "while :; do sleep 3600; done")
+            .WithLabel(ResourceLabels.For("bbt-bench-testcontainers", "peer"))
+            .WithImagePullPolicy(PullPolicy.Never)
+            .WithCleanUp(false)
+            .Build();
+        await _testcontainer.StartAsync();
+    }
 
     [GlobalCleanup]
-    public async Task CleanupAsync() => await _bottle.DisposeAsync();
-
-    [Benchmark(Baseline = true)]
-    public Task<ExecResult> ExecViaEngineApi() => _bottle.ExecAsync("true");
-
-    [Benchmark]
-    public Task<BufferedCommandResult> ExecViaDockerCli() =>
-        Cli.Wrap("docker").WithArguments(["exec", "-u", "0", _bottle.Name + "-agent", .. GuestCommand.ForScript(GuestUsers.Agent, "true")]).ExecuteBufferedAsync();
-}
-
-/// <summary>A whole bottle life (launch, one exec, teardown), next to the same steps with the docker CLI.</summary>
-[SimpleJob(launchCount: 1, warmupCount: 1, iterationCount: 5, invocationCount: 1)]
-public class LifecycleBenchmarks
-{
-    [Benchmark(Baseline = true)]
-    public async Task LaunchExecDispose()
+    public async Task CleanupAsync()
     {
-        var bottle = await new DockerBackend(new DockerBackendOptions { SweepOrphans = false }).LaunchAsync(new BottleSpec(Images.Agent, new BundleSpec(Images.Bundle)));
-        await bottle.ExecAsync("true");
-        await bottle.DisposeAsync();
+        await _bottle.DisposeAsync();
+        await _testcontainer.DisposeAsync();
+
+        // Without its reaper, Testcontainers only stops the container it started: remove it.
+        await _raw.Containers.RemoveContainerAsync(_testcontainer.Id, new ContainerRemoveParameters { Force = true });
+        _raw.Dispose();
     }
 
-    [Benchmark]
-    public async Task DockerCliRunExecRemove()
+    [Benchmark(Baseline = true, Description = "exec: docker exec")]
+    public Task<BufferedCommandResult> DockerCli() => CliBottle.Docker(["exec", "-u", "0", _bottle.Name + "-agent", .. CliBottle.Argv]);
+
+    [Benchmark(Description = "exec: raw engine API")]
+    public async Task<long?> RawEngineApi()
     {
-        var name = "bbt-bench-" + Guid.NewGuid().ToString("N")[..8];
-        const string label = "dev.botbottle.harness=BotBottle.Testing";
-        try
+        var exec = await _raw.Exec.CreateContainerExecAsync(_agentId, new ContainerExecCreateParameters { Cmd = [.. CliBottle.Argv], User = "0", AttachStdout = true, AttachStderr = true });
+        using (var stream = await _raw.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters()))
         {
-            await Docker("network", "create", "--internal", "--label", label, "-o", "com.docker.network.bridge.inhibit_ipv4=true", name + "-net");
-            await Docker("run", "-d", "--init", "--label", label, "--name", name + "-bundle", "--network", name + "-net", Images.Bundle);
-            await Docker("run", "-d", "--init", "--label", label, "-u", "0", "--name", name + "-agent", "--network", name + "-net", "--entrypoint", "/bin/sh", Images.Agent, "-c", "while :; do sleep 3600; done");
-            await Docker("exec", "-u", "0", name + "-agent", "runuser", "-u", "node", "--", "/bin/sh", "-c", "true");
+            await stream.ReadOutputToEndAsync(CancellationToken.None);
         }
-        finally
-        {
-            await Docker("rm", "-f", name + "-agent", name + "-bundle");
-            await Docker("network", "rm", name + "-net");
-        }
+
+        return (await _raw.Exec.InspectContainerExecAsync(exec.ID)).ExitCode;
     }
 
-    // Buffered: the docker CLI dies of SIGPIPE (141) when nobody reads what it prints.
-    private static Task<BufferedCommandResult> Docker(params string[] args) =>
-        Cli.Wrap("docker").WithArguments(args).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync();
-}
+    [Benchmark(Description = "exec: Testcontainers ExecAsync")]
+    public Task<DotNet.Testcontainers.Containers.ExecResult> Testcontainers() => _testcontainer.ExecAsync([.. CliBottle.Argv]);
 
-internal static class Images
-{
-    public const string Agent = "botbottle/agent:reference";
-    public const string Bundle = "botbottle/bundle:reference";
+    [Benchmark(Description = "exec: harness")]
+    public Task<Bottles.ExecResult> Harness() => _bottle.ExecAsync("true");
 }

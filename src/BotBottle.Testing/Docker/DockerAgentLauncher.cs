@@ -43,7 +43,8 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
                 DnsOptions = AgentResolver.Options,
             }),
             (c, ct) => c.RemoveAsync(ct),
-            cancellationToken).ConfigureAwait(false);
+            cancellationToken,
+            TeardownStack.Containers).ConfigureAwait(false);
         return new DockerAgent(container, network, options);
     }
 

@@ -10,29 +10,28 @@ namespace BotBottle.Testing.Engine;
 /// <summary>
 /// Runs argv in a container through the engine's exec API: output read as bytes (so nothing is lost to
 /// decoding until the end), the exit code read back, and cancellation that ends what it started. The engine never
-/// kills an exec whose client went away, so every exec runs under a small <c>sh</c> wrapper that records its own pid
-/// under a unique marker; cancelling kills that process and every descendant (found through the parent pids in
-/// /proc/*/stat, which any user may read), so a cancelled <c>sleep 300</c> does not keep running in the guest,
-/// whichever user it runs as. (/proc/*/environ would need CAP_SYS_PTRACE to read another user's processes.)
+/// kills an exec whose client went away, so every exec runs under a one-line <c>sh</c> parent whose argv carries a
+/// unique marker (/proc/*/cmdline is readable for every user, unlike another user's environ); cancelling finds that
+/// parent and kills it with every descendant (through the parent pids in /proc/*/stat), whichever user they run
+/// as, so a cancelled <c>sleep 300</c> does not keep running in the guest.
 /// </summary>
 internal static class EngineExec
 {
-    /// <summary>Where the wrapper records the pid of each running exec.</summary>
-    public const string PidDirectory = "/tmp/.bbt-exec";
+    /// <summary>The parent's name in its argv, just before the marker.</summary>
+    private const string ParentName = "bbt-exec";
 
-    private const string Wrapper =
-        "f=" + PidDirectory + "/$1; shift; mkdir -p " + PidDirectory + " 2>/dev/null; chmod 1777 " + PidDirectory + " 2>/dev/null; " +
-        "echo $$ > \"$f\" 2>/dev/null; \"$@\"; rc=$?; rm -f \"$f\"; exit $rc";
+    private const string Parent = "shift; \"$@\"";
 
     private const string KillTree =
-        "f=" + PidDirectory + "/$1; i=0; while [ ! -s \"$f\" ] && [ $i -lt 10 ]; do sleep 0.1; i=$((i+1)); done; " +
-        "root=$(cat \"$f\" 2>/dev/null) || exit 0; " +
+        "root=; i=0; while [ -z \"$root\" ] && [ $i -lt 10 ]; do " +
+        "for p in /proc/[0-9]*; do tr '\\0' '\\n' < \"$p/cmdline\" 2>/dev/null | grep -A1 -x " + ParentName + " | grep -qx \"$1\" && root=${p#/proc/} && break; done; " +
+        "[ -n \"$root\" ] || { sleep 0.1; i=$((i+1)); }; done; [ -n \"$root\" ] || exit 0; " +
         "tree() { for s in /proc/[0-9]*/stat; do cat \"$s\" 2>/dev/null; echo; done | awk -v root=\"$1\" '" +
         "NF { pid = $1; sub(/.*\\) /, \"\"); parent[pid] = $2 } " +
         "END { if (!(root in parent)) exit; keep[root] = 1; more = 1; " +
         "while (more) { more = 0; for (p in parent) if (!(p in keep) && (parent[p] in keep)) { keep[p] = 1; more = 1 } } " +
         "for (p in keep) print p }'; }; " +
-        "for i in 1 2 3; do pids=$(tree \"$root\"); [ -n \"$pids\" ] || break; kill -KILL $pids 2>/dev/null; sleep 0.1; done; rm -f \"$f\"";
+        "for i in 1 2 3; do pids=$(tree \"$root\"); [ -n \"$pids\" ] || break; kill -KILL $pids 2>/dev/null; sleep 0.1; done";
 
     /// <summary>Runs <paramref name="argv"/> as <paramref name="user"/> with <paramref name="env"/>; never throws on a non-zero exit.</summary>
     public static async Task<ExecResult> RunAsync(IDockerClient client, string containerId, IReadOnlyList<string> argv, string user, IReadOnlyList<string> env, CancellationToken cancellationToken)
@@ -44,7 +43,7 @@ internal static class EngineExec
         var marker = Convert.ToHexString(RandomNumberGenerator.GetBytes(8));
         var created = await client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
         {
-            Cmd = ["/bin/sh", "-c", Wrapper, "bbt-exec", marker, .. argv],
+            Cmd = ["/bin/sh", "-c", Parent, ParentName, marker, .. argv],
             User = user,
             Env = [.. env],
             AttachStdout = true,
@@ -90,9 +89,9 @@ internal static class EngineExec
     private static async Task<int> ExitCodeAsync(IDockerClient client, string execId, CancellationToken cancellationToken)
     {
         var inspect = await client.Exec.InspectContainerExecAsync(execId, cancellationToken).ConfigureAwait(false);
-        for (var i = 0; inspect.Running && i < 50; i++)
+        for (var i = 0; inspect.Running && i < 200; i++)
         {
-            await Task.Delay(20, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(5, cancellationToken).ConfigureAwait(false);
             inspect = await client.Exec.InspectContainerExecAsync(execId, cancellationToken).ConfigureAwait(false);
         }
 

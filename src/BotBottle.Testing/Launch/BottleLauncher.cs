@@ -73,7 +73,7 @@ internal static class BottleLauncher
     private static async Task<RunningBundle> StartBundleAsync(LaunchSteps steps, TeardownStack teardown, BundleHost bundles, Engine.EngineNetwork network, BottleSpec spec, string name, BundleNetworkKind kind, CancellationToken cancellationToken)
     {
         var bundle = await steps.RunAsync("create bundle", () => teardown.CreateAsync(
-            "remove bundle", () => bundles.CreateAsync(network, spec.Bundle, name, kind), (b, ct) => b.RemoveAsync(ct), cancellationToken)).ConfigureAwait(false);
+            "remove bundle", () => bundles.CreateAsync(network, spec.Bundle, name, kind), (b, ct) => b.RemoveAsync(ct), cancellationToken, TeardownStack.Containers)).ConfigureAwait(false);
         await steps.RunAsync("start bundle", () => bundles.StartAsync(bundle, spec.Bundle, cancellationToken)).ConfigureAwait(false);
         return bundle;
     }

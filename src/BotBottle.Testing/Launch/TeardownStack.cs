@@ -5,11 +5,16 @@ namespace BotBottle.Testing.Launch;
 /// <summary>
 /// The undo log of everything a launch (or a probe range, or an inspector) created: each creation pushes
 /// its undo, and unwinding runs them in reverse order, each one even when an earlier one failed, each
-/// exactly once. Unwinding twice, or from two threads at once, is harmless.
+/// exactly once. Unwinding twice, or from two threads at once, is harmless. Undos registered next to each other
+/// with the same <c>group</c> do not depend on one another (the bottle's containers: both must go before their
+/// network, neither needs the other gone) and run at the same time.
 /// </summary>
 internal sealed class TeardownStack : IAsyncDisposable
 {
-    private readonly Stack<(string Description, Func<CancellationToken, Task> Undo)> _steps = new();
+    /// <summary>The group of a bottle's containers: removed together, before their network.</summary>
+    public const string Containers = "containers";
+
+    private readonly Stack<(string Description, Func<CancellationToken, Task> Undo, string? Group)> _steps = new();
     private readonly ILogger _logger;
     private readonly TimeSpan _budget;
     private readonly object _gate = new();
@@ -34,12 +39,12 @@ internal sealed class TeardownStack : IAsyncDisposable
         }
     }
 
-    /// <summary>Registers the undo of something that now exists.</summary>
-    public void Push(string description, Func<CancellationToken, Task> undo)
+    /// <summary>Registers the undo of something that now exists; see the class summary for <paramref name="group"/>.</summary>
+    public void Push(string description, Func<CancellationToken, Task> undo, string? group = null)
     {
         lock (_gate)
         {
-            _steps.Push((description, undo));
+            _steps.Push((description, undo, group));
         }
 
         _logger.LogDebug("registered: {Step}", description);
@@ -51,12 +56,12 @@ internal sealed class TeardownStack : IAsyncDisposable
     /// resource nobody registered), its undo is registered at once, and only then is cancellation
     /// observed, so a cancelled caller's creation is unwound with the rest.
     /// </summary>
-    public async Task<T> CreateAsync<T>(string description, Func<Task<T>> create, Func<T, CancellationToken, Task> undo, CancellationToken cancellationToken)
+    public async Task<T> CreateAsync<T>(string description, Func<Task<T>> create, Func<T, CancellationToken, Task> undo, CancellationToken cancellationToken, string? group = null)
     {
         ArgumentNullException.ThrowIfNull(create);
         ArgumentNullException.ThrowIfNull(undo);
         var created = await create().ConfigureAwait(false);
-        Push(description, ct => undo(created, ct));
+        Push(description, ct => undo(created, ct), group);
         cancellationToken.ThrowIfCancellationRequested();
         return created;
     }
@@ -75,18 +80,15 @@ internal sealed class TeardownStack : IAsyncDisposable
         try
         {
             using var budget = new CancellationTokenSource(_budget);
-            while (TryPop(out var step))
+            while (TryPopBatch(out var batch))
             {
-                try
+                foreach (var step in batch)
                 {
                     _logger.LogDebug("teardown: {Step}", step.Description);
-                    await step.Undo(budget.Token).ConfigureAwait(false);
                 }
-                catch (Exception ex)
-                {
-                    _logger.LogWarning(ex, "teardown step failed: {Step}", step.Description);
-                    failures.Add(new TeardownException(step.Description, ex));
-                }
+
+                var outcomes = await Task.WhenAll(batch.Select(step => RunAsync(step.Description, step.Undo, budget.Token))).ConfigureAwait(false);
+                failures.AddRange(outcomes.OfType<Exception>());
             }
         }
         finally
@@ -107,11 +109,38 @@ internal sealed class TeardownStack : IAsyncDisposable
         }
     }
 
-    private bool TryPop(out (string Description, Func<CancellationToken, Task> Undo) step)
+    private async Task<Exception?> RunAsync(string description, Func<CancellationToken, Task> undo, CancellationToken cancellationToken)
     {
+        try
+        {
+            await undo(cancellationToken).ConfigureAwait(false);
+            return null;
+        }
+        catch (Exception ex)
+        {
+            _logger.LogWarning(ex, "teardown step failed: {Step}", description);
+            return new TeardownException(description, ex);
+        }
+    }
+
+    /// <summary>The next undo, with the ones below it in the same group.</summary>
+    private bool TryPopBatch(out List<(string Description, Func<CancellationToken, Task> Undo, string? Group)> batch)
+    {
+        batch = [];
         lock (_gate)
         {
-            return _steps.TryPop(out step);
+            if (!_steps.TryPop(out var first))
+            {
+                return false;
+            }
+
+            batch.Add(first);
+            while (first.Group is not null && _steps.TryPeek(out var next) && next.Group == first.Group)
+            {
+                batch.Add(_steps.Pop());
+            }
+
+            return true;
         }
     }
 }
