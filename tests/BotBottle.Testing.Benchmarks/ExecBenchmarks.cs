@@ -15,12 +15,14 @@ namespace BotBottle.Testing.Benchmarks;
 /// <summary>
 /// One exec round trip (<c>true</c> as node, the harness's runuser line) on a running bottle: the harness next to
 /// <c>docker exec</c> (baseline), a raw engine-API exec (create, start, read, inspect) and Testcontainers'
-/// <c>ExecAsync</c> on a container it started itself (API 1.41 where the engine needs it; the reaper off).
+/// <c>ExecAsync</c> on a container it started itself (API 1.41 where the engine needs it; the reaper off); the harness
+/// both through its exec channel (the default) and with one engine exec per call.
 /// </summary>
 [BottleJob(warmupCount: 3, iterationCount: 15)]
 public class ExecBenchmarks
 {
     private IBottle _bottle = null!;
+    private IBottle _perCall = null!;
     private DockerClient _raw = null!;
     private string _agentId = null!;
     private IContainer _testcontainer = null!;
@@ -29,9 +31,10 @@ public class ExecBenchmarks
     public async Task SetupAsync()
     {
         _bottle = new BottleBuilder().WithBackend(new DockerBackend(new DockerBackendOptions { SweepOrphans = false })).Build();
-        await _bottle.StartAsync();
+        _perCall = new BottleBuilder().WithBackend(new DockerBackend(new DockerBackendOptions { SweepOrphans = false, ExecChannel = false })).Build();
+        await Task.WhenAll(_bottle.StartAsync(), _perCall.StartAsync());
         var engine = await EngineProvider.For().GetAsync(CancellationToken.None);
-        _raw = new DockerClientBuilder().WithEndpoint(engine.Endpoint.Uri).WithApiVersion(engine.ApiVersion).Build();
+        _raw = RawClient.Create();
         _agentId = (await _raw.Containers.InspectContainerAsync(_bottle.Name + "-agent")).ID;
         TestcontainersSettings.ResourceReaperEnabled = false;
         _testcontainer = new ContainerBuilder(Images.Agent)
@@ -48,6 +51,7 @@ public class ExecBenchmarks
     public async Task CleanupAsync()
     {
         await _bottle.DisposeAsync();
+        await _perCall.DisposeAsync();
         await _testcontainer.DisposeAsync();
 
         // Without its reaper, Testcontainers only stops the container it started: remove it.
@@ -73,6 +77,9 @@ public class ExecBenchmarks
     [Benchmark(Description = "exec: Testcontainers ExecAsync")]
     public Task<DotNet.Testcontainers.Containers.ExecResult> Testcontainers() => _testcontainer.ExecAsync([.. CliBottle.Argv]);
 
-    [Benchmark(Description = "exec: harness")]
+    [Benchmark(Description = "exec: harness, one engine exec per call")]
+    public Task<Bottles.ExecResult> HarnessPerCall() => _perCall.ExecAsync("true");
+
+    [Benchmark(Description = "exec: harness (exec channel)")]
     public Task<Bottles.ExecResult> Harness() => _bottle.ExecAsync("true");
 }

@@ -3,10 +3,12 @@ using BotBottle.Testing.Engine;
 using BotBottle.Testing.Guest;
 using CliWrap;
 using CliWrap.Buffered;
+using Docker.DotNet;
+using Docker.DotNet.Models;
 
 namespace BotBottle.Testing.Benchmarks;
 
-/// <summary>The same bottle built by hand with the docker CLI: the peer every harness row is compared with.</summary>
+/// <summary>The same bottle built by hand with the docker CLI, step for step: the peer every harness row is compared with.</summary>
 internal sealed class CliBottle
 {
     private const string Label = ResourceLabels.Harness + "=" + ResourceLabels.HarnessName;
@@ -17,22 +19,41 @@ internal sealed class CliBottle
 
     public string Agent => Name + "-agent";
 
-    /// <summary>Network, bundle (waited for until ready), agent, first exec as node: what a launch does, by hand.</summary>
+    /// <summary>
+    /// What a launch does, by hand, step for step: the network; the bundle; its address read back, since the agent's
+    /// only resolver is the bundle (CVE-2024-29018); the agent; the bundle waited for until ready; the prompt file
+    /// copied in and the home given to node (mode 0600, owned by node); the first exec as node.
+    /// </summary>
     public static async Task<CliBottle> LaunchAsync()
     {
         var bottle = new CliBottle("bbt-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var name = bottle.Name;
         await Docker("network", "create", "--internal", "--label", Label, "-o", "com.docker.network.bridge.inhibit_ipv4=true", name + "-net");
-        await Docker("run", "-d", "--init", "--label", Label, "--name", name + "-bundle", "--network", name + "-net", "--network-alias", "bundle", Images.Bundle);
-        await Docker("run", "-d", "--init", "--label", Label, "-u", "0", "--name", bottle.Agent, "--network", name + "-net", "--entrypoint", "/bin/sh", Images.Agent, "-c", "while :; do sleep 3600; done");
+        await Docker("run", "-d", "--init", "--security-opt", "no-new-privileges", "--label", Label, "--name", name + "-bundle", "--hostname", "bundle", "--network", name + "-net", "--network-alias", "bundle", Images.Bundle);
+        var bundleAddress = (await Docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name + "-bundle")).StandardOutput.Trim();
+        await Docker("run", "-d", "--init", "--security-opt", "no-new-privileges", "--label", Label, "-u", "0", "--name", bottle.Agent, "--hostname", "agent", "--network", name + "-net",
+            "--dns", bundleAddress, "--dns-option", "timeout:1", "--dns-option", "attempts:1", "--entrypoint", "/bin/sh", Images.Agent, "-c", "while :; do sleep 3600; done");
         while ((await Docker("exec", name + "-bundle", "test", "-e", "/run/bundle/ready")).ExitCode != 0)
         {
             await Task.Delay(50);
         }
 
+        await Docker("cp", Prompt.Value, bottle.Agent + ":" + PromptPath);
+        await Docker("exec", "-u", "0", bottle.Agent, "/bin/sh", "-c", $"mkdir -p /home/node && chown -R node:node /home/node && chmod 0600 {PromptPath}");
         await bottle.ExecAsync();
         return bottle;
     }
+
+    private const string PromptPath = "/home/node/.bot-bottle-prompt.txt";
+
+    /// <summary>The (empty) prompt file the harness provisions in every bottle.</summary>
+    private static readonly Lazy<string> Prompt = new(() =>
+    {
+        var path = Path.Combine(Directory.CreateTempSubdirectory("bbt-bench-prompt-").FullName, "prompt.txt");
+        File.WriteAllText(path, "");
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        return path;
+    });
 
     /// <summary><c>docker exec</c> of the harness's own argv for <c>true</c> as node.</summary>
     public Task<BufferedCommandResult> ExecAsync() => Docker(["exec", "-u", "0", Agent, .. Argv]);
@@ -56,4 +77,93 @@ internal static class Images
     public static string Agent => BottleBuilder.ReferenceAgentImage;
 
     public static string Bundle => BottleBuilder.ReferenceBundleImage;
+}
+
+/// <summary>
+/// The floor: the same bottle with the fewest raw engine-API calls that do its steps (network; bundle created and
+/// started; its address read; agent created with the bundle as resolver and started; home given to node by the agent's
+/// keep-alive; prompt uploaded; one exec), every wait the engine's own. Nothing the harness adds is in it.
+/// </summary>
+internal sealed class RawBottle(DockerClient client, string name)
+{
+    private string? _network;
+    private readonly List<string> _containers = [];
+
+    public static async Task<RawBottle> LaunchAsync(DockerClient client)
+    {
+        var bottle = new RawBottle(client, "bbt-bench-" + Guid.NewGuid().ToString("N")[..8]);
+        await bottle.StartAsync();
+        return bottle;
+    }
+
+    public async Task RemoveAsync()
+    {
+        await Task.WhenAll(_containers.Select(id => client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true })));
+        if (_network is not null)
+        {
+            await client.Networks.DeleteNetworkAsync(_network);
+        }
+    }
+
+    private async Task StartAsync()
+    {
+        var labels = ResourceLabels.For(name, "bench");
+        _network = (await client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        {
+            Name = name + "-net",
+            Internal = true,
+            Labels = labels,
+            Options = new Dictionary<string, string> { ["com.docker.network.bridge.inhibit_ipv4"] = "true" },
+        })).ID;
+        var bundle = await CreateAsync(new CreateContainerParameters
+        {
+            Name = name + "-bundle",
+            Image = Images.Bundle,
+            Hostname = "bundle",
+            Labels = labels,
+            HostConfig = new HostConfig { Init = true, NetworkMode = name + "-net" },
+            NetworkingConfig = new NetworkingConfig { EndpointsConfig = new Dictionary<string, EndpointSettings> { [name + "-net"] = new() { Aliases = ["bundle"] } } },
+        });
+        var address = (await client.Containers.InspectContainerAsync(bundle)).NetworkSettings!.Networks[name + "-net"].IPAddress;
+        var agent = await CreateAsync(new CreateContainerParameters
+        {
+            Name = name + "-agent",
+            Image = Images.Agent,
+            Hostname = "agent",
+            User = "0",
+            Labels = labels,
+            Entrypoint = ["/bin/sh", "-c", "chown -R node:node /home/node; while :; do sleep 3600; done"],
+            HostConfig = new HostConfig { Init = true, NetworkMode = name + "-net", DNS = [address], DNSOptions = ["timeout:1", "attempts:1"] },
+        });
+        using (var tar = await EngineArchive.CreateAsync([new GuestFile("/home/node/.bot-bottle-prompt.txt", null, Array.Empty<byte>(), 1000, 1000, UnixFileMode.UserRead | UnixFileMode.UserWrite)], CancellationToken.None))
+        {
+            await client.Containers.ExtractArchiveToContainerAsync(agent, new CopyToContainerParameters { Path = "/" }, tar);
+        }
+
+        var exec = await client.Exec.CreateContainerExecAsync(agent, new ContainerExecCreateParameters { Cmd = [.. CliBottle.Argv], User = "0", AttachStdout = true, AttachStderr = true });
+        using (var stream = await client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters()))
+        {
+            await stream.ReadOutputToEndAsync(CancellationToken.None);
+        }
+
+        await client.Exec.InspectContainerExecAsync(exec.ID);
+    }
+
+    private async Task<string> CreateAsync(CreateContainerParameters parameters)
+    {
+        var id = (await client.Containers.CreateContainerAsync(parameters)).ID;
+        _containers.Add(id);
+        await client.Containers.StartContainerAsync(id, new ContainerStartParameters());
+        return id;
+    }
+}
+
+/// <summary>A plain Docker.DotNet client on the harness's engine, at the API version it negotiated.</summary>
+internal static class RawClient
+{
+    public static DockerClient Create()
+    {
+        var engine = Task.Run(() => EngineProvider.For().GetAsync(CancellationToken.None)).GetAwaiter().GetResult();
+        return new DockerClientBuilder().WithEndpoint(engine.Endpoint.Uri).WithApiVersion(engine.ApiVersion).Build();
+    }
 }

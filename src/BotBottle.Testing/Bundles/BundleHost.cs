@@ -32,7 +32,19 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
     /// <summary>The bundle's DNS name on the bottle network.</summary>
     public const string Alias = "bundle";
 
+    /// <summary>What the reference bundle's init prints once every daemon it started listens, with their ports.</summary>
+    public const string ReadyLine = "bundle ready:";
+
+    /// <summary>When the readiness poll joins the followed output (the reference bundle is ready in about this time).</summary>
+    private static readonly TimeSpan PollAfter = TimeSpan.FromMilliseconds(400);
+
     public DockerEngine Engine => engine;
+
+    /// <summary>Whether <paramref name="line"/> is bundle-init's ready line and names the proxy port among those that listen.</summary>
+    internal static bool SaysReady(string line, int proxyPort) =>
+        line.StartsWith(ReadyLine, StringComparison.Ordinal)
+        && line.Split("ports=", 2) is [_, var ports]
+        && ports.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(GuestPaths.Number(proxyPort), StringComparer.Ordinal);
 
     /// <summary>Creates the bottle's network.</summary>
     public Task<EngineNetwork> CreateNetworkAsync(string bottleName, BundleNetworkKind kind) =>
@@ -90,8 +102,12 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
         ArgumentNullException.ThrowIfNull(spec);
 
         // Ready = the proxy port LISTENs, and a bundle-init that reports readiness has done so.
+        // bundle-init prints its ready line once every daemon listens: followed on the output stream, it ends the wait
+        // the moment it is written; the poll joins for bundles that print none.
         await bundle.Container.WaitUntilAsync(
             EngineContainer.ListeningScript(spec.ProxyPort) + " && { [ ! -d /run/bundle ] || [ -e /run/bundle/ready ]; }",
+            line => SaysReady(line, spec.ProxyPort),
+            PollAfter,
             readyTimeout, "bundle", $"listen on port {spec.ProxyPort}", cancellationToken).ConfigureAwait(false);
         logger.LogInformation("bundle {Bundle} ready at {Address}:{Port}", bundle.Container.Name, bundle.Endpoint.Address, spec.ProxyPort);
     }

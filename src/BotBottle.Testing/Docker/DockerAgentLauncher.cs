@@ -3,14 +3,24 @@ using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Engine;
 using BotBottle.Testing.Guest;
 using BotBottle.Testing.Launch;
+using BotBottle.Testing.Provisioning;
 
 namespace BotBottle.Testing.Docker;
 
 /// <summary>The docker backend's side of a launch: the agent container, created while the bundle comes up.</summary>
 internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOptions options, BundleHost bundles) : AgentLauncher
 {
-    /// <summary>What the agent container runs as PID 1 (under docker's init, so it stops at once).</summary>
-    public static readonly IReadOnlyList<string> KeepAlive = ["/bin/sh", "-c", "while :; do sleep 3600; done"];
+    /// <summary>What the agent's PID 1 prints once the home is owned, with the script's exit status.</summary>
+    internal const string HomeOwnedLine = "bbt-home-owned ";
+
+    private const string Loop = "while :; do sleep 3600; done";
+
+    /// <summary>
+    /// What the agent container runs as PID 1 (under docker's init, so it stops at once): it gives the agent its home
+    /// first and says so on its output, so the launch needs no exec for that, then stays alive.
+    /// </summary>
+    public static IReadOnlyList<string> KeepAlive(BottleSpec spec) =>
+        ["/bin/sh", "-c", $"{{ {BottleProvisioner.HomeScript(spec)}; }}; echo \"{HomeOwnedLine}$?\"; {Loop}"];
 
     public override string BackendLabel => Describe(engine);
 
@@ -36,7 +46,7 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
                 // The keep-alive runs as root so root execs keep their capabilities under no-new-privileges;
                 // every exec then drops to its user with runuser -u.
                 User = "0",
-                Entrypoint = KeepAlive,
+                Entrypoint = KeepAlive(spec),
                 Network = network,
 
                 DnsServers = AgentResolver.Servers(resolver),
@@ -51,6 +61,7 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
     private sealed class DockerAgent(EngineContainer container, string network, DockerBackendOptions options) : LaunchedAgent
     {
         private DockerAgentRuntime? _runtime;
+        private (int Uid, int Gid)? _owner;
 
         public override IAgentRuntime Runtime => _runtime ?? throw new InvalidOperationException("the agent has not started");
 
@@ -60,10 +71,42 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
         {
             await container.StartAsync(cancellationToken).ConfigureAwait(false);
             var address = (await container.EndpointOnAsync(network, cancellationToken).ConfigureAwait(false))?.IPAddress;
-            _runtime = new DockerAgentRuntime(container, address, options.DockerCli);
+            _runtime = new DockerAgentRuntime(container, address, options.DockerCli, options.ExecChannel);
+
+            // It opens while the home is given and the files are placed, so the first exec does not wait for it.
+            _runtime.OpenChannelEarly();
         }
 
-        public override Task WaitForExecAsync(CancellationToken cancellationToken) =>
-            container.WaitUntilAsync("true", options.ReadyTimeout, "agent", "answer an exec", cancellationToken);
+        /// <summary>
+        /// The keep-alive's line says the home is owned (and the container runs, so it answers execs). When the line
+        /// does not come (the home script failed, or the engine's logging driver cannot be read), the agent is polled
+        /// with execs and <see cref="OwnHomeAsync"/> runs the script as an exec, which reports its own failure.
+        /// </summary>
+        public override async Task WaitForExecAsync(CancellationToken cancellationToken)
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(options.ReadyTimeout);
+            IReadOnlyList<string>? output = null;
+            try
+            {
+                output = await container.FollowOutputAsync(line => line.StartsWith(HomeOwnedLine, StringComparison.Ordinal), limit.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                // Fall through to the poll, which fails with the container's logs.
+            }
+
+            if (output is { Count: >= 3 } && output[^1] == HomeOwnedLine + "0")
+            {
+                _owner = BottleProvisioner.IdsFrom(output.Take(output.Count - 1));
+            }
+            else
+            {
+                await container.WaitUntilAsync("true", options.ReadyTimeout, "agent", "answer an exec", cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public override Task<(int Uid, int Gid)> OwnHomeAsync(BottleSpec spec, CancellationToken cancellationToken) =>
+            _owner is { } owner ? Task.FromResult(owner) : base.OwnHomeAsync(spec, cancellationToken);
     }
 }

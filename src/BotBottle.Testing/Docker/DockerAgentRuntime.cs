@@ -1,18 +1,31 @@
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Engine;
 using BotBottle.Testing.Guest;
+using BotBottle.Testing.Processes;
+using Docker.DotNet;
 
 namespace BotBottle.Testing.Docker;
 
 /// <summary>An agent container: execs and uploads through the engine API, the interactive command line through the docker CLI.</summary>
-internal sealed class DockerAgentRuntime(EngineContainer container, string? address, string dockerCli) : IAgentRuntime
+internal sealed class DockerAgentRuntime(EngineContainer container, string? address, string dockerCli, bool execChannel) : IAgentRuntime
 {
+    private readonly AsyncOnce<ExecChannel?> _channel = new(() => OpenChannelAsync(container));
+
     public string? Address => address;
 
     public bool ResolvesPeers => true;
 
-    public Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken) =>
-        container.ExecAsync(argv, "0", env.Select(p => p.Key + "=" + p.Value).ToList(), cancellationToken);
+    /// <summary>Through the bottle's exec channel when it has one, else as one engine exec; the same semantics either way.</summary>
+    public async Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
+    {
+        var variables = env.Select(p => p.Key + "=" + p.Value).ToList();
+        if (execChannel && await _channel.GetAsync(cancellationToken).ConfigureAwait(false) is { IsOpen: true } channel)
+        {
+            return await channel.RunAsync(argv, variables, cancellationToken).ConfigureAwait(false);
+        }
+
+        return await container.ExecAsync(argv, "0", variables, cancellationToken).ConfigureAwait(false);
+    }
 
     public async Task UploadAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)
     {
@@ -42,6 +55,28 @@ internal sealed class DockerAgentRuntime(EngineContainer container, string? addr
     }
 
     public Task<string> LogsAsync(CancellationToken cancellationToken) => container.LogsAsync(cancellationToken);
+
+    /// <summary>Opens the exec channel in the background (while the launch waits for it and provisions), so the first exec does not wait for it.</summary>
+    public void OpenChannelEarly()
+    {
+        if (execChannel)
+        {
+            _ = _channel.GetAsync(CancellationToken.None).ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>The channel, or null where it cannot run (no perl in the image) or the engine refuses the exec (the per-call exec then reports why).</summary>
+    private static async Task<ExecChannel?> OpenChannelAsync(EngineContainer container)
+    {
+        try
+        {
+            return await ExecChannel.OpenAsync(container.Engine.Client, container.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DockerApiException)
+        {
+            return null;
+        }
+    }
 
     /// <summary>
     /// Points the docker CLI at the harness's engine when the CLI would not find it by itself (a context, or

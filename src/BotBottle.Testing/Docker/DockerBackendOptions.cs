@@ -22,6 +22,14 @@ public sealed record DockerBackendOptions
     /// <summary>Pause before the single retry of an exec killed with 137.</summary>
     public TimeSpan RetrySettle { get; init; } = Guest.ExecRetry.DefaultSettle;
 
+    /// <summary>
+    /// Run a bottle's execs through one long-lived exec into its agent (it needs perl in the agent image), so that each
+    /// costs one round trip on an open stream instead of a new engine exec. User, environment, exit codes (128+signal),
+    /// binary output, concurrency and cancellation are the same either way; false, or an image without perl, runs every
+    /// exec as its own engine exec.
+    /// </summary>
+    public bool ExecChannel { get; init; } = true;
+
     /// <summary>Remove labelled resources left by harness processes that no longer run (once per process and engine).</summary>
     public bool SweepOrphans { get; init; } = true;
 }

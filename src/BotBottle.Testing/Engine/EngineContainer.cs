@@ -109,6 +109,86 @@ internal sealed class EngineContainer
     /// when the container stops, or after <paramref name="timeout"/> with the last check's errors and the logs.
     /// </summary>
     public Task WaitUntilAsync(string check, TimeSpan timeout, string what, string goal, CancellationToken cancellationToken) =>
+        PollUntilAsync(check, timeout, what, goal, cancellationToken);
+
+    /// <summary>
+    /// Waits like <see cref="WaitUntilAsync(string, TimeSpan, string, string, CancellationToken)"/>, but first for a line
+    /// of the container's output that <paramref name="readyLine"/> accepts (the engine streams it the moment it is
+    /// written, where a poll would see it up to one exec later); the poll joins after <paramref name="pollAfter"/>, for
+    /// images that print no such line and engines whose logging driver cannot be read.
+    /// </summary>
+    public async Task WaitUntilAsync(string check, Func<string, bool> readyLine, TimeSpan pollAfter, TimeSpan timeout, string what, string goal, CancellationToken cancellationToken)
+    {
+        using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var follow = FollowOutputAsync(readyLine, both.Token);
+        var poll = PollAfterAsync(check, pollAfter, timeout, what, goal, both.Token);
+        try
+        {
+            if (await Task.WhenAny(follow, poll).ConfigureAwait(false) == follow && follow.IsCompletedSuccessfully && follow.Result is not null)
+            {
+                return;
+            }
+
+            await poll.ConfigureAwait(false);
+        }
+        finally
+        {
+            await both.CancelAsync().ConfigureAwait(false);
+            await Task.WhenAll(follow, poll).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Follows the container's output (stdout and stderr, from its start) line by line until <paramref name="stop"/>
+    /// accepts one; returns the stdout lines read up to and including it, or null when the output ends first (the
+    /// container stopped) or cannot be read (a logging driver without reads).
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> FollowOutputAsync(Func<string, bool> stop, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(stop);
+        try
+        {
+            using var stream = await Client.Containers.GetContainerLogsAsync(Id, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Follow = true }, cancellationToken).ConfigureAwait(false);
+            var stdout = new List<string>();
+            var partial = new Dictionary<MultiplexedStream.TargetStream, string>();
+            var buffer = new byte[4096];
+            while (true)
+            {
+                var read = await stream.ReadOutputAsync(buffer, 0, buffer.Length, cancellationToken).ConfigureAwait(false);
+                if (read.EOF)
+                {
+                    return null;
+                }
+
+                var text = partial.GetValueOrDefault(read.Target, "") + System.Text.Encoding.UTF8.GetString(buffer, 0, read.Count);
+                var lines = text.Split('\n');
+                partial[read.Target] = lines[^1];
+                foreach (var line in lines[..^1])
+                {
+                    if (read.Target == MultiplexedStream.TargetStream.StandardOut)
+                    {
+                        stdout.Add(line);
+                        if (stop(line))
+                        {
+                            return stdout;
+                        }
+                    }
+                }
+            }
+        }
+        catch (Exception e) when (e is DockerApiException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private async Task PollAfterAsync(string check, TimeSpan pollAfter, TimeSpan timeout, string what, string goal, CancellationToken cancellationToken)
+    {
+        await Task.Delay(pollAfter, cancellationToken).ConfigureAwait(false);
+        await PollUntilAsync(check, timeout - pollAfter, what, goal, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Task<bool> PollUntilAsync(string check, TimeSpan timeout, string what, string goal, CancellationToken cancellationToken) =>
         Deadline.PollAsync<bool>(
             async ct =>
             {

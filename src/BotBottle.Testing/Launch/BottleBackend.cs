@@ -1,6 +1,7 @@
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Guest;
+using BotBottle.Testing.Provisioning;
 using Microsoft.Extensions.Logging;
 
 namespace BotBottle.Testing.Launch;
@@ -81,4 +82,8 @@ internal abstract class LaunchedAgent
 
     /// <summary>The pause before the single retry of an exec killed with 137.</summary>
     public abstract TimeSpan RetrySettle { get; }
+
+    /// <summary>The agent's home created and owned by the agent user (one exec, unless the backend did it as the agent started); its uid and gid.</summary>
+    public virtual Task<(int Uid, int Gid)> OwnHomeAsync(BottleSpec spec, CancellationToken cancellationToken) =>
+        BottleProvisioner.OwnHomeAsync(Runtime, RetrySettle, spec, cancellationToken);
 }

@@ -51,7 +51,7 @@ internal static class BottleLauncher
             var endpoint = launcher.AgentEndpoint(bundle.Endpoint);
             var guestEnv = GuestEnvironment.For(endpoint, spec.Env);
             await steps.RunAsync("wait for exec", () => agent.WaitForExecAsync(cancellationToken)).ConfigureAwait(false);
-            var (uid, gid) = await steps.RunAsync("chown agent home", () => BottleProvisioner.OwnHomeAsync(agent.Runtime, agent.RetrySettle, spec, cancellationToken)).ConfigureAwait(false);
+            var (uid, gid) = await steps.RunAsync("chown agent home", () => agent.OwnHomeAsync(spec, cancellationToken)).ConfigureAwait(false);
             await steps.RunAsync("provision", () => agent.Runtime.UploadAsync(BottleProvisioner.Files(spec, uid, gid), cancellationToken)).ConfigureAwait(false);
             var promptPath = BottleProvisioner.PromptPathFor(spec);
             logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle})", launcher.BackendLabel, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address);

@@ -31,13 +31,28 @@ internal static class BottleProvisioner
     /// <summary>The one provisioning exec: home (and skills directory) created and owned by the agent user; returns its uid and gid.</summary>
     public static async Task<(int Uid, int Gid)> OwnHomeAsync(IAgentRuntime agent, TimeSpan retrySettle, BottleSpec spec, CancellationToken cancellationToken)
     {
-        var home = GuestUsers.HomeOf(GuestUsers.Agent);
         ArgumentNullException.ThrowIfNull(agent);
-        ArgumentNullException.ThrowIfNull(spec);
-        var script = $"mkdir -p {home}{(spec.Skills.Count > 0 ? " " + SkillsGuestDirectory : "")} && chown -R {GuestUsers.Agent}:{GuestUsers.Agent} {home} && id -u {GuestUsers.Agent} && id -g {GuestUsers.Agent}";
+        var script = HomeScript(spec);
         var result = await ExecRetry.RunAsync(ct => agent.ExecAsync([GuestCommand.Shell, "-c", script], [], ct), retrySettle, cancellationToken).ConfigureAwait(false);
         result.ThrowOnFailure();
-        var ids = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return IdsFrom(result.Stdout.Split('\n'));
+    }
+
+    /// <summary>
+    /// The root shell script that creates the agent's home (and skills directory), gives it to the agent user and
+    /// prints the user's uid and gid, a line each: run by an exec, or by a backend's keep-alive as the agent starts.
+    /// </summary>
+    public static string HomeScript(BottleSpec spec)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        var home = GuestUsers.HomeOf(GuestUsers.Agent);
+        return $"mkdir -p {home}{(spec.Skills.Count > 0 ? " " + SkillsGuestDirectory : "")} && chown -R {GuestUsers.Agent}:{GuestUsers.Agent} {home} && id -u {GuestUsers.Agent} && id -g {GuestUsers.Agent}";
+    }
+
+    /// <summary>The uid and gid <see cref="HomeScript"/> printed (its last two lines of output).</summary>
+    public static (int Uid, int Gid) IdsFrom(IEnumerable<string> stdout)
+    {
+        var ids = stdout.Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
         return (int.Parse(ids[^2], CultureInfo.InvariantCulture), int.Parse(ids[^1], CultureInfo.InvariantCulture));
     }
 

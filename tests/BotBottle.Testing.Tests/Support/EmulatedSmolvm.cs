@@ -19,7 +19,8 @@ internal sealed class EmulatedSmolvm : IDisposable
     /// <summary>The last release before the minimum (its `--from` drops --allow-cidr, and it has no labels).</summary>
     public const string TooOld = "1.7.7";
 
-    private static readonly string ImageCache = System.IO.Directory.CreateTempSubdirectory("bbt-smolvm-images-").FullName;
+    /// <summary>The images saved for the emulated machines, shared by the test run and removed when it ends.</summary>
+    private static readonly string ImageCache = CreateImageCache();
 
     public EmulatedSmolvm(string version = Current)
     {
@@ -66,17 +67,26 @@ internal sealed class EmulatedSmolvm : IDisposable
 
     public void Dispose() => Cleanup();
 
-    private void Cleanup()
+    private static string CreateImageCache()
+    {
+        var cache = System.IO.Directory.CreateTempSubdirectory("bbt-smolvm-images-").FullName;
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => Delete(cache);
+        return cache;
+    }
+
+    private static void Delete(string directory)
     {
         try
         {
-            // Guest containers the tests left are removed by the harness's sweeper (their labels); the state goes here.
-            System.IO.Directory.Delete(Directory, recursive: true);
+            System.IO.Directory.Delete(directory, recursive: true);
         }
         catch (IOException)
         {
         }
     }
+
+    // Guest containers the tests left are removed by the harness's sweeper (their labels); the state goes here.
+    private void Cleanup() => Delete(Directory);
 
     private static string DotnetHost =>
         System.Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host

@@ -1,0 +1,266 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text;
+using BotBottle.Testing.Bottles;
+using Docker.DotNet;
+using Docker.DotNet.Models;
+
+namespace BotBottle.Testing.Engine;
+
+/// <summary>
+/// A long-lived exec per container that starts each command in the guest and frames its output and exit status back,
+/// so a command costs one round trip on an open stream instead of an engine exec's create, start and inspect. The
+/// guest side (<c>exec-channel.pl</c>, run by the image's perl) starts every command exactly as
+/// <see cref="EngineExec"/> does: as root under the same one-line <c>sh</c> parent, with this exec's environment over
+/// the one the engine gives every exec, stdin empty; exit status 128+signal when killed; output as bytes; any number at
+/// once; cancelling one kills its process tree in the guest and waits for its end. An image without perl has no
+/// channel (<see cref="OpenAsync"/> returns null), and the caller stays on per-call execs.
+/// </summary>
+internal sealed class ExecChannel : IAsyncDisposable
+{
+    private const int HeaderLength = 9;
+    private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
+    private static readonly Lazy<string> Server = new(() =>
+    {
+        using var stream = typeof(ExecChannel).Assembly.GetManifestResourceStream("BotBottle.Testing.Engine.exec-channel.pl")
+            ?? throw new InvalidOperationException("exec-channel.pl is not embedded");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
+    private readonly MultiplexedStream _stream;
+    private readonly SemaphoreSlim _writing = new(1, 1);
+    private readonly ConcurrentDictionary<uint, Pending> _pending = new();
+    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _closing = new();
+    private readonly Task _reading;
+    private int _nextId;
+    private volatile Exception? _closed;
+
+    private ExecChannel(MultiplexedStream stream)
+    {
+        _stream = stream;
+        _reading = Task.Run(ReadAsync);
+    }
+
+    /// <summary>Whether the channel still carries commands (it closes with its container, or when the guest side dies).</summary>
+    public bool IsOpen => _closed is null;
+
+    /// <summary>Opens a channel into the container, or returns null when the image cannot run one (no perl).</summary>
+    public static async Task<ExecChannel?> OpenAsync(IDockerClient client, string containerId, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(client);
+        var created = await client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
+        {
+            Cmd = ["perl", "-e", Server.Value],
+            User = "0",
+            AttachStdin = true,
+            AttachStdout = true,
+            AttachStderr = true,
+            TTY = false,
+        }, cancellationToken).ConfigureAwait(false);
+        var stream = await client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters { Detach = false, TTY = false }, cancellationToken).ConfigureAwait(false);
+        var channel = new ExecChannel(stream);
+        try
+        {
+            await channel._opened.Task.WaitAsync(OpenTimeout, cancellationToken).ConfigureAwait(false);
+            return channel;
+        }
+        catch (Exception e) when (e is IOException or TimeoutException)
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+        catch
+        {
+            await channel.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Runs <paramref name="argv"/> as root with <paramref name="env"/> over the exec environment; never throws on a non-zero exit.</summary>
+    public async Task<ExecResult> RunAsync(IReadOnlyList<string> argv, IReadOnlyList<string> env, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(argv);
+        ArgumentNullException.ThrowIfNull(env);
+        cancellationToken.ThrowIfCancellationRequested();
+        var clock = Stopwatch.StartNew();
+        var id = (uint)Interlocked.Increment(ref _nextId);
+        var pending = new Pending();
+        _pending[id] = pending;
+        try
+        {
+            if (_closed is { } closed)
+            {
+                throw new IOException("the exec channel is closed", closed);
+            }
+
+            await SendAsync('R', id, Request(argv, env), CancellationToken.None).ConfigureAwait(false);
+            int exit;
+            try
+            {
+                exit = await pending.Exit.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                // Cancelling ends the command's tree in the guest; the caller hears of it once it has ended.
+                await SendAsync('K', id, [], CancellationToken.None).ConfigureAwait(false);
+                await pending.Exit.Task.WaitAsync(KillTimeout, CancellationToken.None).ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+                throw;
+            }
+
+            return new ExecResult(exit, Decode(pending.Stdout), Decode(pending.Stderr), clock.Elapsed);
+        }
+        finally
+        {
+            _pending.TryRemove(id, out _);
+        }
+    }
+
+    /// <summary>Closes the stream; the guest side then kills whatever still runs and exits.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await _closing.CancelAsync().ConfigureAwait(false);
+        _stream.Dispose();
+        await _reading.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+        _closing.Dispose();
+        _writing.Dispose();
+    }
+
+    private static byte[] Request(IReadOnlyList<string> argv, IReadOnlyList<string> env)
+    {
+        using var payload = new MemoryStream();
+        WriteStrings(payload, argv);
+        WriteStrings(payload, env);
+        return payload.ToArray();
+    }
+
+    private static void WriteStrings(MemoryStream payload, IReadOnlyList<string> values)
+    {
+        Span<byte> number = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(number, (uint)values.Count);
+        payload.Write(number);
+        foreach (var value in values)
+        {
+            var bytes = Encoding.UTF8.GetBytes(value);
+            BinaryPrimitives.WriteUInt32BigEndian(number, (uint)bytes.Length);
+            payload.Write(number);
+            payload.Write(bytes);
+        }
+    }
+
+    private static string Decode(MemoryStream stream) => Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
+
+    private async Task SendAsync(char type, uint id, byte[] payload, CancellationToken cancellationToken)
+    {
+        var frame = new byte[HeaderLength + payload.Length];
+        frame[0] = (byte)type;
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), id);
+        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(5), (uint)payload.Length);
+        payload.CopyTo(frame, HeaderLength);
+        await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await _stream.WriteAsync(frame, 0, frame.Length, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            throw new IOException("the exec channel is closed: " + e.Message, e);
+        }
+        finally
+        {
+            _writing.Release();
+        }
+    }
+
+    private async Task ReadAsync()
+    {
+        var frames = new MemoryStream();
+        var serverErrors = new StringBuilder();
+        var buffer = new byte[65536];
+        Exception ended;
+        try
+        {
+            while (true)
+            {
+                var read = await _stream.ReadOutputAsync(buffer, 0, buffer.Length, _closing.Token).ConfigureAwait(false);
+                if (read.EOF)
+                {
+                    ended = new IOException("the exec channel ended" + (serverErrors.Length > 0 ? ": " + serverErrors.ToString().Trim() : ""));
+                    break;
+                }
+
+                if (read.Target == MultiplexedStream.TargetStream.StandardError)
+                {
+                    serverErrors.Append(Encoding.UTF8.GetString(buffer, 0, Math.Min(read.Count, 4096 - Math.Min(4096, serverErrors.Length))));
+                    continue;
+                }
+
+                frames.Write(buffer, 0, read.Count);
+                Dispatch(frames);
+            }
+        }
+        catch (Exception e)
+        {
+            ended = e is IOException ? e : new IOException("the exec channel failed: " + e.Message, e);
+        }
+
+        _closed = ended;
+        _stream.Dispose();
+        _opened.TrySetException(ended);
+        foreach (var pending in _pending.Values)
+        {
+            pending.Exit.TrySetException(new IOException("the exec channel closed while the command ran", ended));
+        }
+    }
+
+    /// <summary>Handles every whole frame in <paramref name="frames"/> and keeps the rest for the next read.</summary>
+    private void Dispatch(MemoryStream frames)
+    {
+        var data = frames.GetBuffer().AsSpan(0, (int)frames.Length);
+        var at = 0;
+        while (data.Length - at >= HeaderLength)
+        {
+            var id = BinaryPrimitives.ReadUInt32BigEndian(data[(at + 1)..]);
+            var length = (int)BinaryPrimitives.ReadUInt32BigEndian(data[(at + 5)..]);
+            if (data.Length - at < HeaderLength + length)
+            {
+                break;
+            }
+
+            var payload = data.Slice(at + HeaderLength, length);
+            switch ((char)data[at])
+            {
+                case 'H':
+                    _opened.TrySetResult();
+                    break;
+                case 'O' when _pending.TryGetValue(id, out var pending):
+                    pending.Stdout.Write(payload);
+                    break;
+                case 'E' when _pending.TryGetValue(id, out var pending):
+                    pending.Stderr.Write(payload);
+                    break;
+                case 'X' when _pending.TryGetValue(id, out var pending):
+                    pending.Exit.TrySetResult(BinaryPrimitives.ReadInt32BigEndian(payload));
+                    break;
+            }
+
+            at += HeaderLength + length;
+        }
+
+        var rest = data[at..].ToArray();
+        frames.SetLength(0);
+        frames.Write(rest);
+    }
+
+    private sealed class Pending
+    {
+        public MemoryStream Stdout { get; } = new();
+
+        public MemoryStream Stderr { get; } = new();
+
+        public TaskCompletionSource<int> Exit { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+}

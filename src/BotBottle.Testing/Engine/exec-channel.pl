@@ -1,0 +1,190 @@
+# The guest side of an exec channel (see ExecChannel.cs): one long-lived root process in the container that starts
+# each requested command the way a per-call engine exec would (same /bin/sh parent with its marker, the exec's own
+# environment over this process's, which the engine gave it as it gives every exec), and frames its output, its
+# exit status (128+signal when killed) and nothing else back.
+#
+# Frames, both ways: a type byte, a request id and a payload length (unsigned 32-bit, big-endian), then the payload.
+#   in:  R (argv count, each length+bytes, env count, each "NAME=value" length+bytes) | K (kill the request's tree)
+#   out: H (the channel is up) | O (stdout bytes) | E (stderr bytes) | X (exit status, a signed 32-bit number)
+# No modules (POSIX alone costs more to load than the rest of the start-up): WNOHANG is 1 on Linux.
+use strict;
+use warnings;
+
+$SIG{PIPE} = 'IGNORE';
+binmode STDIN;
+binmode STDOUT;
+my %base = %ENV;
+my %watched = (fileno(STDIN) => \*STDIN);
+
+# A child's exit wakes the loop through a pipe of its own, so an exit status goes out the moment it is known.
+pipe(my $wake_r, my $wake_w) or die "pipe: $!";
+$watched{ fileno $wake_r } = $wake_r;
+$SIG{CHLD} = sub { syswrite($wake_w, 'x') };
+my (%pipe_of, %pid_of, %id_of_pid, %open, %status);
+my $input = '';
+
+sub frame {
+    my ($type, $id, $payload) = @_;
+    my $bytes = $type . pack('NN', $id, length $payload) . $payload;
+    my $done = 0;
+    while ($done < length $bytes) {
+        my $wrote = syswrite(STDOUT, $bytes, length($bytes) - $done, $done);
+        if (!defined $wrote) { next if $!{EINTR}; exit 0; }
+        $done += $wrote;
+    }
+}
+
+sub finish {
+    my ($id) = @_;
+    return unless defined $status{$id} && !$open{$id};
+    my $s = delete $status{$id};
+    delete $open{$id};
+    delete $id_of_pid{ delete $pid_of{$id} };
+    frame('X', $id, pack('N', ($s & 127) ? 128 + ($s & 127) : ($s >> 8)));
+}
+
+sub reap {
+    while ((my $pid = waitpid(-1, 1)) > 0) {
+        my $id = $id_of_pid{$pid};
+        next unless defined $id;
+        $status{$id} = $?;
+        finish($id);
+    }
+}
+
+sub tree {
+    my ($root) = @_;
+    my %parent;
+    for my $stat (glob '/proc/[0-9]*/stat') {
+        open(my $fh, '<', $stat) or next;
+        my $line = <$fh>;
+        close $fh;
+        next unless defined $line && $line =~ /^(\d+) .*\) \S+ (\d+)/s;
+        $parent{$1} = $2;
+    }
+    my %keep = ($root => 1);
+    my $more = 1;
+    while ($more) {
+        $more = 0;
+        for my $p (keys %parent) {
+            if (!$keep{$p} && $keep{ $parent{$p} }) { $keep{$p} = 1; $more = 1; }
+        }
+    }
+    return grep { exists $parent{$_} } keys %keep;
+}
+
+sub kill_tree {
+    my ($id) = @_;
+    my $pid = $pid_of{$id};
+    return unless defined $pid;
+    for (1 .. 3) {
+        my @pids = tree($pid);
+        kill 'KILL', -$pid;
+        last unless @pids;
+        kill 'KILL', @pids;
+        select(undef, undef, undef, 0.02);
+    }
+}
+
+sub strings {
+    my ($payload, $at) = @_;
+    my $count = unpack('N', substr($payload, $at, 4));
+    $at += 4;
+    my @list;
+    for (1 .. $count) {
+        my $length = unpack('N', substr($payload, $at, 4));
+        push @list, substr($payload, $at + 4, $length);
+        $at += 4 + $length;
+    }
+    return (\@list, $at);
+}
+
+sub start {
+    my ($id, $payload) = @_;
+    my ($argv, $at) = strings($payload, 0);
+    my ($env) = strings($payload, $at);
+    pipe(my $out_r, my $out_w) or die "pipe: $!";
+    pipe(my $err_r, my $err_w) or die "pipe: $!";
+    my $pid = fork;
+    die "fork: $!" unless defined $pid;
+    if ($pid == 0) {
+        close $out_r;
+        close $err_r;
+        close $wake_r;
+        close $wake_w;
+        $SIG{CHLD} = 'DEFAULT';
+        setpgrp(0, 0);
+        open(STDIN, '<', '/dev/null');
+        open(STDOUT, '>&', $out_w);
+        open(STDERR, '>&', $err_w);
+        close $out_w;
+        close $err_w;
+        %ENV = %base;
+        for my $pair (@$env) {
+            my ($name, $value) = split /=/, $pair, 2;
+            $ENV{$name} = $value;
+        }
+        $SIG{PIPE} = 'DEFAULT';
+        exec { '/bin/sh' } '/bin/sh', '-c', 'shift; "$@"', 'bbt-exec', sprintf('C%d', $id), @$argv;
+        exit 127;
+    }
+    close $out_w;
+    close $err_w;
+    $pid_of{$id} = $pid;
+    $id_of_pid{$pid} = $id;
+    $open{$id} = 2;
+    $pipe_of{ fileno $out_r } = [$out_r, 'O', $id];
+    $pipe_of{ fileno $err_r } = [$err_r, 'E', $id];
+    $watched{ fileno $out_r } = $out_r;
+    $watched{ fileno $err_r } = $err_r;
+}
+
+sub requests {
+    while (length($input) >= 9) {
+        my ($type, $id, $length) = unpack('a N N', $input);
+        last if length($input) < 9 + $length;
+        my $payload = substr($input, 9, $length);
+        substr($input, 0, 9 + $length, '');
+        if ($type eq 'R') { start($id, $payload); }
+        elsif ($type eq 'K') { kill_tree($id); }
+    }
+}
+
+frame('H', 0, '');
+while (1) {
+    reap();
+    my $bits = '';
+    vec($bits, $_, 1) = 1 for keys %watched;
+    my $count = select(my $ready = $bits, undef, undef, 1);
+    next if $count <= 0;
+    for my $fd (grep { vec($ready, $_, 1) } keys %watched) {
+        my $fh = $watched{$fd} or next;
+        if ($fd == fileno($wake_r)) {
+            sysread($wake_r, my $ignored, 512);
+            next;
+        }
+        if ($fd == fileno(STDIN)) {
+            my $read = sysread(STDIN, my $chunk, 65536);
+            next if !defined $read && $!{EINTR};
+            if (!$read) {
+                kill_tree($_) for keys %pid_of;
+                exit 0;
+            }
+            $input .= $chunk;
+            requests();
+            next;
+        }
+        my ($handle, $type, $id) = @{ $pipe_of{$fd} };
+        my $read = sysread($handle, my $chunk, 65536);
+        next if !defined $read && $!{EINTR};
+        if ($read) {
+            frame($type, $id, $chunk);
+            next;
+        }
+        delete $watched{$fd};
+        delete $pipe_of{$fd};
+        close $handle;
+        $open{$id}--;
+        finish($id);
+    }
+}
