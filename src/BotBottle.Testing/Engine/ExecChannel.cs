@@ -65,6 +65,9 @@ internal sealed class ExecChannel : IAsyncDisposable
         var channel = new ExecChannel(stream);
         try
         {
+            // A ping answered proves both directions of the stream (a transport that cannot write to an exec's stdin
+            // leaves the bottle on per-call execs instead of failing its commands).
+            await channel.SendAsync('P', 0, [], cancellationToken).ConfigureAwait(false);
             await channel._opened.Task.WaitAsync(OpenTimeout, cancellationToken).ConfigureAwait(false);
             return channel;
         }

@@ -4,8 +4,8 @@
 # exit status (128+signal when killed) and nothing else back.
 #
 # Frames, both ways: a type byte, a request id and a payload length (unsigned 32-bit, big-endian), then the payload.
-#   in:  R (argv count, each length+bytes, env count, each "NAME=value" length+bytes) | K (kill the request's tree)
-#   out: H (the channel is up) | O (stdout bytes) | E (stderr bytes) | X (exit status, a signed 32-bit number)
+#   in:  P (are you there) | R (argv count, each length+bytes, env count, each "NAME=value" length+bytes) | K (kill the request's tree)
+#   out: H (the answer to P: both directions work) | O (stdout bytes) | E (stderr bytes) | X (exit status, signed 32-bit)
 # No modules (POSIX alone costs more to load than the rest of the start-up): WNOHANG is 1 on Linux.
 use strict;
 use warnings;
@@ -145,12 +145,12 @@ sub requests {
         last if length($input) < 9 + $length;
         my $payload = substr($input, 9, $length);
         substr($input, 0, 9 + $length, '');
-        if ($type eq 'R') { start($id, $payload); }
+        if ($type eq 'P') { frame('H', $id, ''); }
+        elsif ($type eq 'R') { start($id, $payload); }
         elsif ($type eq 'K') { kill_tree($id); }
     }
 }
 
-frame('H', 0, '');
 while (1) {
     reap();
     my $bits = '';
