@@ -135,6 +135,9 @@ internal sealed class RunningBundle(EngineContainer container, string network, i
     internal async Task ReadEndpointAsync(CancellationToken cancellationToken)
     {
         var inspect = await Container.InspectAsync(cancellationToken).ConfigureAwait(false);
+
+        // A bundle whose init fails at once has no address left to read: say that it exited, with its logs.
+        await Container.ThrowIfExitedAsync(inspect, "bundle", $"listen on port {proxyPort}", cancellationToken).ConfigureAwait(false);
         var address = EngineContainer.EndpointOn(inspect, network)?.IPAddress
             ?? throw new InvalidOperationException($"bundle {Container.Name} has no address on {network}");
         _endpoint = new BundleEndpoint(address, proxyPort, network);

@@ -192,11 +192,7 @@ internal sealed class EngineContainer
         Deadline.PollAsync<bool>(
             async ct =>
             {
-                var state = await InspectAsync(ct).ConfigureAwait(false);
-                if (state.State?.Running != true)
-                {
-                    throw new InvalidOperationException($"{what} exited with {state.State?.ExitCode} before it could {goal}: {await LogsAsync(ct).ConfigureAwait(false)}");
-                }
+                await ThrowIfExitedAsync(await InspectAsync(ct).ConfigureAwait(false), what, goal, ct).ConfigureAwait(false);
 
                 var probe = await ShellAsync(check, ct).ConfigureAwait(false);
                 return probe.ExitCode == 0 ? Deadline.Attempt<bool>.Success(true) : Deadline.Attempt<bool>.Retry($"exit {probe.ExitCode} {probe.Stderr.Trim()}");
@@ -205,6 +201,16 @@ internal sealed class EngineContainer
             TimeSpan.FromMilliseconds(50),
             async last => (Exception)new TimeoutException($"{what} did not {goal} within {timeout.TotalSeconds:0} s (last check: {last}): {await LogsAsync(CancellationToken.None).ConfigureAwait(false)}"),
             cancellationToken);
+
+    /// <summary>Fails with the exit code and the logs when <paramref name="inspect"/> shows the container no longer running.</summary>
+    public async Task ThrowIfExitedAsync(ContainerInspectResponse inspect, string what, string goal, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inspect);
+        if (inspect.State?.Running != true)
+        {
+            throw new InvalidOperationException($"{what} exited with {inspect.State?.ExitCode} before it could {goal}: {await LogsAsync(cancellationToken).ConfigureAwait(false)}");
+        }
+    }
 
     /// <summary>Kills and removes the container (SIGKILL: nothing the harness runs needs a graceful stop).</summary>
     public Task RemoveAsync(CancellationToken cancellationToken) => RemoveAsync(Client, Id, cancellationToken);

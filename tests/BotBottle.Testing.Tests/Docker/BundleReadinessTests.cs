@@ -1,4 +1,6 @@
 using BotBottle.Testing.Bundles;
+using BotBottle.Testing.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BotBottle.Testing.Tests.Docker;
 
@@ -14,4 +16,41 @@ public sealed class BundleReadinessTests
     [InlineData("echo bundle ready: ports= 3128", 3128, false)]
     public void Only_the_ready_line_that_names_the_proxy_port_ends_the_wait(string line, int proxyPort, bool ready) =>
         Assert.Equal(ready, BundleHost.SaysReady(line, proxyPort));
+
+    [Fact]
+    [Trait("Category", "Docker")]
+    public async Task A_bundle_that_exits_as_it_starts_is_reported_as_exited_with_its_logs_not_as_having_no_address()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await BackendGate.RequireAsync(new DockerBackend());
+        var engine = await EngineProvider.For().GetAsync(ct);
+        var name = BottleNames.NewBottleName();
+        var network = await new BundleHost(engine, NullLogger.Instance, TimeSpan.FromSeconds(30)).CreateNetworkAsync(name, BundleNetworkKind.HostIsolated);
+        try
+        {
+            var container = await EngineContainer.CreateAsync(engine, new ContainerRequest(name + "-bundle", ReferenceImages.Bundle, name, "bundle")
+            {
+                Entrypoint = ["/bin/sh", "-c", "echo 'init failed: no config' >&2; exit 3"],
+                Network = network.Name,
+            });
+            try
+            {
+                await container.StartAsync(ct);
+                await engine.Client.Containers.WaitContainerAsync(container.Id, ct);
+
+                // What a launch meets when the bundle dies between its start and the read of its address.
+                var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new RunningBundle(container, network.Name, 3128).ReadEndpointAsync(ct));
+
+                Assert.Equal("bundle exited with 3 before it could listen on port 3128: init failed: no config", error.Message);
+            }
+            finally
+            {
+                await container.RemoveAsync(CancellationToken.None);
+            }
+        }
+        finally
+        {
+            await network.RemoveAsync(CancellationToken.None);
+        }
+    }
 }
