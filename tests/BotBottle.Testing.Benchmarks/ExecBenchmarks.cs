@@ -63,16 +63,7 @@ public class ExecBenchmarks
     public Task<BufferedCommandResult> DockerCli() => CliBottle.Docker(["exec", "-u", "0", _bottle.Name + "-agent", .. CliBottle.Argv]);
 
     [Benchmark(Description = "exec: raw engine API")]
-    public async Task<long?> RawEngineApi()
-    {
-        var exec = await _raw.Exec.CreateContainerExecAsync(_agentId, new ContainerExecCreateParameters { Cmd = [.. CliBottle.Argv], User = "0", AttachStdout = true, AttachStderr = true });
-        using (var stream = await _raw.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters()))
-        {
-            await stream.ReadOutputToEndAsync(CancellationToken.None);
-        }
-
-        return (await _raw.Exec.InspectContainerExecAsync(exec.ID)).ExitCode;
-    }
+    public Task<long?> RawEngineApi() => RawClient.ExecAsync(_raw, _agentId);
 
     [Benchmark(Description = "exec: Testcontainers ExecAsync")]
     public Task<DotNet.Testcontainers.Containers.ExecResult> Testcontainers() => _testcontainer.ExecAsync([.. CliBottle.Argv]);

@@ -1,6 +1,7 @@
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Engine;
 using BotBottle.Testing.Guest;
+using BotBottle.Testing.Provisioning;
 using CliWrap;
 using CliWrap.Buffered;
 using Docker.DotNet;
@@ -38,13 +39,11 @@ internal sealed class CliBottle
             await Task.Delay(50);
         }
 
-        await Docker("cp", Prompt.Value, bottle.Agent + ":" + PromptPath);
-        await Docker("exec", "-u", "0", bottle.Agent, "/bin/sh", "-c", $"mkdir -p /home/node && chown -R node:node /home/node && chmod 0600 {PromptPath}");
+        await Docker("cp", Prompt.Value, bottle.Agent + ":" + BottleProvisioner.PromptGuestPath);
+        await Docker("exec", "-u", "0", bottle.Agent, "/bin/sh", "-c", $"mkdir -p /home/node && chown -R node:node /home/node && chmod 0600 {BottleProvisioner.PromptGuestPath}");
         await bottle.ExecAsync();
         return bottle;
     }
-
-    private const string PromptPath = "/home/node/.bot-bottle-prompt.txt";
 
     /// <summary>The (empty) prompt file the harness provisions in every bottle.</summary>
     private static readonly Lazy<string> Prompt = new(() =>
@@ -135,18 +134,12 @@ internal sealed class RawBottle(DockerClient client, string name)
             Entrypoint = ["/bin/sh", "-c", "chown -R node:node /home/node; while :; do sleep 3600; done"],
             HostConfig = new HostConfig { Init = true, NetworkMode = name + "-net", DNS = [address], DNSOptions = ["timeout:1", "attempts:1"] },
         });
-        using (var tar = await EngineArchive.CreateAsync([new GuestFile("/home/node/.bot-bottle-prompt.txt", null, Array.Empty<byte>(), 1000, 1000, UnixFileMode.UserRead | UnixFileMode.UserWrite)], CancellationToken.None))
+        using (var tar = await EngineArchive.CreateAsync([new GuestFile(BottleProvisioner.PromptGuestPath, null, Array.Empty<byte>(), 1000, 1000, UnixFileMode.UserRead | UnixFileMode.UserWrite)], CancellationToken.None))
         {
             await client.Containers.ExtractArchiveToContainerAsync(agent, new CopyToContainerParameters { Path = "/" }, tar);
         }
 
-        var exec = await client.Exec.CreateContainerExecAsync(agent, new ContainerExecCreateParameters { Cmd = [.. CliBottle.Argv], User = "0", AttachStdout = true, AttachStderr = true });
-        using (var stream = await client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters()))
-        {
-            await stream.ReadOutputToEndAsync(CancellationToken.None);
-        }
-
-        await client.Exec.InspectContainerExecAsync(exec.ID);
+        await RawClient.ExecAsync(client, agent);
     }
 
     private async Task<string> CreateAsync(CreateContainerParameters parameters)
@@ -165,5 +158,17 @@ internal static class RawClient
     {
         var engine = Task.Run(() => EngineProvider.For().GetAsync(CancellationToken.None)).GetAwaiter().GetResult();
         return new DockerClientBuilder().WithEndpoint(engine.Endpoint.Uri).WithApiVersion(engine.ApiVersion).Build();
+    }
+
+    /// <summary>One engine exec of <see cref="CliBottle.Argv"/> (create, start, read to the end, inspect); its exit code.</summary>
+    public static async Task<long?> ExecAsync(DockerClient client, string containerId)
+    {
+        var exec = await client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters { Cmd = [.. CliBottle.Argv], User = "0", AttachStdout = true, AttachStderr = true });
+        using (var stream = await client.Exec.StartContainerExecAsync(exec.ID, new ContainerExecStartParameters()))
+        {
+            await stream.ReadOutputToEndAsync(CancellationToken.None);
+        }
+
+        return (await client.Exec.InspectContainerExecAsync(exec.ID)).ExitCode;
     }
 }

@@ -35,9 +35,6 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
     /// <summary>What the reference bundle's init prints once every daemon it started listens, with their ports.</summary>
     public const string ReadyLine = "bundle ready:";
 
-    /// <summary>When the readiness poll joins the followed output (the reference bundle is ready in about this time).</summary>
-    private static readonly TimeSpan PollAfter = TimeSpan.FromMilliseconds(400);
-
     public DockerEngine Engine => engine;
 
     /// <summary>Whether <paramref name="line"/> is bundle-init's ready line and names the proxy port among those that listen.</summary>
@@ -107,7 +104,6 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
         await bundle.Container.WaitUntilAsync(
             EngineContainer.ListeningScript(spec.ProxyPort) + " && { [ ! -d /run/bundle ] || [ -e /run/bundle/ready ]; }",
             line => SaysReady(line, spec.ProxyPort),
-            PollAfter,
             readyTimeout, "bundle", $"listen on port {spec.ProxyPort}", cancellationToken).ConfigureAwait(false);
         logger.LogInformation("bundle {Bundle} ready at {Address}:{Port}", bundle.Container.Name, bundle.Endpoint.Address, spec.ProxyPort);
     }

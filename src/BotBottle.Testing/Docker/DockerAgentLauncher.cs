@@ -78,31 +78,17 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
         }
 
         /// <summary>
-        /// The keep-alive's line says the home is owned (and the container runs, so it answers execs). When the line
-        /// does not come (the home script failed, or the engine's logging driver cannot be read), the agent is polled
-        /// with execs and <see cref="OwnHomeAsync"/> runs the script as an exec, which reports its own failure.
+        /// The keep-alive's line says the home is owned (and the container runs, so it answers execs). When the poll
+        /// decides instead (no readable line), or the home script failed, <see cref="OwnHomeAsync"/> runs the script as an
+        /// exec, which reports its own failure.
         /// </summary>
         public override async Task WaitForExecAsync(CancellationToken cancellationToken)
         {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(options.ReadyTimeout);
-            IReadOnlyList<string>? output = null;
-            try
-            {
-                output = await container.FollowOutputAsync(line => line.StartsWith(HomeOwnedLine, StringComparison.Ordinal), limit.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                // Fall through to the poll, which fails with the container's logs.
-            }
-
+            var output = await container.WaitUntilAsync(
+                "true", line => line.StartsWith(HomeOwnedLine, StringComparison.Ordinal), options.ReadyTimeout, "agent", "answer an exec", cancellationToken).ConfigureAwait(false);
             if (output is { Count: >= 3 } && output[^1] == HomeOwnedLine + "0")
             {
                 _owner = BottleProvisioner.IdsFrom(output.Take(output.Count - 1));
-            }
-            else
-            {
-                await container.WaitUntilAsync("true", options.ReadyTimeout, "agent", "answer an exec", cancellationToken).ConfigureAwait(false);
             }
         }
 

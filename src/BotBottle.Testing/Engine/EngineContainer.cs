@@ -13,6 +13,9 @@ namespace BotBottle.Testing.Engine;
 /// </summary>
 internal sealed class EngineContainer
 {
+    /// <summary>When the readiness poll joins a followed ready line (a container that prints one does so well within it).</summary>
+    private static readonly TimeSpan PollAfterReadyLine = TimeSpan.FromMilliseconds(400);
+
     private EngineContainer(DockerEngine engine, string id, string name)
     {
         Engine = engine;
@@ -113,23 +116,25 @@ internal sealed class EngineContainer
 
     /// <summary>
     /// Waits like <see cref="WaitUntilAsync(string, TimeSpan, string, string, CancellationToken)"/>, but first for a line
-    /// of the container's output that <paramref name="readyLine"/> accepts (the engine streams it the moment it is
-    /// written, where a poll would see it up to one exec later); the poll joins after <paramref name="pollAfter"/>, for
-    /// images that print no such line and engines whose logging driver cannot be read.
+    /// of the container's stdout that <paramref name="readyLine"/> accepts (the engine streams it the moment it is
+    /// written, where a poll would see it up to one exec later); the poll joins after <see cref="PollAfterReadyLine"/>, for
+    /// images that print no such line and engines whose logging driver cannot be read. Returns the stdout lines up to
+    /// and including the ready line when that line ended the wait, or null when the poll did.
     /// </summary>
-    public async Task WaitUntilAsync(string check, Func<string, bool> readyLine, TimeSpan pollAfter, TimeSpan timeout, string what, string goal, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>?> WaitUntilAsync(string check, Func<string, bool> readyLine, TimeSpan timeout, string what, string goal, CancellationToken cancellationToken)
     {
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var follow = FollowOutputAsync(readyLine, both.Token);
-        var poll = PollAfterAsync(check, pollAfter, timeout, what, goal, both.Token);
+        var poll = PollAfterAsync(check, timeout, what, goal, both.Token);
         try
         {
-            if (await Task.WhenAny(follow, poll).ConfigureAwait(false) == follow && follow.IsCompletedSuccessfully && follow.Result is not null)
+            if (await Task.WhenAny(follow, poll).ConfigureAwait(false) == follow && follow.IsCompletedSuccessfully && follow.Result is { } lines)
             {
-                return;
+                return lines;
             }
 
             await poll.ConfigureAwait(false);
+            return null;
         }
         finally
         {
@@ -139,18 +144,17 @@ internal sealed class EngineContainer
     }
 
     /// <summary>
-    /// Follows the container's output (stdout and stderr, from its start) line by line until <paramref name="stop"/>
-    /// accepts one; returns the stdout lines read up to and including it, or null when the output ends first (the
-    /// container stopped) or cannot be read (a logging driver without reads).
+    /// Follows the container's stdout (from its start) line by line until <paramref name="stop"/> accepts one; returns
+    /// the lines read up to and including it, or null when the output ends first (the container stopped) or cannot be
+    /// read (a logging driver without reads).
     /// </summary>
-    public async Task<IReadOnlyList<string>?> FollowOutputAsync(Func<string, bool> stop, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<string>?> FollowOutputAsync(Func<string, bool> stop, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(stop);
         try
         {
-            using var stream = await Client.Containers.GetContainerLogsAsync(Id, new ContainerLogsParameters { ShowStdout = true, ShowStderr = true, Follow = true }, cancellationToken).ConfigureAwait(false);
-            var stdout = new List<string>();
-            var partial = new Dictionary<MultiplexedStream.TargetStream, string>();
+            using var stream = await Client.Containers.GetContainerLogsAsync(Id, new ContainerLogsParameters { ShowStdout = true, Follow = true }, cancellationToken).ConfigureAwait(false);
+            var lines = new List<string>();
+            var partial = "";
             var buffer = new byte[4096];
             while (true)
             {
@@ -160,18 +164,14 @@ internal sealed class EngineContainer
                     return null;
                 }
 
-                var text = partial.GetValueOrDefault(read.Target, "") + System.Text.Encoding.UTF8.GetString(buffer, 0, read.Count);
-                var lines = text.Split('\n');
-                partial[read.Target] = lines[^1];
-                foreach (var line in lines[..^1])
+                var text = (partial + System.Text.Encoding.UTF8.GetString(buffer, 0, read.Count)).Split('\n');
+                partial = text[^1];
+                foreach (var line in text[..^1])
                 {
-                    if (read.Target == MultiplexedStream.TargetStream.StandardOut)
+                    lines.Add(line);
+                    if (stop(line))
                     {
-                        stdout.Add(line);
-                        if (stop(line))
-                        {
-                            return stdout;
-                        }
+                        return lines;
                     }
                 }
             }
@@ -182,10 +182,10 @@ internal sealed class EngineContainer
         }
     }
 
-    private async Task PollAfterAsync(string check, TimeSpan pollAfter, TimeSpan timeout, string what, string goal, CancellationToken cancellationToken)
+    private async Task PollAfterAsync(string check, TimeSpan timeout, string what, string goal, CancellationToken cancellationToken)
     {
-        await Task.Delay(pollAfter, cancellationToken).ConfigureAwait(false);
-        await PollUntilAsync(check, timeout - pollAfter, what, goal, cancellationToken).ConfigureAwait(false);
+        await Task.Delay(PollAfterReadyLine, cancellationToken).ConfigureAwait(false);
+        await PollUntilAsync(check, timeout - PollAfterReadyLine, what, goal, cancellationToken).ConfigureAwait(false);
     }
 
     private Task<bool> PollUntilAsync(string check, TimeSpan timeout, string what, string goal, CancellationToken cancellationToken) =>

@@ -1,10 +1,8 @@
 using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Docker;
 using BotBottle.Testing.Engine;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BotBottle.Testing.Tests.Dns;
 
@@ -24,32 +22,12 @@ public sealed class DnsForwardingTests
     {
         var (endpoint, engine) = await AffectedEngineAsync();
         var marker = Marker();
-        var name = BottleNames.NewBottleName();
-        var network = await new BundleHost(engine, NullLogger.Instance, TimeSpan.FromSeconds(30)).CreateNetworkAsync(name, BundleNetworkKind.HostIsolated);
-        try
-        {
-            var plain = await EngineContainer.CreateAsync(engine, new ContainerRequest(name + "-plain", ReferenceImages.Bundle, name, "plain")
-            {
-                Entrypoint = ["/bin/sh", "-c", "sleep 300"],
-                Network = network.Name,
-            });
-            try
-            {
-                await plain.StartAsync(Ct);
-                var lookup = await plain.ShellAsync($"getent hosts {marker}", Ct);
+        await using var plain = await ScratchContainer.StartAsync(engine, ReferenceImages.Bundle, ["/bin/sh", "-c", "sleep 300"], onBottleNetwork: true, "plain");
 
-                Assert.NotEqual(0, lookup.ExitCode);
-                Assert.True(await DecoySawAsync(endpoint, marker), $"the reproduction stopped working: the decoy resolver never saw {marker} (log: {DecoyLog(endpoint)})");
-            }
-            finally
-            {
-                await plain.RemoveAsync(CancellationToken.None);
-            }
-        }
-        finally
-        {
-            await network.RemoveAsync(CancellationToken.None);
-        }
+        var lookup = await plain.Container.ShellAsync($"getent hosts {marker}", Ct);
+
+        Assert.NotEqual(0, lookup.ExitCode);
+        Assert.True(await DecoySawAsync(endpoint, marker), $"the reproduction stopped working: the decoy resolver never saw {marker} (log: {DecoyLog(endpoint)})");
     }
 
     [Fact]

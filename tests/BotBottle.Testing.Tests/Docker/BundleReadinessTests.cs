@@ -1,6 +1,5 @@
 using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Tests.Support;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BotBottle.Testing.Tests.Docker;
 
@@ -23,34 +22,13 @@ public sealed class BundleReadinessTests
     {
         var ct = TestContext.Current.CancellationToken;
         await BackendGate.RequireAsync(new DockerBackend());
-        var engine = await EngineProvider.For().GetAsync(ct);
-        var name = BottleNames.NewBottleName();
-        var network = await new BundleHost(engine, NullLogger.Instance, TimeSpan.FromSeconds(30)).CreateNetworkAsync(name, BundleNetworkKind.HostIsolated);
-        try
-        {
-            var container = await EngineContainer.CreateAsync(engine, new ContainerRequest(name + "-bundle", ReferenceImages.Bundle, name, "bundle")
-            {
-                Entrypoint = ["/bin/sh", "-c", "echo 'init failed: no config' >&2; exit 3"],
-                Network = network.Name,
-            });
-            try
-            {
-                await container.StartAsync(ct);
-                await engine.Client.Containers.WaitContainerAsync(container.Id, ct);
+        await using var bundle = await ScratchContainer.StartAsync(
+            await EngineProvider.For().GetAsync(ct), ReferenceImages.Bundle, ["/bin/sh", "-c", "echo 'init failed: no config' >&2; exit 3"], onBottleNetwork: true, "bundle");
+        await bundle.Engine.Client.Containers.WaitContainerAsync(bundle.Container.Id, ct);
 
-                // What a launch meets when the bundle dies between its start and the read of its address.
-                var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new RunningBundle(container, network.Name, 3128).ReadEndpointAsync(ct));
+        // What a launch meets when the bundle dies between its start and the read of its address.
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new RunningBundle(bundle.Container, bundle.Network!.Name, 3128).ReadEndpointAsync(ct));
 
-                Assert.Equal("bundle exited with 3 before it could listen on port 3128: init failed: no config", error.Message);
-            }
-            finally
-            {
-                await container.RemoveAsync(CancellationToken.None);
-            }
-        }
-        finally
-        {
-            await network.RemoveAsync(CancellationToken.None);
-        }
+        Assert.Equal("bundle exited with 3 before it could listen on port 3128: init failed: no config", error.Message);
     }
 }

@@ -34,7 +34,7 @@ public sealed class ExecChannelTests
     [MemberData(nameof(Commands))]
     public async Task A_command_through_the_channel_is_indistinguishable_from_a_per_call_exec(string what, string[] argv)
     {
-        await using var agent = await AgentContainer.StartAsync(ReferenceImages.Agent);
+        await using var agent = await AgentAsync(ReferenceImages.Agent);
         await using var channel = await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct) ?? throw new InvalidOperationException("the reference agent image has perl: the channel must open");
 
         var direct = await EngineExec.RunAsync(agent.Engine.Client, agent.Container.Id, argv, "0", Env, Ct);
@@ -47,7 +47,7 @@ public sealed class ExecChannelTests
     [Fact]
     public async Task Signals_give_128_plus_the_signal_and_an_exit_code_is_passed_through()
     {
-        await using var agent = await AgentContainer.StartAsync(ReferenceImages.Agent);
+        await using var agent = await AgentAsync(ReferenceImages.Agent);
         await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct))!;
 
         Assert.Equal(143, (await channel.RunAsync(["/bin/sh", "-c", "kill -TERM $$"], [], Ct)).ExitCode);
@@ -58,7 +58,7 @@ public sealed class ExecChannelTests
     [Fact]
     public async Task Many_commands_run_at_once_and_each_gets_its_own_output()
     {
-        await using var agent = await AgentContainer.StartAsync(ReferenceImages.Agent);
+        await using var agent = await AgentAsync(ReferenceImages.Agent);
         await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct))!;
         var clock = Stopwatch.StartNew();
 
@@ -72,7 +72,7 @@ public sealed class ExecChannelTests
     [Fact]
     public async Task Cancelling_a_command_ends_its_process_tree_in_the_guest_and_the_channel_carries_on()
     {
-        await using var agent = await AgentContainer.StartAsync(ReferenceImages.Agent);
+        await using var agent = await AgentAsync(ReferenceImages.Agent);
         await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct))!;
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         cancel.CancelAfter(TimeSpan.FromSeconds(1));
@@ -89,7 +89,7 @@ public sealed class ExecChannelTests
     [Fact]
     public async Task An_image_without_perl_has_no_channel_and_per_call_execs_still_work()
     {
-        await using var agent = await AgentContainer.StartAsync(ReferenceImages.Agent);
+        await using var agent = await AgentAsync(ReferenceImages.Agent);
         (await EngineExec.RunAsync(agent.Engine.Client, agent.Container.Id, ["/bin/sh", "-c", "rm -f /usr/bin/perl*"], "0", [], Ct)).ThrowOnFailure();
 
         Assert.Null(await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct));
@@ -99,7 +99,7 @@ public sealed class ExecChannelTests
     [Fact]
     public async Task A_channel_whose_container_is_removed_fails_its_running_command_instead_of_hanging()
     {
-        var agent = await AgentContainer.StartAsync(ReferenceImages.Agent);
+        var agent = await AgentAsync(ReferenceImages.Agent);
         await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct))!;
         var running = channel.RunAsync(["/bin/sh", "-c", "sleep 300"], [], Ct);
 
@@ -109,38 +109,10 @@ public sealed class ExecChannelTests
         Assert.False(channel.IsOpen);
     }
 
-    /// <summary>A labelled agent container kept alive by a sleep loop, removed on dispose.</summary>
-    private sealed class AgentContainer : IAsyncDisposable
+    /// <summary>An agent container, as root, kept alive by a sleep loop, without a network.</summary>
+    private static async Task<ScratchContainer> AgentAsync(string image)
     {
-        private AgentContainer(DockerEngine engine, EngineContainer container) => (Engine, Container) = (engine, container);
-
-        public DockerEngine Engine { get; }
-
-        public EngineContainer Container { get; }
-
-        public static async Task<AgentContainer> StartAsync(string image)
-        {
-            await BackendGate.RequireAsync(new DockerBackend());
-            var engine = await EngineProvider.For().GetAsync(Ct);
-            var name = BottleNames.NewBottleName();
-            var container = await EngineContainer.CreateAsync(engine, new ContainerRequest(name + "-agent", image, name, "agent")
-            {
-                User = "0",
-                Network = "none",
-                Entrypoint = ["/bin/sh", "-c", "while :; do sleep 3600; done"],
-            });
-            try
-            {
-                await container.StartAsync(Ct);
-                return new AgentContainer(engine, container);
-            }
-            catch
-            {
-                await container.RemoveAsync(CancellationToken.None);
-                throw;
-            }
-        }
-
-        public async ValueTask DisposeAsync() => await Container.RemoveAsync(CancellationToken.None);
+        await BackendGate.RequireAsync(new DockerBackend());
+        return await ScratchContainer.StartAsync(await EngineProvider.For().GetAsync(Ct), image, ["/bin/sh", "-c", "while :; do sleep 3600; done"], onBottleNetwork: false, "agent");
     }
 }
