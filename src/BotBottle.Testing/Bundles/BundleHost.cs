@@ -32,16 +32,19 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
     /// <summary>The bundle's DNS name on the bottle network.</summary>
     public const string Alias = "bundle";
 
-    /// <summary>What the reference bundle's init prints once every daemon it started listens, with their ports.</summary>
-    public const string ReadyLine = "bundle ready:";
+    /// <summary>
+    /// What the reference bundle's init prints once every daemon it started listens: this prefix, then a versioned JSON
+    /// object, <c>{"version":1,"ports":[3128,…]}</c>.
+    /// </summary>
+    public const string ReadyLine = "bbt-bundle-ready ";
 
     public DockerEngine Engine => engine;
 
-    /// <summary>Whether <paramref name="line"/> is bundle-init's ready line and names the proxy port among those that listen.</summary>
+    /// <summary>Whether <paramref name="line"/> is bundle-init's ready report (version 1) and names the proxy port among those that listen.</summary>
     internal static bool SaysReady(string line, int proxyPort) =>
-        line.StartsWith(ReadyLine, StringComparison.Ordinal)
-        && line.Split("ports=", 2) is [_, var ports]
-        && ports.Split(' ', StringSplitOptions.RemoveEmptyEntries).Contains(GuestPaths.Number(proxyPort), StringComparer.Ordinal);
+        GuestReport.Read<ReadyReport>(line, ReadyLine) is { Version: 1, Ports: { } ports } && ports.Contains(proxyPort);
+
+    private sealed record ReadyReport(int Version, int[]? Ports);
 
     /// <summary>Creates the bottle's network.</summary>
     public Task<EngineNetwork> CreateNetworkAsync(string bottleName, BundleNetworkKind kind) =>

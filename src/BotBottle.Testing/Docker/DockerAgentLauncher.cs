@@ -10,17 +10,25 @@ namespace BotBottle.Testing.Docker;
 /// <summary>The docker backend's side of a launch: the agent container, created while the bundle comes up.</summary>
 internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOptions options, BundleHost bundles) : AgentLauncher
 {
-    /// <summary>What the agent's PID 1 prints once the home is owned, with the script's exit status.</summary>
+    /// <summary>
+    /// What the agent's PID 1 prints once it has given the agent its home: this prefix, then a versioned JSON object,
+    /// <c>{"version":1,"status":0,"uid":1000,"gid":1000}</c> (only the status when the home script failed).
+    /// </summary>
     internal const string HomeOwnedLine = "bbt-home-owned ";
 
     private const string Loop = "while :; do sleep 3600; done";
 
     /// <summary>
     /// What the agent container runs as PID 1 (under docker's init, so it stops at once): it gives the agent its home
-    /// first and says so on its output, so the launch needs no exec for that, then stays alive.
+    /// first and reports it on its output, so the launch needs no exec for that, then stays alive.
     /// </summary>
     public static IReadOnlyList<string> KeepAlive(BottleSpec spec) =>
-        ["/bin/sh", "-c", $"{{ {BottleProvisioner.HomeScript(spec)}; }}; echo \"{HomeOwnedLine}$?\"; {Loop}"];
+    [
+        "/bin/sh", "-c",
+        $"if ids=$({BottleProvisioner.HomeScript(spec)}); then set -- $ids; " +
+        $"printf '{HomeOwnedLine}{{\"version\":1,\"status\":0,\"uid\":%s,\"gid\":%s}}\\n' \"$1\" \"$2\"; " +
+        $"else printf '{HomeOwnedLine}{{\"version\":1,\"status\":%s}}\\n' \"$?\"; fi; {Loop}",
+    ];
 
     public override string BackendLabel => Describe(engine);
 
@@ -84,15 +92,18 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
         /// </summary>
         public override async Task WaitForExecAsync(CancellationToken cancellationToken)
         {
-            var output = await container.WaitUntilAsync(
-                "true", line => line.StartsWith(HomeOwnedLine, StringComparison.Ordinal), options.ReadyTimeout, "agent", "answer an exec", cancellationToken).ConfigureAwait(false);
-            if (output is { Count: >= 3 } && output[^1] == HomeOwnedLine + "0")
-            {
-                _owner = BottleProvisioner.IdsFrom(output.Take(output.Count - 1));
-            }
+            var reported = await container.WaitUntilAsync(
+                "true", line => GuestReport.Read<HomeReport>(line, HomeOwnedLine) is not null, options.ReadyTimeout, "agent", "answer an exec", cancellationToken).ConfigureAwait(false);
+            _owner = reported is null ? null : OwnerFrom(reported);
         }
 
         public override Task<(int Uid, int Gid)> OwnHomeAsync(BottleSpec spec, CancellationToken cancellationToken) =>
             _owner is { } owner ? Task.FromResult(owner) : base.OwnHomeAsync(spec, cancellationToken);
     }
+
+    /// <summary>The agent user's uid and gid from the keep-alive's report, or null when it is not a successful version 1 report.</summary>
+    internal static (int Uid, int Gid)? OwnerFrom(string line) =>
+        GuestReport.Read<HomeReport>(line, HomeOwnedLine) is { Version: 1, Status: 0, Uid: { } uid, Gid: { } gid } ? (uid, gid) : null;
+
+    private sealed record HomeReport(int Version, int Status, int? Uid, int? Gid);
 }

@@ -118,19 +118,19 @@ internal sealed class EngineContainer
     /// Waits like <see cref="WaitUntilAsync(string, TimeSpan, string, string, CancellationToken)"/>, but first for a line
     /// of the container's stdout that <paramref name="readyLine"/> accepts (the engine streams it the moment it is
     /// written, where a poll would see it up to one exec later); the poll joins after <see cref="PollAfterReadyLine"/>, for
-    /// images that print no such line and engines whose logging driver cannot be read. Returns the stdout lines up to
-    /// and including the ready line when that line ended the wait, or null when the poll did.
+    /// images that print no such line and engines whose logging driver cannot be read. Returns the ready line when it
+    /// ended the wait, or null when the poll did.
     /// </summary>
-    public async Task<IReadOnlyList<string>?> WaitUntilAsync(string check, Func<string, bool> readyLine, TimeSpan timeout, string what, string goal, CancellationToken cancellationToken)
+    public async Task<string?> WaitUntilAsync(string check, Func<string, bool> readyLine, TimeSpan timeout, string what, string goal, CancellationToken cancellationToken)
     {
         using var both = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var follow = FollowOutputAsync(readyLine, both.Token);
         var poll = PollAfterAsync(check, timeout, what, goal, both.Token);
         try
         {
-            if (await Task.WhenAny(follow, poll).ConfigureAwait(false) == follow && follow.IsCompletedSuccessfully && follow.Result is { } lines)
+            if (await Task.WhenAny(follow, poll).ConfigureAwait(false) == follow && follow.IsCompletedSuccessfully && follow.Result is { } line)
             {
-                return lines;
+                return line;
             }
 
             await poll.ConfigureAwait(false);
@@ -145,15 +145,14 @@ internal sealed class EngineContainer
 
     /// <summary>
     /// Follows the container's stdout (from its start) line by line until <paramref name="stop"/> accepts one; returns
-    /// the lines read up to and including it, or null when the output ends first (the container stopped) or cannot be
-    /// read (a logging driver without reads).
+    /// that line, or null when the output ends first (the container stopped) or cannot be read (a logging driver
+    /// without reads).
     /// </summary>
-    private async Task<IReadOnlyList<string>?> FollowOutputAsync(Func<string, bool> stop, CancellationToken cancellationToken)
+    private async Task<string?> FollowOutputAsync(Func<string, bool> stop, CancellationToken cancellationToken)
     {
         try
         {
             using var stream = await Client.Containers.GetContainerLogsAsync(Id, new ContainerLogsParameters { ShowStdout = true, Follow = true }, cancellationToken).ConfigureAwait(false);
-            var lines = new List<string>();
             var partial = "";
             var buffer = new byte[4096];
             while (true)
@@ -166,13 +165,9 @@ internal sealed class EngineContainer
 
                 var text = (partial + System.Text.Encoding.UTF8.GetString(buffer, 0, read.Count)).Split('\n');
                 partial = text[^1];
-                foreach (var line in text[..^1])
+                if (text[..^1].FirstOrDefault(stop) is { } line)
                 {
-                    lines.Add(line);
-                    if (stop(line))
-                    {
-                        return lines;
-                    }
+                    return line;
                 }
             }
         }

@@ -35,7 +35,8 @@ internal static class BottleProvisioner
         var script = HomeScript(spec);
         var result = await ExecRetry.RunAsync(ct => agent.ExecAsync([GuestCommand.Shell, "-c", script], [], ct), retrySettle, cancellationToken).ConfigureAwait(false);
         result.ThrowOnFailure();
-        return IdsFrom(result.Stdout.Split('\n'));
+        var ids = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return (int.Parse(ids[^2], CultureInfo.InvariantCulture), int.Parse(ids[^1], CultureInfo.InvariantCulture));
     }
 
     /// <summary>
@@ -47,13 +48,6 @@ internal static class BottleProvisioner
         ArgumentNullException.ThrowIfNull(spec);
         var home = GuestUsers.HomeOf(GuestUsers.Agent);
         return $"mkdir -p {home}{(spec.Skills.Count > 0 ? " " + SkillsGuestDirectory : "")} && chown -R {GuestUsers.Agent}:{GuestUsers.Agent} {home} && id -u {GuestUsers.Agent} && id -g {GuestUsers.Agent}";
-    }
-
-    /// <summary>The uid and gid <see cref="HomeScript"/> printed (its last two lines of output).</summary>
-    public static (int Uid, int Gid) IdsFrom(IEnumerable<string> stdout)
-    {
-        var ids = stdout.Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        return (int.Parse(ids[^2], CultureInfo.InvariantCulture), int.Parse(ids[^1], CultureInfo.InvariantCulture));
     }
 
     /// <summary>The one provisioning upload: the prompt file and every skill, owned by the agent user.</summary>
