@@ -54,7 +54,7 @@ public class LaunchBenchmarks
 
 /// <summary>
 /// Teardown of a launched bottle: the harness's dispose next to <c>docker rm -f</c> + <c>docker network rm</c>, and the
-/// raw engine-API removals (both containers at once, then the network: the floor).
+/// raw engine-API removals (both containers killed at once, then the network removed while they are: the floor).
 /// </summary>
 [BottleJob(warmupCount: 1, iterationCount: 7, oneInvocationPerIteration: true)]
 public class TeardownBenchmarks

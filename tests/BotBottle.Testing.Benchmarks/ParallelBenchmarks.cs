@@ -7,7 +7,7 @@ namespace BotBottle.Testing.Benchmarks;
 /// N bottles at once, each launched, exec'd once and torn down: the harness next to the docker CLI at the same N, and
 /// next to raw engine-API calls (the floor: what the engine itself needs for N bottles on this machine).
 /// </summary>
-[BottleJob(warmupCount: 0, iterationCount: 3, oneInvocationPerIteration: true)]
+[BottleJob(warmupCount: 1, iterationCount: 5, oneInvocationPerIteration: true)]
 public class ParallelBenchmarks
 {
     private readonly DockerBackend _backend = new(new DockerBackendOptions { SweepOrphans = false });

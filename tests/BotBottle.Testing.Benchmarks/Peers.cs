@@ -1,4 +1,5 @@
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Engine;
 using BotBottle.Testing.Guest;
 using BotBottle.Testing.Provisioning;
@@ -21,19 +22,29 @@ internal sealed class CliBottle
     public string Agent => Name + "-agent";
 
     /// <summary>
-    /// What a launch does, by hand, step for step: the network; the bundle; its address read back, since the agent's
-    /// only resolver is the bundle (CVE-2024-29018); the agent; the bundle waited for until ready; the prompt file
-    /// copied in and the home given to node (mode 0600, owned by node); the first exec as node.
+    /// What a launch does, by hand, step for step, one command after the other: the network, on a subnet of the
+    /// harness's pool (another when the engine says it is taken); the bundle, at the subnet's bundle address; the
+    /// agent, with that address as its only resolver (CVE-2024-29018); the bundle waited for until ready; the prompt
+    /// file copied in and the home given to node (mode 0600, owned by node); the first exec as node.
     /// </summary>
     public static async Task<CliBottle> LaunchAsync()
     {
         var bottle = new CliBottle("bbt-bench-" + Guid.NewGuid().ToString("N")[..8]);
         var name = bottle.Name;
-        await Docker("network", "create", "--internal", "--label", Label, "-o", "com.docker.network.bridge.inhibit_ipv4=true", name + "-net");
-        await Docker("run", "-d", "--init", "--security-opt", "no-new-privileges", "--label", Label, "--name", name + "-bundle", "--hostname", "bundle", "--network", name + "-net", "--network-alias", "bundle", Images.Bundle);
-        var bundleAddress = (await Docker("inspect", "-f", "{{range .NetworkSettings.Networks}}{{.IPAddress}}{{end}}", name + "-bundle")).StandardOutput.Trim();
+        BottleSubnet subnet;
+        BufferedCommandResult created;
+        do
+        {
+            subnet = BottleSubnet.Pick();
+            created = await Docker("network", "create", "--internal", "--label", Label, "-o", "com.docker.network.bridge.inhibit_ipv4=true",
+                "--subnet", subnet.Request.Subnet, "--ip-range", subnet.Request.DynamicRange!, name + "-net");
+        }
+        while (created.ExitCode != 0 && created.StandardError.Contains("overlaps", StringComparison.OrdinalIgnoreCase));
+
+        await Docker("run", "-d", "--init", "--security-opt", "no-new-privileges", "--label", Label, "--name", name + "-bundle", "--hostname", "bundle", "--network", name + "-net",
+            "--ip", subnet.BundleAddress, "--network-alias", "bundle", Images.Bundle);
         await Docker("run", "-d", "--init", "--security-opt", "no-new-privileges", "--label", Label, "-u", "0", "--name", bottle.Agent, "--hostname", "agent", "--network", name + "-net",
-            "--dns", bundleAddress, "--dns-option", "timeout:1", "--dns-option", "attempts:1", "--entrypoint", "/bin/sh", Images.Agent, "-c", "while :; do sleep 3600; done");
+            "--dns", subnet.BundleAddress, "--dns-option", "timeout:1", "--dns-option", "attempts:1", "--entrypoint", "/bin/sh", Images.Agent, "-c", "while :; do sleep 3600; done");
         while ((await Docker("exec", name + "-bundle", "test", "-e", "/run/bundle/ready")).ExitCode != 0)
         {
             await Task.Delay(50);
@@ -79,9 +90,11 @@ internal static class Images
 }
 
 /// <summary>
-/// The floor: the same bottle with the fewest raw engine-API calls that do its steps (network; bundle created and
-/// started; its address read; agent created with the bundle as resolver and started; home given to node by the agent's
-/// keep-alive; prompt uploaded; one exec), every wait the engine's own. Nothing the harness adds is in it.
+/// The floor: the same bottle with the fewest raw engine-API calls that do its steps, every one as early as what it
+/// needs allows (network on a subnet of the harness's pool; bundle and agent created and started at the same time, the
+/// agent with the bundle's fixed address as resolver; home given to node by the agent's keep-alive; prompt uploaded;
+/// one exec), every wait the engine's own; removed as fast as the engine allows (both containers killed at once, then
+/// the network removed while they are). Nothing the harness adds is in it.
 /// </summary>
 internal sealed class RawBottle(DockerClient client, string name)
 {
@@ -97,34 +110,53 @@ internal sealed class RawBottle(DockerClient client, string name)
 
     public async Task RemoveAsync()
     {
-        await Task.WhenAll(_containers.Select(id => client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true })));
+        await Task.WhenAll(_containers.Select(id => client.Containers.KillContainerAsync(id, new ContainerKillParameters())));
+        var removals = _containers.Select(id => client.Containers.RemoveContainerAsync(id, new ContainerRemoveParameters { Force = true })).ToList();
         if (_network is not null)
         {
-            await client.Networks.DeleteNetworkAsync(_network);
+            removals.Add(client.Networks.DeleteNetworkAsync(_network));
         }
+
+        await Task.WhenAll(removals);
     }
 
     private async Task StartAsync()
     {
         var labels = ResourceLabels.For(name, "bench");
-        _network = (await client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+        var network = name + "-net";
+        BottleSubnet? subnet = null;
+        while (_network is null)
         {
-            Name = name + "-net",
-            Internal = true,
-            Labels = labels,
-            Options = new Dictionary<string, string> { ["com.docker.network.bridge.inhibit_ipv4"] = "true" },
-        })).ID;
-        var bundle = await CreateAsync(new CreateContainerParameters
+            subnet = BottleSubnet.Pick();
+            try
+            {
+                _network = (await client.Networks.CreateNetworkAsync(new NetworksCreateParameters
+                {
+                    Name = network,
+                    Internal = true,
+                    Labels = labels,
+                    Options = new Dictionary<string, string> { ["com.docker.network.bridge.inhibit_ipv4"] = "true" },
+                    IPAM = new IPAM { Config = [new IPAMConfig { Subnet = subnet.Request.Subnet, IPRange = subnet.Request.DynamicRange! }] },
+                })).ID;
+            }
+            catch (Exception e) when (BottleSubnet.IsTaken(e))
+            {
+            }
+        }
+
+        var bundle = CreateAsync(new CreateContainerParameters
         {
             Name = name + "-bundle",
             Image = Images.Bundle,
             Hostname = "bundle",
             Labels = labels,
-            HostConfig = new HostConfig { Init = true, NetworkMode = name + "-net" },
-            NetworkingConfig = new NetworkingConfig { EndpointsConfig = new Dictionary<string, EndpointSettings> { [name + "-net"] = new() { Aliases = ["bundle"] } } },
+            HostConfig = new HostConfig { Init = true, NetworkMode = network },
+            NetworkingConfig = new NetworkingConfig
+            {
+                EndpointsConfig = new Dictionary<string, EndpointSettings> { [network] = new() { Aliases = ["bundle"], IPAMConfig = new EndpointIPAMConfig { IPv4Address = subnet!.BundleAddress } } },
+            },
         });
-        var address = (await client.Containers.InspectContainerAsync(bundle)).NetworkSettings!.Networks[name + "-net"].IPAddress;
-        var agent = await CreateAsync(new CreateContainerParameters
+        var agent = CreateAsync(new CreateContainerParameters
         {
             Name = name + "-agent",
             Image = Images.Agent,
@@ -132,20 +164,25 @@ internal sealed class RawBottle(DockerClient client, string name)
             User = "0",
             Labels = labels,
             Entrypoint = ["/bin/sh", "-c", "chown -R node:node /home/node; while :; do sleep 3600; done"],
-            HostConfig = new HostConfig { Init = true, NetworkMode = name + "-net", DNS = [address], DNSOptions = ["timeout:1", "attempts:1"] },
+            HostConfig = new HostConfig { Init = true, NetworkMode = network, DNS = [subnet.BundleAddress], DNSOptions = ["timeout:1", "attempts:1"] },
         });
+        await Task.WhenAll(bundle, agent);
         using (var tar = await EngineArchive.CreateAsync([new GuestFile(BottleProvisioner.PromptGuestPath, null, Array.Empty<byte>(), 1000, 1000, UnixFileMode.UserRead | UnixFileMode.UserWrite)], CancellationToken.None))
         {
-            await client.Containers.ExtractArchiveToContainerAsync(agent, new CopyToContainerParameters { Path = "/" }, tar);
+            await client.Containers.ExtractArchiveToContainerAsync(await agent, new CopyToContainerParameters { Path = "/" }, tar);
         }
 
-        await RawClient.ExecAsync(client, agent);
+        await RawClient.ExecAsync(client, await agent);
     }
 
     private async Task<string> CreateAsync(CreateContainerParameters parameters)
     {
         var id = (await client.Containers.CreateContainerAsync(parameters)).ID;
-        _containers.Add(id);
+        lock (_containers)
+        {
+            _containers.Add(id);
+        }
+
         await client.Containers.StartContainerAsync(id, new ContainerStartParameters());
         return id;
     }

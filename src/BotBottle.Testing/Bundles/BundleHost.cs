@@ -46,16 +46,40 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
 
     private sealed record ReadyReport(int Version, int[]? Ports);
 
-    /// <summary>Creates the bottle's network.</summary>
-    public Task<EngineNetwork> CreateNetworkAsync(string bottleName, BundleNetworkKind kind) =>
-        EngineNetwork.CreateAsync(engine, new NetworkRequest(bottleName + "-net", bottleName, "network")
+    /// <summary>
+    /// Creates the bottle's network. A host-isolated one gets a subnet the harness chooses (<see cref="BottleSubnet"/>),
+    /// another when the engine says one is taken, and the engine's choice when <see cref="BottleSubnet.Attempts"/> are.
+    /// </summary>
+    public async Task<BottleNetwork> CreateNetworkAsync(string bottleName, BundleNetworkKind kind)
+    {
+        var request = new NetworkRequest(bottleName + "-net", bottleName, "network")
         {
             Internal = kind == BundleNetworkKind.HostIsolated,
             HostIsolated = kind == BundleNetworkKind.HostIsolated,
-        }, logger);
+        };
+        if (kind == BundleNetworkKind.HostIsolated)
+        {
+            for (var attempt = 1; attempt <= BottleSubnet.Attempts; attempt++)
+            {
+                var subnet = BottleSubnet.Pick();
+                try
+                {
+                    return new BottleNetwork(await EngineNetwork.CreateAsync(engine, request with { Subnets = [subnet.Request] }, logger).ConfigureAwait(false), subnet);
+                }
+                catch (Exception e) when (BottleSubnet.IsTaken(e))
+                {
+                    logger.LogDebug("subnet {Subnet} is taken on the engine (attempt {Attempt})", subnet.Request.Subnet, attempt);
+                }
+            }
+
+            logger.LogInformation("{Attempts} chosen subnets were taken on the engine; the engine chooses the subnet of {Network}, and the agent starts after the bundle", BottleSubnet.Attempts, request.Name);
+        }
+
+        return new BottleNetwork(await EngineNetwork.CreateAsync(engine, request, logger).ConfigureAwait(false), null);
+    }
 
     /// <summary>Creates (does not start) the bundle container on <paramref name="network"/>.</summary>
-    public async Task<RunningBundle> CreateAsync(EngineNetwork network, BundleSpec spec, string bottleName, BundleNetworkKind kind)
+    public async Task<RunningBundle> CreateAsync(BottleNetwork network, BundleSpec spec, string bottleName, BundleNetworkKind kind)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(spec);
@@ -76,9 +100,10 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
             Env = env,
             Network = network.Name,
             Aliases = [Alias],
+            Ipv4Address = network.Subnet?.BundleAddress,
             PublishOnLoopback = kind == BundleNetworkKind.Published ? [spec.ProxyPort] : [],
         }).ConfigureAwait(false);
-        return new RunningBundle(container, network.Name, spec.ProxyPort);
+        return new RunningBundle(container, network.Name, spec.ProxyPort, network.Subnet?.BundleAddress);
     }
 
     /// <summary>Joins the upstream networks, starts the bundle and reads its endpoint (its address is known from here on).</summary>
@@ -112,8 +137,16 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
     }
 }
 
+/// <summary>A bottle's network and, when the harness chose its subnet, that subnet (null: the engine chose).</summary>
+internal sealed record BottleNetwork(EngineNetwork Network, BottleSubnet? Subnet)
+{
+    public string Name => Network.Name;
+
+    public Task RemoveAsync(CancellationToken cancellationToken) => Network.RemoveAsync(cancellationToken);
+}
+
 /// <summary>A bundle container and where it can be reached.</summary>
-internal sealed class RunningBundle(EngineContainer container, string network, int proxyPort)
+internal sealed class RunningBundle(EngineContainer container, string network, int proxyPort, string? plannedAddress)
 {
     private BundleEndpoint? _endpoint;
 
@@ -121,6 +154,9 @@ internal sealed class RunningBundle(EngineContainer container, string network, i
 
     /// <summary>The bundle's address on its network and its proxy port (known once started).</summary>
     public BundleEndpoint Endpoint => _endpoint ?? throw new InvalidOperationException("the bundle has not started yet");
+
+    /// <summary>The bundle's address on its network: known from its creation when the network fixed it, else once it has started.</summary>
+    public string? Address => _endpoint?.Address ?? plannedAddress;
 
     /// <summary>The host port (on 127.0.0.1) its proxy is published on, when the network is <see cref="BundleNetworkKind.Published"/>.</summary>
     public int? PublishedProxyPort { get; private set; }
@@ -139,7 +175,13 @@ internal sealed class RunningBundle(EngineContainer container, string network, i
         await Container.ThrowIfExitedAsync(inspect, "bundle", $"listen on port {proxyPort}", cancellationToken).ConfigureAwait(false);
         var address = EngineContainer.EndpointOn(inspect, network)?.IPAddress
             ?? throw new InvalidOperationException($"bundle {Container.Name} has no address on {network}");
+        if (plannedAddress is not null && address != plannedAddress)
+        {
+            // The agent's resolver was set to the planned address: any other would leave it without DNS.
+            throw new InvalidOperationException($"bundle {Container.Name} got {address} on {network}, not the address {plannedAddress} it was created with");
+        }
+
         _endpoint = new BundleEndpoint(address, proxyPort, network);
-        PublishedProxyPort = await Container.PublishedPortAsync(proxyPort, cancellationToken).ConfigureAwait(false);
+        PublishedProxyPort = EngineContainer.PublishedPort(inspect, proxyPort);
     }
 }

@@ -44,8 +44,8 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
     public override async Task<LaunchedAgent> CreateAgentAsync(string bottleName, BottleSpec spec, string network, RunningBundle? bundle, TeardownStack teardown, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        var resolver = bundle.Endpoint.Address;
-        var container = await teardown.CreateAsync(
+        var resolver = bundle.Address ?? throw new InvalidOperationException("the agent was created before the bundle's address was known");
+        var container = await teardown.CreateContainerAsync(
             "remove agent",
             () => EngineContainer.CreateAsync(engine, new ContainerRequest(bottleName + "-agent", spec.AgentImage, bottleName, "agent")
             {
@@ -60,7 +60,6 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
                 DnsServers = AgentResolver.Servers(resolver),
                 DnsOptions = AgentResolver.Options,
             }),
-            (c, ct) => c.RemoveAsync(ct),
             cancellationToken,
             TeardownStack.Containers).ConfigureAwait(false);
         return new DockerAgent(container, network, options);
@@ -99,6 +98,9 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
 
         public override Task<(int Uid, int Gid)> OwnHomeAsync(BottleSpec spec, CancellationToken cancellationToken) =>
             _owner is { } owner ? Task.FromResult(owner) : base.OwnHomeAsync(spec, cancellationToken);
+
+        public override Task ProvisionAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken) =>
+            (_runtime ?? throw new InvalidOperationException("the agent has not started")).ProvisionAsync(files, cancellationToken);
     }
 
     /// <summary>The agent user's uid and gid from the keep-alive's report, or null when it is not a successful version 1 report.</summary>

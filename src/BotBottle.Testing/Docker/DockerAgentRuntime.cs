@@ -33,6 +33,29 @@ internal sealed class DockerAgentRuntime(EngineContainer container, string? addr
         await container.ExtractAsync(tar, "/", cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Places a launch's files, before any agent code has run: through the exec channel when every one is content in
+    /// memory (a round trip each on the open stream, instead of an engine archive extraction), else as one upload.
+    /// </summary>
+    public async Task ProvisionAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)
+    {
+        if (execChannel && files.All(f => f.Content is not null) && await _channel.GetAsync(cancellationToken).ConfigureAwait(false) is { IsOpen: true } channel)
+        {
+            foreach (var file in files)
+            {
+                var written = await channel.WriteFileAsync(file.GuestPath, file.Content!.Value, file.Uid, file.Gid, file.Mode, cancellationToken).ConfigureAwait(false);
+                if (written.ExitCode != 0)
+                {
+                    throw new IOException(written.Stderr.Trim());
+                }
+            }
+
+            return;
+        }
+
+        await UploadAsync(files, cancellationToken).ConfigureAwait(false);
+    }
+
     public HostCommandLine HostCommand(IReadOnlyList<string> guestArgv, IReadOnlyList<KeyValuePair<string, string>> env, bool tty)
     {
         var argv = new List<string> { dockerCli };

@@ -25,6 +25,9 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
     /// <summary>Names other members of <see cref="Network"/> resolve the container by.</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 
+    /// <summary>The container's fixed IPv4 address on <see cref="Network"/> (null: the engine allocates one).</summary>
+    public string? Ipv4Address { get; init; }
+
     /// <summary>Resolver options (<c>timeout:1</c>, ...).</summary>
     public IReadOnlyList<string> DnsOptions { get; init; } = [];
 
@@ -89,7 +92,14 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
             HostConfig = host,
             NetworkingConfig = Network is null or "none" ? null! : new NetworkingConfig
             {
-                EndpointsConfig = new Dictionary<string, EndpointSettings> { [Network] = new() { Aliases = Aliases.Count > 0 ? Aliases.ToList() : null! } },
+                EndpointsConfig = new Dictionary<string, EndpointSettings>
+                {
+                    [Network] = new()
+                    {
+                        Aliases = Aliases.Count > 0 ? Aliases.ToList() : null!,
+                        IPAMConfig = Ipv4Address is null ? null! : new EndpointIPAMConfig { IPv4Address = Ipv4Address },
+                    },
+                },
             },
         };
     }

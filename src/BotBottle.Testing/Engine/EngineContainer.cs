@@ -86,10 +86,10 @@ internal sealed class EngineContainer
     public async Task<EndpointSettings?> EndpointOnAsync(string network, CancellationToken cancellationToken) =>
         EndpointOn(await InspectAsync(cancellationToken).ConfigureAwait(false), network);
 
-    /// <summary>The host port a container port is published on (127.0.0.1), or null.</summary>
-    public async Task<int?> PublishedPortAsync(int containerPort, CancellationToken cancellationToken)
+    /// <summary>The host port an inspected container's port is published on (127.0.0.1), or null.</summary>
+    public static int? PublishedPort(ContainerInspectResponse inspect, int containerPort)
     {
-        var inspect = await InspectAsync(cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(inspect);
         var key = containerPort.ToString(CultureInfo.InvariantCulture) + "/tcp";
         return inspect.NetworkSettings?.Ports is { } ports && ports.TryGetValue(key, out var bindings) && bindings?.FirstOrDefault() is { } binding
             && int.TryParse(binding.HostPort, NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
@@ -209,6 +209,22 @@ internal sealed class EngineContainer
 
     /// <summary>Kills and removes the container (SIGKILL: nothing the harness runs needs a graceful stop).</summary>
     public Task RemoveAsync(CancellationToken cancellationToken) => RemoveAsync(Client, Id, cancellationToken);
+
+    /// <summary>Kills the container and waits until it has stopped, which frees its network endpoints; not running or gone is done.</summary>
+    public async Task KillAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Client.Containers.KillContainerAsync(Id, new ContainerKillParameters(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerContainerNotFoundException)
+        {
+        }
+        catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+        {
+            // Not running (created and never started, or exited by itself).
+        }
+    }
 
     /// <summary>Kills and removes a container by id or name; "already gone" is done.</summary>
     public static async Task RemoveAsync(IDockerClient client, string id, CancellationToken cancellationToken)

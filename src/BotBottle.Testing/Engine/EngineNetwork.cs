@@ -18,8 +18,11 @@ internal sealed record NetworkRequest(string Name, string Bottle, string Role)
     public bool EnableIpv6 { get; init; }
 
     /// <summary>Fixed subnets (IPv4 and/or IPv6); empty lets the engine choose.</summary>
-    public IReadOnlyList<string> Subnets { get; init; } = [];
+    public IReadOnlyList<SubnetRequest> Subnets { get; init; } = [];
 }
+
+/// <summary>A fixed subnet of a <see cref="NetworkRequest"/>; <paramref name="DynamicRange"/> confines the addresses the engine hands out by itself.</summary>
+internal sealed record SubnetRequest(string Subnet, string? DynamicRange = null);
 
 /// <summary>
 /// A network the harness created. Created through Testcontainers' <see cref="NetworkBuilder"/> (with the
@@ -65,7 +68,7 @@ internal sealed class EngineNetwork
             p.EnableIPv6 = request.EnableIpv6;
             if (request.Subnets.Count > 0)
             {
-                p.IPAM = new IPAM { Config = request.Subnets.Select(s => new IPAMConfig { Subnet = s }).ToList() };
+                p.IPAM = new IPAM { Config = request.Subnets.Select(s => new IPAMConfig { Subnet = s.Subnet, IPRange = s.DynamicRange! }).ToList() };
             }
         });
         await builder.Build().CreateAsync(CancellationToken.None).ConfigureAwait(false);

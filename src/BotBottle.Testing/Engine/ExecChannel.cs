@@ -84,10 +84,30 @@ internal sealed class ExecChannel : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="argv"/> as root with <paramref name="env"/> over the exec environment; never throws on a non-zero exit.</summary>
-    public async Task<ExecResult> RunAsync(IReadOnlyList<string> argv, IReadOnlyList<string> env, CancellationToken cancellationToken)
+    public Task<ExecResult> RunAsync(IReadOnlyList<string> argv, IReadOnlyList<string> env, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(argv);
         ArgumentNullException.ThrowIfNull(env);
+        return RequestAsync('R', Request(argv, env), cancellationToken);
+    }
+
+    /// <summary>
+    /// Writes a file as root, owned by <paramref name="uid"/>:<paramref name="gid"/> with <paramref name="mode"/>, into an
+    /// existing directory: created beside the path, then renamed over it (a link at the path is replaced, not followed).
+    /// Exit 0 when written; 1 with the reason on stderr when not.
+    /// </summary>
+    public Task<ExecResult> WriteFileAsync(string path, ReadOnlyMemory<byte> content, int uid, int gid, UnixFileMode mode, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var payload = new MemoryStream();
+        WriteStrings(payload, [path, Number((int)mode), Number(uid), Number(gid)]);
+        WriteBytes(payload, content.Span);
+        return RequestAsync('W', payload.ToArray(), cancellationToken);
+    }
+
+    /// <summary>Sends one request and waits for its exit status; cancelling it ends what it started in the guest first.</summary>
+    private async Task<ExecResult> RequestAsync(char type, byte[] payload, CancellationToken cancellationToken)
+    {
         cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
         var id = (uint)Interlocked.Increment(ref _nextId);
@@ -100,7 +120,7 @@ internal sealed class ExecChannel : IAsyncDisposable
                 throw new IOException("the exec channel is closed", closed);
             }
 
-            await SendAsync('R', id, Request(argv, env), CancellationToken.None).ConfigureAwait(false);
+            await SendAsync(type, id, payload, CancellationToken.None).ConfigureAwait(false);
             int exit;
             try
             {
@@ -142,17 +162,24 @@ internal sealed class ExecChannel : IAsyncDisposable
 
     private static void WriteStrings(MemoryStream payload, IReadOnlyList<string> values)
     {
-        Span<byte> number = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(number, (uint)values.Count);
-        payload.Write(number);
+        Span<byte> count = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(count, (uint)values.Count);
+        payload.Write(count);
         foreach (var value in values)
         {
-            var bytes = Encoding.UTF8.GetBytes(value);
-            BinaryPrimitives.WriteUInt32BigEndian(number, (uint)bytes.Length);
-            payload.Write(number);
-            payload.Write(bytes);
+            WriteBytes(payload, Encoding.UTF8.GetBytes(value));
         }
     }
+
+    private static void WriteBytes(MemoryStream payload, ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> length = stackalloc byte[4];
+        BinaryPrimitives.WriteUInt32BigEndian(length, (uint)bytes.Length);
+        payload.Write(length);
+        payload.Write(bytes);
+    }
+
+    private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Decode(MemoryStream stream) => Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
 

@@ -5,6 +5,7 @@
 #
 # Frames, both ways: a type byte, a request id and a payload length (unsigned 32-bit, big-endian), then the payload.
 #   in:  P (are you there) | R (argv count, each length+bytes, env count, each "NAME=value" length+bytes) | K (kill the request's tree)
+#        | W (write a file: a count of 4, then path, mode, uid, gid, each length+bytes, then the content, length+bytes)
 #   out: H (the answer to P: both directions work) | O (stdout bytes) | E (stderr bytes) | X (exit status, signed 32-bit)
 # No modules (POSIX alone costs more to load than the rest of the start-up): WNOHANG is 1 on Linux.
 use strict;
@@ -139,6 +140,43 @@ sub start {
     $watched{ fileno $err_r } = $err_r;
 }
 
+# A file is written beside its path under a name nobody else can have opened (O_CREAT|O_EXCL, which never follows a
+# link left there; the flags are the same on every Linux ABI), owned and moded through its handle, then renamed over
+# the path, so a link at the path is replaced, not followed. X 0 when written; E (why) and X 1 when not.
+sub write_file {
+    my ($id, $payload) = @_;
+    my ($meta, $at) = strings($payload, 0);
+    my ($path, $mode, $uid, $gid) = @$meta;
+    my $length = unpack('N', substr($payload, $at, 4));
+    my $content = substr($payload, $at + 4, $length);
+    my $temp = "$path.bbt-channel-$$-$id";
+    my $error;
+    if (sysopen(my $fh, $temp, 1 | 64 | 128, 0600)) {
+        binmode $fh;
+        my $done = 0;
+        while (!defined $error && $done < $length) {
+            my $wrote = syswrite($fh, $content, $length - $done, $done);
+            if (defined $wrote) { $done += $wrote; }
+            elsif (!$!{EINTR}) { $error = "cannot write $path: $!"; }
+        }
+        $error //= "cannot chown $path: $!" unless chown($uid, $gid, $fh);
+        $error //= "cannot chmod $path: $!" unless chmod($mode, $fh);
+        $error //= "cannot write $path: $!" unless close($fh);
+        $error = "cannot rename $temp to $path: $!" if !defined $error && !rename($temp, $path);
+        unlink $temp if defined $error;
+    }
+    else {
+        $error = "cannot create $temp: $!";
+    }
+    if (defined $error) {
+        frame('E', $id, "$error\n");
+        frame('X', $id, pack('N', 1));
+    }
+    else {
+        frame('X', $id, pack('N', 0));
+    }
+}
+
 sub requests {
     while (length($input) >= 9) {
         my ($type, $id, $length) = unpack('a N N', $input);
@@ -148,6 +186,7 @@ sub requests {
         if ($type eq 'P') { frame('H', $id, ''); }
         elsif ($type eq 'R') { start($id, $payload); }
         elsif ($type eq 'K') { kill_tree($id); }
+        elsif ($type eq 'W') { write_file($id, $payload); }
     }
 }
 

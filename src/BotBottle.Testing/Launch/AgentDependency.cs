@@ -7,8 +7,9 @@ internal enum AgentDependency
     Nothing,
 
     /// <summary>
-    /// The agent needs the bundle's address on the bottle network (the docker agent's resolver is the bundle's),
-    /// known once the bundle has started; the bundle's readiness is awaited beside the agent's creation.
+    /// The agent needs the bundle's address on the bottle network (the docker agent's resolver is the bundle's): known
+    /// from the bundle's creation when the network fixed it (<see cref="Bundles.BottleSubnet"/>), so the agent starts
+    /// beside the bundle, else once the bundle has started; the bundle's readiness is awaited beside the agent either way.
     /// </summary>
     BundleAddress,
 

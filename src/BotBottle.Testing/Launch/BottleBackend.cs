@@ -83,6 +83,9 @@ internal abstract class LaunchedAgent
     /// <summary>The pause before the single retry of an exec killed with 137.</summary>
     public abstract TimeSpan RetrySettle { get; }
 
+    /// <summary>Places the launch's files (prompt, skills), before any agent code has run: one upload, unless the backend has a cheaper way.</summary>
+    public virtual Task ProvisionAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken) => Runtime.UploadAsync(files, cancellationToken);
+
     /// <summary>The agent's home created and owned by the agent user (one exec, unless the backend did it as the agent started); its uid and gid.</summary>
     public virtual Task<(int Uid, int Gid)> OwnHomeAsync(BottleSpec spec, CancellationToken cancellationToken) =>
         BottleProvisioner.OwnHomeAsync(Runtime, RetrySettle, spec, cancellationToken);

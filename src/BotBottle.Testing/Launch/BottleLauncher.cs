@@ -36,11 +36,12 @@ internal static class BottleLauncher
             var network = await steps.RunAsync("create network", () => teardown.CreateAsync(
                 "remove bottle network", () => bundles.CreateNetworkAsync(name, launcher.NetworkKind), (n, ct) => n.RemoveAsync(ct), cancellationToken)).ConfigureAwait(false);
 
-            var bundleStarted = StartBundleAsync(steps, teardown, bundles, network, spec, name, launcher.NetworkKind, cancellationToken);
+            var bundleCreated = CreateBundleAsync(steps, teardown, bundles, network, spec, name, launcher.NetworkKind, cancellationToken);
+            var bundleStarted = StartBundleAsync(bundleCreated, steps, bundles, spec, cancellationToken);
             var bundleUp = WaitForBundleAsync(bundleStarted, steps, bundles, spec, cancellationToken);
             var agentUp = launcher.AgentNeeds switch
             {
-                AgentDependency.BundleAddress => StartAgentAfterAsync(bundleStarted, steps, teardown, launcher, spec, name, network.Name, cancellationToken),
+                AgentDependency.BundleAddress => StartAgentAfterAsync(AddressKnownAsync(bundleCreated, bundleStarted), steps, teardown, launcher, spec, name, network.Name, cancellationToken),
                 AgentDependency.BundleReady => StartAgentAfterAsync(bundleUp, steps, teardown, launcher, spec, name, network.Name, cancellationToken),
                 _ => StartAgentAsync(steps, teardown, launcher, spec, name, network.Name, null, cancellationToken),
             };
@@ -52,7 +53,7 @@ internal static class BottleLauncher
             var guestEnv = GuestEnvironment.For(endpoint, spec.Env);
             await steps.RunAsync("wait for exec", () => agent.WaitForExecAsync(cancellationToken)).ConfigureAwait(false);
             var (uid, gid) = await steps.RunAsync("chown agent home", () => agent.OwnHomeAsync(spec, cancellationToken)).ConfigureAwait(false);
-            await steps.RunAsync("provision", () => agent.Runtime.UploadAsync(BottleProvisioner.Files(spec, uid, gid), cancellationToken)).ConfigureAwait(false);
+            await steps.RunAsync("provision", () => agent.ProvisionAsync(BottleProvisioner.Files(spec, uid, gid), cancellationToken)).ConfigureAwait(false);
             var promptPath = BottleProvisioner.PromptPathFor(spec);
             logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle})", launcher.BackendLabel, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address);
             return new LaunchedBottle(name, launcher.BackendLabel, spec, agent.Runtime, bundle, endpoint, guestEnv, promptPath, agent.RetrySettle, teardown);
@@ -70,12 +71,22 @@ internal static class BottleLauncher
         }
     }
 
-    private static async Task<RunningBundle> StartBundleAsync(LaunchSteps steps, TeardownStack teardown, BundleHost bundles, Engine.EngineNetwork network, BottleSpec spec, string name, BundleNetworkKind kind, CancellationToken cancellationToken)
+    private static Task<RunningBundle> CreateBundleAsync(LaunchSteps steps, TeardownStack teardown, BundleHost bundles, BottleNetwork network, BottleSpec spec, string name, BundleNetworkKind kind, CancellationToken cancellationToken) =>
+        steps.RunAsync("create bundle", () => teardown.CreateContainerAsync(
+            "remove bundle", () => bundles.CreateAsync(network, spec.Bundle, name, kind), b => b.Container, cancellationToken, TeardownStack.Containers));
+
+    private static async Task<RunningBundle> StartBundleAsync(Task<RunningBundle> created, LaunchSteps steps, BundleHost bundles, BottleSpec spec, CancellationToken cancellationToken)
     {
-        var bundle = await steps.RunAsync("create bundle", () => teardown.CreateAsync(
-            "remove bundle", () => bundles.CreateAsync(network, spec.Bundle, name, kind), (b, ct) => b.RemoveAsync(ct), cancellationToken, TeardownStack.Containers)).ConfigureAwait(false);
+        var bundle = await created.ConfigureAwait(false);
         await steps.RunAsync("start bundle", () => bundles.StartAsync(bundle, spec.Bundle, cancellationToken)).ConfigureAwait(false);
         return bundle;
+    }
+
+    /// <summary>The bundle once its address is known: at its creation when the network fixed the address, else once it has started.</summary>
+    private static async Task<RunningBundle> AddressKnownAsync(Task<RunningBundle> created, Task<RunningBundle> started)
+    {
+        var bundle = await created.ConfigureAwait(false);
+        return bundle.Address is null ? await started.ConfigureAwait(false) : bundle;
     }
 
     private static async Task<RunningBundle> WaitForBundleAsync(Task<RunningBundle> started, LaunchSteps steps, BundleHost bundles, BottleSpec spec, CancellationToken cancellationToken)

@@ -20,14 +20,13 @@ internal static class EngineHostService
         {
             // A random high port: the engine host's free ports cannot be asked for; a taken one fails the wait and the next is tried.
             var port = 20000 + RandomNumberGenerator.GetInt32(40000);
-            var service = await teardown.CreateAsync(
+            var service = await teardown.CreateContainerAsync(
                 "remove host service",
                 () => EngineContainer.CreateAsync(engine, new ContainerRequest($"{name}-{attempt}", image, owner, "host-service")
                 {
                     Entrypoint = ["busybox", "httpd", "-f", "-p", port.ToString(CultureInfo.InvariantCulture), "-h", "/"],
                     Network = "host",
                 }),
-                (c, ct) => c.RemoveAsync(ct),
                 cancellationToken).ConfigureAwait(false);
             try
             {

@@ -158,7 +158,7 @@ internal sealed class ProbeRange : IAsyncDisposable
         EngineNetwork outside;
         try
         {
-            outside = await CreateNetworkAsync(new NetworkRequest(OutsideNetwork, Name, "range-network") { EnableIpv6 = true, Subnets = [v6] }, cancellationToken).ConfigureAwait(false);
+            outside = await CreateNetworkAsync(new NetworkRequest(OutsideNetwork, Name, "range-network") { EnableIpv6 = true, Subnets = [new(v6)] }, cancellationToken).ConfigureAwait(false);
         }
         catch (DockerApiException e)
         {
@@ -177,7 +177,7 @@ internal sealed class ProbeRange : IAsyncDisposable
             {
                 try
                 {
-                    await CreateNetworkAsync(new NetworkRequest(MetadataNetwork, Name, "range-network") { Subnets = [MetadataSubnet] }, ct).ConfigureAwait(false);
+                    await CreateNetworkAsync(new NetworkRequest(MetadataNetwork, Name, "range-network") { Subnets = [new(MetadataSubnet)] }, ct).ConfigureAwait(false);
                     return Deadline.Attempt<bool>.Success(true);
                 }
                 catch (DockerApiException e) when ((e.ResponseBody ?? e.Message).Contains("overlap", StringComparison.OrdinalIgnoreCase))
@@ -195,7 +195,7 @@ internal sealed class ProbeRange : IAsyncDisposable
 
     private async Task StartDecoyAsync(string image, CancellationToken cancellationToken)
     {
-        var decoy = await _teardown.CreateAsync(
+        var decoy = await _teardown.CreateContainerAsync(
             "remove decoy",
             () => EngineContainer.CreateAsync(_engine, new ContainerRequest(Name + "-decoy", image, Name, "decoy")
             {
@@ -208,7 +208,6 @@ internal sealed class ProbeRange : IAsyncDisposable
                 // listens (a forwarder of the container's own is dialled in its namespace; see AgentResolver).
                 DnsServers = ["127.0.0.1"],
             }),
-            (c, ct) => c.RemoveAsync(ct),
             cancellationToken).ConfigureAwait(false);
         await decoy.ConnectAsync(MetadataNetwork, MetadataAddress, cancellationToken).ConfigureAwait(false);
         await decoy.StartAsync(cancellationToken).ConfigureAwait(false);

@@ -29,7 +29,7 @@ public sealed class BundleReadinessTests
         await bundle.Engine.Client.Containers.WaitContainerAsync(bundle.Container.Id, ct);
 
         // What a launch meets when the bundle dies between its start and the read of its address.
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new RunningBundle(bundle.Container, bundle.Network!.Name, 3128).ReadEndpointAsync(ct));
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => new RunningBundle(bundle.Container, bundle.Network!.Name, 3128, null).ReadEndpointAsync(ct));
 
         Assert.Equal("bundle exited with 3 before it could listen on port 3128: init failed: no config", error.Message);
     }

@@ -109,6 +109,55 @@ public sealed class ExecChannelTests
         Assert.False(channel.IsOpen);
     }
 
+    public static TheoryData<string, int> Contents => new()
+    {
+        { "empty", 0 },
+        { "a line of text", 1 },
+        { "every byte value", 256 },
+        { "a megabyte", 1 << 20 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Contents))]
+    public async Task A_file_written_through_the_channel_is_the_one_an_archive_upload_places(string what, int length)
+    {
+        await using var agent = await AgentAsync(ReferenceImages.Agent);
+        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct))!;
+        var content = length == 1 ? "hello, agent\n"u8.ToArray() : Enumerable.Range(0, length).Select(i => (byte)(i * 7)).ToArray();
+        const UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        using (var tar = await EngineArchive.CreateAsync([new GuestFile("/home/node/uploaded", null, content, 1000, 1000, mode)], Ct))
+        {
+            await agent.Container.ExtractAsync(tar, "/", Ct);
+        }
+
+        var written = await channel.WriteFileAsync("/home/node/written", content, 1000, 1000, mode, Ct);
+
+        Assert.Equal((0, ""), (written.ExitCode, written.Stderr));
+        var described = await channel.RunAsync(["/bin/sh", "-c", "cd /home/node && for f in uploaded written; do stat -c '%F %a %u %g %s' $f; sha256sum < $f; done; ls -a"], [], Ct);
+        var lines = described.Stdout.Split('\n');
+        Assert.Equal($"regular {(length == 0 ? "empty " : "")}file 600 1000 1000 {content.Length}", lines[0]);
+        Assert.True((lines[0], lines[1]) == (lines[2], lines[3]), $"{what}: the upload and the channel differ:\n{described.Stdout}");
+        Assert.DoesNotContain(".bbt-channel-", described.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_link_at_the_path_is_replaced_not_followed_and_a_missing_directory_fails_with_the_reason()
+    {
+        await using var agent = await AgentAsync(ReferenceImages.Agent);
+        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct))!;
+        (await channel.RunAsync(["/bin/sh", "-c", "echo original > /etc/bbt-target && ln -s /etc/bbt-target /home/node/prompt"], [], Ct)).ThrowOnFailure();
+
+        var written = await channel.WriteFileAsync("/home/node/prompt", "new"u8.ToArray(), 1000, 1000, UnixFileMode.UserRead | UnixFileMode.UserWrite, Ct);
+        var missing = await channel.WriteFileAsync("/no/such/dir/prompt", "x"u8.ToArray(), 0, 0, UnixFileMode.UserRead, Ct);
+
+        Assert.Equal(0, written.ExitCode);
+        var after = await channel.RunAsync(["/bin/sh", "-c", "cat /etc/bbt-target; stat -c '%F %U' /home/node/prompt; cat /home/node/prompt"], [], Ct);
+        Assert.Equal("original\nregular file node\nnew", after.Stdout);
+        Assert.Equal(1, missing.ExitCode);
+        Assert.StartsWith("cannot create /no/such/dir/prompt.bbt-channel-", missing.Stderr, StringComparison.Ordinal);
+        Assert.EndsWith(": No such file or directory\n", missing.Stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>An agent container, as root, kept alive by a sleep loop, without a network.</summary>
     private static async Task<ScratchContainer> AgentAsync(string image)
     {

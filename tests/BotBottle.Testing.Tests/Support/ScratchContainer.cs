@@ -9,14 +9,14 @@ namespace BotBottle.Testing.Tests.Support;
 /// </summary>
 internal sealed class ScratchContainer : IAsyncDisposable
 {
-    private ScratchContainer(DockerEngine engine, EngineContainer container, EngineNetwork? network) => (Engine, Container, Network) = (engine, container, network);
+    private ScratchContainer(DockerEngine engine, EngineContainer container, BottleNetwork? network) => (Engine, Container, Network) = (engine, container, network);
 
     public DockerEngine Engine { get; }
 
     public EngineContainer Container { get; }
 
     /// <summary>The container's bottle network, or null when it has none.</summary>
-    public EngineNetwork? Network { get; }
+    public BottleNetwork? Network { get; }
 
     public static async Task<ScratchContainer> StartAsync(DockerEngine engine, string image, IReadOnlyList<string> entrypoint, bool onBottleNetwork, string role)
     {
@@ -46,7 +46,7 @@ internal sealed class ScratchContainer : IAsyncDisposable
 
     public ValueTask DisposeAsync() => new(RemoveAsync(Container, Network));
 
-    private static async Task RemoveAsync(EngineContainer? container, EngineNetwork? network)
+    private static async Task RemoveAsync(EngineContainer? container, BottleNetwork? network)
     {
         if (container is not null)
         {

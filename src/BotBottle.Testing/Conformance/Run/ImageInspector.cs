@@ -27,7 +27,7 @@ internal sealed class ImageInspector : IAsyncDisposable
         var teardown = new TeardownStack(NullLogger.Instance);
         try
         {
-            var container = await teardown.CreateAsync(
+            var container = await teardown.CreateContainerAsync(
                 "remove image inspector",
                 () => EngineContainer.CreateAsync(engine, new ContainerRequest(name, image, name, "conformance-image")
                 {
@@ -36,7 +36,6 @@ internal sealed class ImageInspector : IAsyncDisposable
                     Network = "none",
                     NoNewPrivileges = false,
                 }),
-                (c, ct) => c.RemoveAsync(ct),
                 cancellationToken).ConfigureAwait(false);
             await container.StartAsync(cancellationToken).ConfigureAwait(false);
             return new ImageInspector(container, teardown);
