@@ -69,9 +69,12 @@ public sealed class ProbeAssertionTests(DockerBottleFixture fixture) : IClassFix
     {
         var bottle = fixture.Bottle;
 
-        // An address of the bottle network that no member holds (members are allocated from the bottom, and the
-        // bridge has no host address): the ARP request goes unanswered, nothing answers within the limit.
-        var silent = string.Join('.', bottle.Bundle.Address.Split('.')[..3]) + ".254";
+        // An address of the bottle network that no member holds (the gateway, which the bridge does not hold, or the
+        // subnet's last host address; members are allocated from the bottom): the ARP request goes unanswered, nothing
+        // answers within the limit.
+        var engine = await EngineProvider.For().GetAsync(Ct);
+        var network = await engine.Client.Networks.InspectNetworkAsync(bottle.Bundle.NetworkName, Ct);
+        var silent = Range.ProbeRange.BottleGateway(network.IPAM?.Config ?? []) ?? throw new InvalidOperationException("the bottle network has no IPv4 subnet");
         var result = await bottle.Probe(Probe.Tcp(silent, 9)).WithTimeout(TimeSpan.FromSeconds(1)).ShouldBeBlocked(Ct);
         Assert.Equal(ProbeOutcome.TimedOut, result.Probe.Outcome);
         Assert.True(result.Probe.Duration < TimeSpan.FromSeconds(3), $"took {result.Probe.Duration}");
