@@ -139,7 +139,7 @@ internal sealed class RawBottle(DockerClient client, string name)
                     IPAM = new IPAM { Config = [new IPAMConfig { Subnet = subnet.Request.Subnet, IPRange = subnet.Request.DynamicRange! }] },
                 })).ID;
             }
-            catch (Exception e) when (BottleSubnet.IsTaken(e))
+            catch (Exception e) when (EngineNetwork.IsSubnetTaken(e))
             {
             }
         }

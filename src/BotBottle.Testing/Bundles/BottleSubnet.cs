@@ -13,7 +13,7 @@ namespace BotBottle.Testing.Bundles;
 /// A random /26 of 198.18.0.0/15 (reserved for benchmarking networks, RFC 2544, so rarely a LAN's or a docker
 /// network's). The bridge has no host address (inhibit_ipv4) and the network is internal, so the host gets no route
 /// to it and a LAN that uses the same addresses is not shadowed. The engine refuses a subnet another of its networks
-/// overlaps; the caller then picks another (<see cref="IsTaken"/>). The bundle gets the block's second address;
+/// overlaps; the caller then picks another (<see cref="EngineNetwork.IsSubnetTaken"/>). The bundle gets the block's second address;
 /// every other member is allocated from the upper half, so nothing can take the bundle's address first.
 /// </para>
 /// </summary>
@@ -67,10 +67,6 @@ internal sealed record BottleSubnet
     /// <summary>The network's IPAM request: the block, with dynamic allocation confined to its upper half.</summary>
     public SubnetRequest Request => new(Format(First) + "/" + Prefix.ToString(CultureInfo.InvariantCulture),
         Format(First + (1u << (32 - Prefix - 1))) + "/" + (Prefix + 1).ToString(CultureInfo.InvariantCulture));
-
-    /// <summary>Whether the engine refused a network because another of its networks overlaps the subnet.</summary>
-    public static bool IsTaken(Exception exception) =>
-        exception is global::Docker.DotNet.DockerApiException e && (e.ResponseBody ?? e.Message).Contains("overlaps", StringComparison.OrdinalIgnoreCase);
 
     private static string Format(uint address) => new IPAddress([(byte)(address >> 24), (byte)(address >> 16), (byte)(address >> 8), (byte)address]).ToString();
 }

@@ -66,7 +66,7 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
                 {
                     return new BottleNetwork(await EngineNetwork.CreateAsync(engine, request with { Subnets = [subnet.Request] }, logger).ConfigureAwait(false), subnet);
                 }
-                catch (Exception e) when (BottleSubnet.IsTaken(e))
+                catch (Exception e) when (EngineNetwork.IsSubnetTaken(e))
                 {
                     logger.LogDebug("subnet {Subnet} is taken on the engine (attempt {Attempt})", subnet.Request.Subnet, attempt);
                 }

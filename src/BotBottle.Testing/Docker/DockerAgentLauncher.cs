@@ -70,7 +70,9 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
         private DockerAgentRuntime? _runtime;
         private (int Uid, int Gid)? _owner;
 
-        public override IAgentRuntime Runtime => _runtime ?? throw new InvalidOperationException("the agent has not started");
+        public override IAgentRuntime Runtime => Started;
+
+        private DockerAgentRuntime Started => _runtime ?? throw new InvalidOperationException("the agent has not started");
 
         public override TimeSpan RetrySettle => options.RetrySettle;
 
@@ -100,7 +102,7 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
             _owner is { } owner ? Task.FromResult(owner) : base.OwnHomeAsync(spec, cancellationToken);
 
         public override Task ProvisionAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken) =>
-            (_runtime ?? throw new InvalidOperationException("the agent has not started")).ProvisionAsync(files, cancellationToken);
+            Started.ProvisionAsync(files, cancellationToken);
     }
 
     /// <summary>The agent user's uid and gid from the keep-alive's report, or null when it is not a successful version 1 report.</summary>

@@ -19,7 +19,7 @@ internal sealed class DockerAgentRuntime(EngineContainer container, string? addr
     public async Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
     {
         var variables = env.Select(p => p.Key + "=" + p.Value).ToList();
-        if (execChannel && await _channel.GetAsync(cancellationToken).ConfigureAwait(false) is { IsOpen: true } channel)
+        if (await OpenChannelOrNullAsync(cancellationToken).ConfigureAwait(false) is { } channel)
         {
             return await channel.RunAsync(argv, variables, cancellationToken).ConfigureAwait(false);
         }
@@ -39,7 +39,7 @@ internal sealed class DockerAgentRuntime(EngineContainer container, string? addr
     /// </summary>
     public async Task ProvisionAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)
     {
-        if (execChannel && files.All(f => f.Content is not null) && await _channel.GetAsync(cancellationToken).ConfigureAwait(false) is { IsOpen: true } channel)
+        if (files.All(f => f.Content is not null) && await OpenChannelOrNullAsync(cancellationToken).ConfigureAwait(false) is { } channel)
         {
             foreach (var file in files)
             {
@@ -87,6 +87,10 @@ internal sealed class DockerAgentRuntime(EngineContainer container, string? addr
             _ = _channel.GetAsync(CancellationToken.None).ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
+
+    /// <summary>The bottle's exec channel while it carries commands; null when it is off, cannot run or has closed.</summary>
+    private async Task<ExecChannel?> OpenChannelOrNullAsync(CancellationToken cancellationToken) =>
+        execChannel && await _channel.GetAsync(cancellationToken).ConfigureAwait(false) is { IsOpen: true } channel ? channel : null;
 
     /// <summary>The channel, or null where it cannot run (no perl in the image) or the engine refuses the exec (the per-call exec then reports why).</summary>
     private static async Task<ExecChannel?> OpenChannelAsync(EngineContainer container)

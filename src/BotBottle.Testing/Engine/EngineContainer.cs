@@ -128,7 +128,7 @@ internal sealed class EngineContainer
         var poll = PollAfterAsync(check, timeout, what, goal, both.Token);
         try
         {
-            if (await Task.WhenAny(follow, poll).ConfigureAwait(false) == follow && follow.IsCompletedSuccessfully && follow.Result is { } line)
+            if (await Task.WhenAny(follow, poll).ConfigureAwait(false) == follow && follow.IsCompletedSuccessfully && await follow.ConfigureAwait(false) is { } line)
             {
                 return line;
             }

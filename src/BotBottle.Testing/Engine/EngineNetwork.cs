@@ -75,6 +75,10 @@ internal sealed class EngineNetwork
         return new EngineNetwork(engine, request.Name);
     }
 
+    /// <summary>Whether the engine refused a network because another of its networks overlaps a requested subnet.</summary>
+    public static bool IsSubnetTaken(Exception exception) =>
+        exception is DockerApiException e && (e.ResponseBody ?? e.Message).Contains("overlap", StringComparison.OrdinalIgnoreCase);
+
     /// <summary>The gateway (the host side of the bridge) of the IPv4 or IPv6 subnet, or null.</summary>
     public async Task<string?> GatewayAsync(bool ipv6, CancellationToken cancellationToken)
     {

@@ -180,7 +180,7 @@ internal sealed class ProbeRange : IAsyncDisposable
                     await CreateNetworkAsync(new NetworkRequest(MetadataNetwork, Name, "range-network") { Subnets = [new(MetadataSubnet)] }, ct).ConfigureAwait(false);
                     return Deadline.Attempt<bool>.Success(true);
                 }
-                catch (DockerApiException e) when ((e.ResponseBody ?? e.Message).Contains("overlap", StringComparison.OrdinalIgnoreCase))
+                catch (DockerApiException e) when (EngineNetwork.IsSubnetTaken(e))
                 {
                     return Deadline.Attempt<bool>.Retry((e.ResponseBody ?? e.Message).Trim());
                 }

@@ -42,7 +42,7 @@ public sealed class BottleSubnetTests
     [InlineData("invalid pool request: Pool overlaps with other one on this address space", true)]
     [InlineData("network with name x already exists", false)]
     public void A_taken_subnet_is_recognised_from_the_engine_s_refusal(string body, bool taken) =>
-        Assert.Equal(taken, BottleSubnet.IsTaken(new DockerApiException(HttpStatusCode.Forbidden, $"{{\"message\":\"{body}\"}}")));
+        Assert.Equal(taken, EngineNetwork.IsSubnetTaken(new DockerApiException(HttpStatusCode.Forbidden, $"{{\"message\":\"{body}\"}}")));
 
     private static (uint First, int Prefix) Parse(string cidr)
     {
