@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Globalization;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
@@ -16,7 +14,10 @@ internal static class EngineSweeper
     public static Task<int> RemoveSessionAsync(IDockerClient client, string sessionId, ILogger logger, CancellationToken cancellationToken) =>
         RemoveWhereAsync(client, labels => labels.TryGetValue(ResourceLabels.Session, out var s) && s == sessionId, logger, cancellationToken);
 
-    /// <summary>Removes resources created on this host by harness processes that have exited; returns how many.</summary>
+    /// <summary>
+    /// Removes resources whose creating harness process is provably dead (<see cref="ProcessIdentity.IsProvablyDead"/>):
+    /// created in this boot and pid namespace of this host by a process that no longer runs; returns how many.
+    /// </summary>
     public static Task<int> RemoveOrphansAsync(IDockerClient client, ILogger logger, CancellationToken cancellationToken) =>
         RemoveWhereAsync(client, IsOrphan, logger, cancellationToken);
 
@@ -30,25 +31,7 @@ internal static class EngineSweeper
         return [.. containers.Select(c => "container " + string.Join(',', c.Names.Select(n => n.TrimStart('/')))), .. networks.Select(n => "network " + n.Name)];
     }
 
-    private static bool IsOrphan(IDictionary<string, string> labels)
-    {
-        if (!labels.TryGetValue(ResourceLabels.Host, out var host) || host != Environment.MachineName
-            || !labels.TryGetValue(ResourceLabels.Pid, out var pidText) || !int.TryParse(pidText, NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
-            || pid == Environment.ProcessId)
-        {
-            return false;
-        }
-
-        try
-        {
-            using var process = Process.GetProcessById(pid);
-            return process.HasExited;
-        }
-        catch (ArgumentException)
-        {
-            return true;
-        }
-    }
+    private static bool IsOrphan(IDictionary<string, string> labels) => ProcessIdentity.FromLabels(labels)?.IsProvablyDead() == true;
 
     private static async Task<int> RemoveWhereAsync(IDockerClient client, Func<IDictionary<string, string>, bool> predicate, ILogger logger, CancellationToken cancellationToken)
     {

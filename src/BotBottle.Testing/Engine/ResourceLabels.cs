@@ -1,4 +1,3 @@
-using System.Globalization;
 using BotBottle.Testing.Bottles;
 using DotNet.Testcontainers.Containers;
 
@@ -6,7 +5,7 @@ namespace BotBottle.Testing.Engine;
 
 /// <summary>
 /// Labels on every resource the harness creates: who made it (the harness), in which session (and
-/// process, on which host), for which bottle and in which role, so the reaper and the sweeper find
+/// process, with what <see cref="ProcessIdentity"/>), for which bottle and in which role, so the reaper and the sweeper find
 /// exactly what a dead test host left behind. Testcontainers' own labels are added too
 /// (<c>org.testcontainers</c>, its language, version and this process's Testcontainers session id), so
 /// a Ryuk that the user's own Testcontainers session runs also removes the harness's resources.
@@ -17,6 +16,9 @@ internal static class ResourceLabels
     public const string Session = "dev.botbottle.session";
     public const string Pid = "dev.botbottle.pid";
     public const string Host = "dev.botbottle.host";
+    public const string Boot = "dev.botbottle.boot";
+    public const string PidNamespace = "dev.botbottle.pidns";
+    public const string Started = "dev.botbottle.started";
     public const string Bottle = "dev.botbottle.bottle";
     public const string Role = "dev.botbottle.role";
     public const string HarnessName = "BotBottle.Testing";
@@ -24,12 +26,10 @@ internal static class ResourceLabels
     private const string Testcontainers = "org.testcontainers";
 
     /// <summary>The labels for a resource of <paramref name="bottle"/> in <paramref name="role"/>.</summary>
-    public static Dictionary<string, string> For(string bottle, string role) => new(StringComparer.Ordinal)
+    public static Dictionary<string, string> For(string bottle, string role) => new(ProcessIdentity.Current.Labels, StringComparer.Ordinal)
     {
         [Harness] = HarnessName,
         [Session] = BottleNames.SessionId,
-        [Pid] = Environment.ProcessId.ToString(CultureInfo.InvariantCulture),
-        [Host] = Environment.MachineName,
         [Bottle] = bottle,
         [Role] = role,
         [Testcontainers] = "true",

@@ -128,8 +128,7 @@ internal sealed class Bottle : IBottle
         }
 
         var launched = Launched;
-        var (uid, gid) = await PrepareTargetAsync(launched, owner, GuestPaths.Parent(guestPath), cancellationToken).ConfigureAwait(false);
-        await launched.Agent.UploadAsync(GuestFile.From(hostPath, guestPath, uid, gid, mode), cancellationToken).ConfigureAwait(false);
+        await GuestPlacement.CopyAsync(launched.Agent, (argv, ct) => RunAsync(launched, argv, ct), hostPath, guestPath, owner, mode, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Tears the bottle down (agent, bundle, network) in reverse launch order; idempotent, and waits for a launch in progress.</summary>
@@ -170,13 +169,4 @@ internal sealed class Bottle : IBottle
 
     private static Task<ExecResult> RunAsync(LaunchedBottle launched, IReadOnlyList<string> argv, CancellationToken cancellationToken) =>
         ExecRetry.RunAsync(ct => launched.Agent.ExecAsync(argv, launched.GuestEnv, ct), launched.RetrySettle, cancellationToken);
-
-    /// <summary>Creates the target directory and reads the owner's uid and gid, in one exec.</summary>
-    private static async Task<(int Uid, int Gid)> PrepareTargetAsync(LaunchedBottle launched, string owner, string directory, CancellationToken cancellationToken)
-    {
-        var result = await RunAsync(launched, ["/bin/sh", "-c", "mkdir -p -- \"$1\" && id -u -- \"$2\" && id -g -- \"$2\"", "prepare-copy", directory, owner], cancellationToken).ConfigureAwait(false);
-        result.ThrowOnFailure();
-        var ids = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return (int.Parse(ids[0], CultureInfo.InvariantCulture), int.Parse(ids[1], CultureInfo.InvariantCulture));
-    }
 }

@@ -46,14 +46,23 @@ public sealed class DockerBottleTests(ReferenceBottleFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task The_prompt_file_is_mode_0600_owned_by_node_and_holds_the_prompt()
+    public async Task The_prompt_file_is_read_only_to_the_agent_and_unreadable_to_others()
     {
         var bottle = fixture.Bottle;
         Assert.Equal(BottleProvisioner.PromptGuestPath, bottle.PromptPath);
 
-        var stat = (await bottle.ExecAsync($"stat -c '%a %U:%G' {bottle.PromptPath}; cat {bottle.PromptPath}", cancellationToken: Ct)).ThrowOnFailure();
+        var stat = (await bottle.ExecAsync($"stat -c '%a %U:%G' {BottleProvisioner.PromptDirectory} {bottle.PromptPath}; cat {bottle.PromptPath}", cancellationToken: Ct)).ThrowOnFailure();
+        var tamper = await bottle.ExecAsync(
+            $"p={bottle.PromptPath}; echo x >> $p && echo appended; mv $p $p.old && echo moved; rm -f $p && echo removed; ln -sf /tmp/x $p && echo linked; true",
+            cancellationToken: Ct);
+        var other = await bottle.ExecAsync($"cat {bottle.PromptPath} && echo read", "nobody", Ct);
+        var after = (await bottle.ExecAsync($"cat {bottle.PromptPath}", GuestUsers.Root, Ct)).ThrowOnFailure();
 
-        Assert.Equal("600 node:node\nYou are inside a bottle.\nBehave.", stat.Stdout);
+        Assert.Equal("750 root:node\n640 root:node\nYou are inside a bottle.\nBehave.", stat.Stdout);
+        Assert.Equal("", tamper.Stdout);
+        Assert.DoesNotContain("read", other.Stdout, StringComparison.Ordinal);
+        Assert.Contains("Permission denied", other.Stderr, StringComparison.Ordinal);
+        Assert.Equal("You are inside a bottle.\nBehave.", after.Stdout);
     }
 
     [Fact]

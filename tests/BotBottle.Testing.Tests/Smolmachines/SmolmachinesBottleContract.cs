@@ -46,13 +46,15 @@ public abstract class SmolmachinesBottleContract
     }
 
     [Fact]
-    public async Task The_prompt_file_lands_with_mode_0600_owned_by_node()
+    public async Task The_prompt_file_lands_read_only_to_the_agent()
     {
         await using var bottle = await LaunchAsync(s => s.WithPrompt("vm prompt"));
 
-        var stat = (await bottle.ExecAsync($"stat -c '%a %U' {BottleProvisioner.PromptGuestPath}; cat {BottleProvisioner.PromptGuestPath}", cancellationToken: Ct)).ThrowOnFailure();
+        var stat = (await bottle.ExecAsync($"stat -c '%a %U:%G' {BottleProvisioner.PromptGuestPath}; cat {BottleProvisioner.PromptGuestPath}", cancellationToken: Ct)).ThrowOnFailure();
+        var write = await bottle.ExecAsync($"echo x >> {BottleProvisioner.PromptGuestPath} && echo appended; true", cancellationToken: Ct);
 
-        Assert.Equal("600 node\nvm prompt", stat.Stdout);
+        Assert.Equal("640 root:node\nvm prompt", stat.Stdout);
+        Assert.Equal("", write.Stdout);
     }
 
     [Fact]

@@ -1,0 +1,71 @@
+using System.Globalization;
+using BotBottle.Testing.Bottles;
+
+namespace BotBottle.Testing.Guest;
+
+/// <summary>
+/// A copy into a running agent that never follows a symbolic link the guest planted: the files are uploaded into a
+/// fresh folder only root can enter (<c>mktemp -d</c>, mode 0700), then <c>guest-place.pl</c>, run as root with the
+/// image's perl, walks to the target one verified component at a time and writes each file there with no-follow
+/// semantics (see the script). A link anywhere on the way (a folder <c>node</c> swapped for a link to
+/// <c>/etc/profile.d</c>, say) fails the copy with the path that is a link; it never redirects it. The staging
+/// folder is removed whatever happens.
+/// </summary>
+internal static class GuestPlacement
+{
+    private const string Prepare = "stage=$(mktemp -d /tmp/bbt-stage.XXXXXXXXXX) && id -u -- \"$1\" && id -g -- \"$1\" && echo \"$stage\"";
+
+    private static readonly Lazy<string> Placer = new(() =>
+    {
+        using var stream = typeof(GuestPlacement).Assembly.GetManifestResourceStream("BotBottle.Testing.Guest.guest-place.pl")
+            ?? throw new InvalidOperationException("guest-place.pl is not embedded");
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    });
+
+    /// <summary>Copies <paramref name="hostPath"/> (a file or a directory tree) to <paramref name="guestPath"/>, owned by <paramref name="owner"/>.</summary>
+    /// <param name="agent">The agent runtime.</param>
+    /// <param name="exec">Runs argv as root in the agent (with the bottle's retry).</param>
+    /// <param name="hostPath">The host file or directory.</param>
+    /// <param name="guestPath">The absolute guest path.</param>
+    /// <param name="owner">The guest user who owns the copy.</param>
+    /// <param name="mode">The files' mode, or null for the host files' own.</param>
+    /// <param name="cancellationToken">Cancels the copy (the staging folder is still removed).</param>
+    public static async Task CopyAsync(IAgentRuntime agent, Func<IReadOnlyList<string>, CancellationToken, Task<ExecResult>> exec, string hostPath, string guestPath, string owner, UnixFileMode? mode, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(agent);
+        ArgumentNullException.ThrowIfNull(exec);
+        if (!guestPath.StartsWith('/'))
+        {
+            throw new ArgumentException($"'{guestPath}' is not an absolute guest path", nameof(guestPath));
+        }
+
+        var prepared = (await exec(["/bin/sh", "-c", Prepare, "prepare-copy", owner], cancellationToken).ConfigureAwait(false)).ThrowOnFailure();
+        var lines = prepared.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var (uid, gid, stage) = (int.Parse(lines[0], CultureInfo.InvariantCulture), int.Parse(lines[1], CultureInfo.InvariantCulture), lines[2]);
+        var staged = stage + "/copy";
+        try
+        {
+            await agent.UploadAsync(GuestFile.From(hostPath, staged, uid, gid, mode), cancellationToken).ConfigureAwait(false);
+            var placed = await exec(["perl", "-e", Placer.Value, staged, guestPath, GuestPaths.Number(uid), GuestPaths.Number(gid)], cancellationToken).ConfigureAwait(false);
+            if (placed.ExitCode != 0)
+            {
+                var why = placed.ExitCode == 127 ? "the image has no perl, which copy-in needs to place files without following links" : placed.Stderr.Trim();
+                throw new IOException($"cannot copy '{hostPath}' to {guestPath}: {why}");
+            }
+        }
+        finally
+        {
+            // Not cancellable: the caller's token may have fired, and this is the cleanup of what the copy started.
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            try
+            {
+                await exec(["rm", "-rf", "--", stage], limit.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
+            {
+                // The bottle is going away; so is its /tmp.
+            }
+        }
+    }
+}
