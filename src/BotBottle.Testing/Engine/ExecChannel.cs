@@ -14,7 +14,8 @@ namespace BotBottle.Testing.Engine;
 /// guest side (<c>exec-channel.pl</c>, run by the image's perl) starts every command exactly as
 /// <see cref="EngineExec"/> does: as root under the same one-line <c>sh</c> parent, with this exec's environment over
 /// the one the engine gives every exec, stdin empty; exit status 128+signal when killed; output as bytes; any number at
-/// once; cancelling one kills its process tree in the guest and waits for its end. An image without perl has no
+/// once; cancelling one kills its process tree in the guest, including what it double-forked or moved to a session of
+/// its own (each command runs under a subreaper supervisor), and waits for its end. An image without perl has no
 /// channel (<see cref="OpenAsync"/> returns null), and the caller stays on per-call execs.
 /// </summary>
 internal sealed class ExecChannel : IAsyncDisposable

@@ -13,6 +13,12 @@ public sealed class DockerBottleTests(ReferenceBottleFixture fixture) : IClassFi
     public Task A_cancelled_exec_ends_its_process_in_the_agent() => GuestProcesses.AssertACancelledExecEndsInTheGuestAsync(fixture.Bottle);
 
     [Fact]
+    public Task A_cancelled_exec_ends_its_setsid_and_double_forked_descendants() => GuestProcesses.AssertACancelledExecEndsItsDetachedDescendantsAsync(fixture.Bottle);
+
+    [Fact]
+    public Task A_finished_exec_keeps_its_daemon_as_a_per_call_exec_would() => GuestProcesses.AssertAFinishedExecKeepsItsDaemonAsync(fixture.Bottle);
+
+    [Fact]
     public async Task Exec_runs_as_node_by_default_and_as_root_when_asked()
     {
         var asNode = (await fixture.Bottle.ExecAsync("id -un; id -u", cancellationToken: Ct)).ThrowOnFailure();

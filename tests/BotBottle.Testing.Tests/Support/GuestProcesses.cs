@@ -36,4 +36,52 @@ internal static class GuestProcesses
 
         Assert.Fail($"the cancelled exec still runs in the guest 5 s later: {running}");
     }
+
+    /// <summary>
+    /// Cancels an exec that left a <c>setsid</c> daemon and a double-forked one behind (both reparented away from the
+    /// exec's shell) and asserts both are gone within 5 s: cancelling ends every descendant.
+    /// </summary>
+    public static async Task AssertACancelledExecEndsItsDetachedDescendantsAsync(IBottle bottle)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var (daemon, forked) = (1000 + Random.Shared.Next(1, 500), 1500 + Random.Shared.Next(1, 500));
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cancel.CancelAfter(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bottle.ExecAsync(
+            $"(setsid sleep {daemon} >/dev/null 2>&1 </dev/null &); ( (sleep {forked} >/dev/null 2>&1 </dev/null &) & ); sleep 300", cancellationToken: cancel.Token));
+
+        Assert.Equal("", await StillRunningAsync(bottle, [$"sleep {daemon}", $"sleep {forked}"], TimeSpan.FromSeconds(5)));
+    }
+
+    /// <summary>A normally finished exec keeps per-call exec semantics: its <c>setsid</c> daemon keeps running (and is then ended here).</summary>
+    public static async Task AssertAFinishedExecKeepsItsDaemonAsync(IBottle bottle)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var daemon = 2000 + Random.Shared.Next(1, 500);
+
+        (await bottle.ExecAsync($"(setsid sleep {daemon} >/dev/null 2>&1 </dev/null &); echo started", cancellationToken: ct)).ThrowOnFailure();
+
+        await Task.Delay(500, ct);
+        Assert.Contains($"sleep {daemon}", await StillRunningAsync(bottle, [$"sleep {daemon}"], TimeSpan.Zero), StringComparison.Ordinal);
+        await bottle.ExecAsync($"pkill -f 'sleep {daemon}' || true", GuestUsers.Root, ct);
+    }
+
+    /// <summary>The guest processes whose command line contains one of <paramref name="needles"/>, once none is left or after <paramref name="wait"/>.</summary>
+    private static async Task<string> StillRunningAsync(IBottle bottle, IReadOnlyList<string> needles, TimeSpan wait)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var deadline = DateTime.UtcNow + wait;
+        while (true)
+        {
+            var running = string.Join(" | ", (await bottle.ExecAsync(List, GuestUsers.Root, ct)).Stdout.Split('\n')
+                .Where(l => needles.Any(n => l.Contains(n, StringComparison.Ordinal)) && !l.Contains("/proc", StringComparison.Ordinal)));
+            if (running.Length == 0 || DateTime.UtcNow >= deadline)
+            {
+                return running;
+            }
+
+            await Task.Delay(250, ct);
+        }
+    }
 }
