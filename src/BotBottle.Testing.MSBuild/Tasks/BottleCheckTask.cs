@@ -19,6 +19,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
 {
     private static readonly Regex EnvName = new("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant);
     private readonly CliProcess _cli = new();
+    private List<string> _secrets = [];
 
     /// <summary>The botbottle CLI (<c>botbottle.dll</c>); the package's targets point it at <c>tools/cli</c>.</summary>
     [Required]
@@ -87,6 +88,9 @@ public abstract class BottleCheckTask : Task, ICancelableTask
             environment["BOTBOTTLE_BOTTLE_ENV_" + item.ItemSpec] = item.GetMetadata("Value");
         }
 
+        // The CLI masks these values in all it prints; the task masks them again in every line it logs, by value.
+        _secrets = environment.Values.Where(v => v.Length >= 6).OrderByDescending(v => v.Length).ToList();
+
         if (Log.HasLoggedErrors)
         {
             return false;
@@ -118,6 +122,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
             environment,
             (line, isError) =>
             {
+                line = Masked(line);
                 (isError ? stderr : stdout).Add(line);
                 Log.LogMessage(MessageImportance.Normal, line);
             },
@@ -173,7 +178,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
         var failures = report.Backends.SelectMany(b => b.Results.Where(r => r.Failed).Select(r => (Backend: b, Result: r))).ToList();
         foreach (var (backend, result) in failures)
         {
-            Log.LogError("bottle", result.Code, null, json, 0, 0, 0, 0, OneLine(backend.Backend, result));
+            Log.LogError("bottle", result.Code, null, json, 0, 0, 0, 0, Masked(OneLine(backend.Backend, result)));
         }
 
         FailedChecks = failures.Select(f =>
@@ -183,7 +188,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
             item.SetMetadata("BackendLabel", f.Backend.Label);
             item.SetMetadata("Kind", f.Result.Kind);
             item.SetMetadata("Code", f.Result.Code);
-            item.SetMetadata("Message", f.Result.Message);
+            item.SetMetadata("Message", Masked(f.Result.Message));
             return (ITaskItem)item;
         }).ToArray();
 
@@ -217,6 +222,9 @@ public abstract class BottleCheckTask : Task, ICancelableTask
         var text = $"[{backend}] {result.Id}: {message}" + (evidence.Count > 0 ? " | evidence: " + string.Join(" | ", evidence) : "");
         return text.Length <= 2000 ? text : text.Remove(2000) + " …";
     }
+
+    /// <summary><paramref name="text"/> with every BottleEnv value of six or more characters masked.</summary>
+    private string Masked(string text) => _secrets.Aggregate(text, (t, v) => t.Replace(v, "***"));
 
     private static string Tail(List<string> lines) => lines.Count == 0 ? "(no output)" : string.Join(" | ", lines.Skip(Math.Max(0, lines.Count - 5)));
 }

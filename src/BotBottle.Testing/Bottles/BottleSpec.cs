@@ -106,6 +106,7 @@ internal sealed record BottleSpec
     {
         GuestEnvironment.ValidateKey(key);
         GuestEnvironment.ValidateValue(key, value);
+        Diagnostics.SecretValues.Register([value]);
         var env = new Dictionary<string, string>(Env, StringComparer.Ordinal) { [key] = value };
         return this with { Env = env };
     }

@@ -10,10 +10,10 @@ public sealed class ExecFailedException : Exception
     /// <summary>The failed result.</summary>
     public ExecResult Result { get; }
 
-    private static string Describe(ExecResult r) =>
+    private static string Describe(ExecResult r) => Diagnostics.SecretValues.Mask(
         $"exec exited with {r.ExitCode} after {r.Duration.TotalMilliseconds:0} ms" + Environment.NewLine +
         "--- stdout ---" + Environment.NewLine + Trim(r.Stdout) + Environment.NewLine +
-        "--- stderr ---" + Environment.NewLine + Trim(r.Stderr);
+        "--- stderr ---" + Environment.NewLine + Trim(r.Stderr));
 
     private static string Trim(string s) => s.Length == 0 ? "(empty)" : s.TrimEnd('\n');
 }

@@ -19,7 +19,7 @@ namespace BotBottle.Testing.Launch;
 /// </example>
 public abstract class BottleBackend
 {
-    private protected BottleBackend(ILogger logger) => Logger = logger;
+    private protected BottleBackend(ILogger logger) => Logger = Diagnostics.MaskingLogger.Wrap(logger);
 
     /// <summary>The backend's name: "docker" or "smolmachines".</summary>
     public abstract string Name { get; }

@@ -18,6 +18,7 @@ internal static class BottleLauncher
     public static async Task<LaunchedBottle> LaunchAsync(BottleBackend backend, BottleSpec spec, string name, CancellationToken cancellationToken)
     {
         var logger = backend.Logger;
+        Diagnostics.SecretValues.Register([.. spec.Env.Values, .. spec.Bundle.Env.Values]);
         var teardown = new TeardownStack(logger);
         var steps = new LaunchSteps(backend.Name, name, logger);
         var clock = Stopwatch.StartNew();

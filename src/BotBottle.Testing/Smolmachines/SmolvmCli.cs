@@ -57,7 +57,7 @@ internal sealed class SmolvmCli
         var output = await _command.RunAsync(SmolvmCommands.Exec(machine, guestArgv, passed.Names), cancellationToken, environment: passed.Values).ConfigureAwait(false);
         if (SmolvmException.IsExecFailure(output.ExitCode, output.Stdout, output.Stderr, machine))
         {
-            throw new SmolvmException($"smolvm could not exec in machine '{machine}': {SecretRedactor.RedactText(output.Stderr.Trim(), env)}", output.ExitCode, output.Stderr);
+            throw new SmolvmException($"smolvm could not exec in machine '{machine}': {SecretValues.Mask(SecretRedactor.RedactText(output.Stderr.Trim(), env))}", output.ExitCode, output.Stderr);
         }
 
         return new ExecResult(output.ExitCode, output.Stdout, output.Stderr, output.Duration);

@@ -1,4 +1,5 @@
 using BotBottle.Testing.Conformance.Results;
+using BotBottle.Testing.Diagnostics;
 namespace BotBottle.Testing.Conformance.Reports;
 
 /// <summary>Writes the JUnit, JSON and Markdown reports side by side.</summary>
@@ -13,9 +14,11 @@ public static class ReportFiles
         var json = Path.Combine(directory, prefix + ".json");
         var markdown = Path.Combine(directory, prefix + ".md");
         var document = JUnitReportWriter.Build(report);
-        await File.WriteAllTextAsync(junit, document.Declaration + "\n" + document, cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(json, JsonReportWriter.Build(report), cancellationToken).ConfigureAwait(false);
-        await File.WriteAllTextAsync(markdown, MarkdownReportWriter.Build(report), cancellationToken).ConfigureAwait(false);
+
+        // The results are masked already (ConformanceRunner); this catches a value that reached a report some other way.
+        await File.WriteAllTextAsync(junit, SecretValues.Mask(document.Declaration + "\n" + document), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(json, SecretValues.Mask(JsonReportWriter.Build(report)), cancellationToken).ConfigureAwait(false);
+        await File.WriteAllTextAsync(markdown, SecretValues.Mask(MarkdownReportWriter.Build(report)), cancellationToken).ConfigureAwait(false);
         return [junit, json, markdown];
     }
 }

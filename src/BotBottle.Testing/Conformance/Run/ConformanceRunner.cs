@@ -3,6 +3,7 @@ using System.Diagnostics;
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Spec;
+using BotBottle.Testing.Diagnostics;
 using BotBottle.Testing.Docker;
 using BotBottle.Testing.Guest;
 using BotBottle.Testing.Launch;
@@ -30,7 +31,9 @@ public static class ConformanceRunner
     {
         ArgumentNullException.ThrowIfNull(spec);
         ArgumentNullException.ThrowIfNull(options);
-        log ??= _ => { };
+        var write = log ?? (_ => { });
+        log = line => write(SecretValues.Mask(line));
+        SecretValues.Register(options.Env.Values);
         var clock = Stopwatch.StartNew();
         var image = await RunImageStageAsync(spec, options, log, cancellationToken).ConfigureAwait(false);
         var runs = new List<BackendRun>();
@@ -178,7 +181,11 @@ public static class ConformanceRunner
             all.TryAdd(check.Id, CheckScheduler.Result(check, unrunOutcome, TimeSpan.Zero));
         }
 
-        return new BackendRun(backend, skipped, spec.ReportIds.Where(all.ContainsKey).Select(id => all[id]).ToList()) { Label = label ?? backend };
+        // Secrets are masked by value in everything a report, a test case or a log line shows (SecretValues).
+        var results = spec.ReportIds.Where(all.ContainsKey).Select(id => all[id] is var r
+            ? r with { Message = SecretValues.Mask(r.Message), Evidence = SecretValues.Mask(r.Evidence), Hint = SecretValues.MaskOrNull(r.Hint) }
+            : r).ToList();
+        return new BackendRun(backend, SecretValues.MaskOrNull(skipped), results) { Label = label ?? backend };
     }
 
     /// <summary>The pseudo-check for the launch itself (a row of its own in every report).</summary>

@@ -106,18 +106,34 @@ bbt_sockets() { # paths...: any that exist are reported (a bind-mounted engine s
 
 bbt_secrets() { # placeholders...: names of env entries that look like real credentials (never values)
   bbt_control=${BBT_SECRET_CONTROL:-}
+  # Two sources, each line tagged: the env execs get (the engine's container env, image ENV included, and the
+  # harness's guest env) and what a login shell adds on the agent's start path (/etc/profile, /etc/profile.d).
   # The battery's own library rides in the env (BBT_LIB); its lines are not the agent's env.
-  { ( unset BBT_LIB; cat /proc/self/environ ) | tr '\0' '\n'; [ -n "$bbt_control" ] && printf '%s\n' "$bbt_control"; } |
-    awk -v placeholders="$*" '
+  { ( unset BBT_LIB; cat /proc/self/environ ) | tr '\0' '\n' | sed 's/^/exec\t/'
+    ( unset BBT_LIB; sh -lc 'cat /proc/self/environ' </dev/null 2>/dev/null ) | tr '\0' '\n' | sed 's/^/login shell\t/'
+    [ -n "$bbt_control" ] && printf 'exec\t%s\n' "$bbt_control"; } |
+    awk -F '\t' -v placeholders="$*" '
+      function entropy(s,   i, n, h, c, seen) {
+        n = length(s); for (i = 1; i <= n; i++) seen[substr(s, i, 1)]++
+        h = 0; for (c in seen) h -= (seen[c] / n) * log(seen[c] / n) / log(2)
+        return h
+      }
+      function shape(v) {
+        if (v ~ /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\/@:]*:[^\/@]+@/) return "a URL with a password"
+        if (v ~ /^(Bearer|Basic|bearer|basic|Token|token) [A-Za-z0-9._~+\/=-]+$/ && length(v) >= 14) return "an authorization credential"
+        if (v ~ /^(sk-ant-|sk-proj-|sk-|ghp_|gho_|ghs_|ghu_|github_pat_|glpat-|xox[abpr]-|AIza|npm_|-----BEGIN)/ || v ~ /^AKIA[0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z]/) return "a well-known token prefix"
+        if (length(v) >= 24 && v ~ /^[A-Za-z0-9+\/=_.-]+$/ && v !~ /^\// && v ~ /[A-Za-z]/ && v ~ /[0-9]/ && entropy(v) >= 4.0) return "a high-entropy string"
+        return ""
+      }
       BEGIN { n = split(placeholders, p, " "); for (i = 1; i <= n; i++) ok[p[i]] = 1 }
-      /^[A-Za-z_][A-Za-z0-9_]*=/ {
-        name = substr($0, 1, index($0, "=") - 1); value = substr($0, index($0, "=") + 1)
+      NF >= 2 && $2 ~ /^[A-Za-z_][A-Za-z0-9_]*=/ {
+        from = $1; entry = substr($0, length($1) + 2)
+        name = substr(entry, 1, index(entry, "=") - 1); value = substr(entry, index(entry, "=") + 1)
         if (value == "" || (value in ok)) next
         if (name ~ /BBT_SECRET_CONTROL/) next
-        if (toupper(name) ~ /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|CREDENTIAL|ACCESS_KEY)/ ||
-            value ~ /^(sk-ant-|sk-proj-|ghp_|gho_|ghs_|github_pat_|glpat-|xox[abp]-|AKIA[0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z])/) {
-          print "present: " name; found = 1
-        }
+        why = shape(value)
+        if (why == "" && toupper(name) ~ /(TOKEN|SECRET|PASSWORD|PASSWD|API_?KEY|PRIVATE_KEY|CREDENTIAL|ACCESS_KEY|AUTHORIZATION)/) why = "a credential name"
+        if (why != "" && !(name in said)) { said[name] = 1; print "present: " name " (" why ", " from ")"; found = 1 }
       }
       END { print (found ? "present" : "absent") }'
 }

@@ -1,0 +1,110 @@
+using BotBottle.Testing.Conformance.Reports;
+using BotBottle.Testing.Conformance.Checks;
+using BotBottle.Testing.Conformance.Results;
+using BotBottle.Testing.Conformance.Run;
+using BotBottle.Testing.Conformance.Spec;
+using BotBottle.Testing.Tests.Support;
+using CliWrap;
+using CliWrap.Buffered;
+
+namespace BotBottle.Testing.Tests.Probes;
+
+/// <summary>
+/// <c>placeholder-secrets-only</c> judges what the agent really has, by shape as well as by name: a URL with a
+/// password, a Bearer credential, a token in the image's ENV under an innocent name, and a token a login profile
+/// exports on the agent's start path each fail it, naming the variable and never its value; and no report, log line
+/// or exception shows a value given with WithEnv, whatever its name.
+/// </summary>
+[Trait("Category", "Isolation")]
+public sealed class SecretScanTests
+{
+    private const string Check = "placeholder-secrets-only";
+
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    public static TheoryData<string, string, string> Images { get; } = new()
+    {
+        { "token-in-env", "DEPLOY_NOTE", "ghp_Zq7XbWm2VtR9kLp4NsYd8HcFgJ3eUa6QoT1i" },
+        { "token-in-profile", "SERVICE_LINK", "glpat-8Hx2Kq9Rm4Tz7Wv1Yb3N" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Images))]
+    public async Task A_token_the_image_ships_fails_the_check_naming_the_variable(string defect, string name, string value)
+    {
+        await BackendGate.RequireAsync(new DockerBackend());
+        var image = "botbottle/agent-secret:" + defect;
+        var folder = Path.Combine(AppContext.BaseDirectory, "Probes", "SecretImages");
+        var built = await Cli.Wrap("docker")
+            .WithArguments(["build", "--quiet", "--network", "none", "--label", ResourceLabels.Harness + "=" + ResourceLabels.HarnessName,
+                "-t", image, "-f", Path.Combine(folder, defect + ".Dockerfile"), folder])
+            .WithValidation(CommandResultValidation.None)
+            .ExecuteBufferedAsync(Ct);
+        Assert.True(built.ExitCode == 0, built.StandardError);
+        try
+        {
+            var result = await RunAsync(new ConformanceOptions { AgentImage = image, Backends = [new DockerBackend()] });
+
+            Assert.Equal(ConformanceVerdict.Failed, result.Verdict);
+            Assert.Contains("present: " + name, result.Evidence, StringComparison.Ordinal);
+            Assert.DoesNotContain(value, result.Evidence + result.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            await Cli.Wrap("docker").WithArguments(["rmi", "-f", image]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public async Task Credentials_by_shape_fail_the_check_and_no_report_shows_a_value()
+    {
+        await BackendGate.RequireAsync(new DockerBackend());
+        var password = "pw-" + Guid.NewGuid().ToString("N")[..12];
+        var bearer = "tok" + Guid.NewGuid().ToString("N");
+        var logger = new RecordingLogger();
+        var lines = new List<string>();
+        var reports = Directory.CreateTempSubdirectory("bbt-secret-reports-");
+        try
+        {
+            var spec = ConformanceSpec.BotBottle;
+            var report = await ConformanceRunner.RunAsync(spec, new ConformanceOptions
+            {
+                Backends = [new DockerBackend(logger: logger)],
+                Env = new Dictionary<string, string> { ["DATABASE_URL"] = $"postgres://app:{password}@db.internal/app", ["AUTHORIZATION"] = "Bearer " + bearer },
+            }, lines.Add, cancellationToken: Ct);
+            var files = await ReportFiles.WriteAsync(report, reports.FullName, "secrets", Ct);
+            var result = report[DockerBackend.BackendName].Results.Single(r => r.CheckId.EndsWith(Check, StringComparison.Ordinal));
+
+            Assert.Equal(ConformanceVerdict.Failed, result.Verdict);
+            Assert.Contains("present: DATABASE_URL (a URL with a password", result.Evidence, StringComparison.Ordinal);
+            Assert.Contains("present: AUTHORIZATION", result.Evidence, StringComparison.Ordinal);
+            var everything = string.Join("\n", files.Select(File.ReadAllText).Concat(lines).Concat(logger.Lines)
+                .Concat(report.Runs.SelectMany(r => r.Results).Select(r => r.Message + r.Evidence)));
+            Assert.DoesNotContain(password, everything, StringComparison.Ordinal);
+            Assert.DoesNotContain(bearer, everything, StringComparison.Ordinal);
+            Assert.Contains("env.", everything, StringComparison.Ordinal);
+        }
+        finally
+        {
+            reports.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public void A_value_given_with_WithEnv_is_masked_in_an_exec_failure_whatever_its_name()
+    {
+        var value = "v-" + Guid.NewGuid().ToString("N");
+        _ = new BottleBuilder().WithEnv("PLAIN_SETTING", value);
+
+        var error = new ExecFailedException(new ExecResult(1, $"connecting with {value}\n", $"postgres://x:{value}@h failed", TimeSpan.Zero));
+
+        Assert.DoesNotContain(value, error.Message, StringComparison.Ordinal);
+        Assert.Contains("connecting with ***", error.Message, StringComparison.Ordinal);
+    }
+
+    private static async Task<ConformanceResult> RunAsync(ConformanceOptions options)
+    {
+        var report = await ConformanceRunner.RunAsync(ConformanceSpec.ProbesOnly([Check]), options, cancellationToken: Ct);
+        return report[DockerBackend.BackendName].Results.Single(r => r.CheckId.EndsWith(Check, StringComparison.Ordinal));
+    }
+}
