@@ -1,6 +1,7 @@
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Engine;
 using Docker.DotNet;
+using DotNet.Testcontainers.Containers;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 
@@ -19,6 +20,12 @@ internal static class Upstreams
     /// <summary>Creates the upstream network and connects every service (never abandoned half-way, like every create); returns the network.</summary>
     public static async Task<EngineNetwork> ConnectAsync(DockerEngine engine, string bottleName, IReadOnlyList<UpstreamService> services, ILogger logger)
     {
+        // A container that was never started has no id to connect: say so before anything is created.
+        if (services.FirstOrDefault(s => s.Container.State != TestcontainersStates.Running) is { } idle)
+        {
+            throw new InvalidOperationException($"the upstream service '{idle.Hostname}' has not been started (its container is {idle.Container.State}): start it before the bottle");
+        }
+
         var network = await EngineNetwork.CreateAsync(engine, new NetworkRequest(bottleName + "-upstream", bottleName, "upstream-network") { Internal = true }, logger).ConfigureAwait(false);
         try
         {
@@ -43,19 +50,24 @@ internal static class Upstreams
     /// <summary>Disconnects the services (they are the user's, and outlive the bottle) and removes the network.</summary>
     public static async Task DisconnectAsync(EngineNetwork network, IReadOnlyList<UpstreamService> services, CancellationToken cancellationToken)
     {
-        foreach (var service in services)
+        try
         {
-            try
+            foreach (var service in services)
             {
-                await network.Engine.Client.Networks.DisconnectNetworkAsync(network.Name, new NetworkDisconnectParameters { Container = service.Container.Id, Force = true }, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DockerApiException)
-            {
-                // Already disconnected, or the user's container is gone.
+                try
+                {
+                    await network.Engine.Client.Networks.DisconnectNetworkAsync(network.Name, new NetworkDisconnectParameters { Container = service.Container.Id, Force = true }, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is DockerApiException or InvalidOperationException)
+                {
+                    // Already disconnected, the user's container is gone, or it never had an id.
+                }
             }
         }
-
-        await network.RemoveAsync(cancellationToken).ConfigureAwait(false);
+        finally
+        {
+            await network.RemoveAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The bundle spec with the upstream network joined, the names allow-listed and their ports CONNECT-able.</summary>

@@ -39,6 +39,27 @@ public sealed class TestcontainersUpstreamTests
         }
     }
 
+    [Fact]
+    public async Task An_upstream_container_that_was_never_started_fails_the_launch_naming_it_and_leaks_no_network()
+    {
+        var backend = new DockerBackend();
+        await BackendGate.RequireAsync(backend);
+        await using var never = new ContainerBuilder(ReferenceImages.Bundle)
+            .WithDockerEndpoint(await backend.GetTestcontainersEndpointAsync(Ct))
+            .WithCleanUp(false)
+            .WithImagePullPolicy(PullPolicy.Never)
+            .Build();
+        var bottle = new BottleBuilder().WithBackend(backend).WithUpstream(never, "never.upstream.test", 8080).Build();
+
+        var error = await Assert.ThrowsAsync<BottleLaunchException>(() => bottle.StartAsync(Ct));
+
+        Assert.Contains("never.upstream.test", error.Message, StringComparison.Ordinal);
+        Assert.Contains("not been started", error.Message, StringComparison.Ordinal);
+        var engine = await EngineProvider.For().GetAsync(Ct);
+        Assert.DoesNotContain(await EngineSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct), r => r.Contains(bottle.Name, StringComparison.Ordinal));
+        await bottle.DisposeAsync();
+    }
+
     private static async Task CheckAsync(DockerBackend backend, IContainer api)
     {
 

@@ -53,7 +53,9 @@ public static class ConformanceRunner
             return new Dictionary<string, ConformanceResult>();
         }
 
-        var gate = SessionGate.For(await new DockerBackend().CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false));
+        // The image is inspected on the engine the backends name (a docker backend at another DOCKER_HOST), else the default.
+        var endpoint = options.Backends.Select(b => b.EngineEndpoint).FirstOrDefault(e => e is not null);
+        var gate = SessionGate.For(await new DockerBackend(new DockerBackendOptions { Endpoint = endpoint }).CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false));
         if (gate.Kind != SessionGateKind.Ready)
         {
             var outcome = new CheckOutcome(gate.Kind == SessionGateKind.Skip ? ConformanceVerdict.Skipped : ConformanceVerdict.Failed, "the image is inspected in a docker container: " + gate.Reason);
@@ -64,7 +66,7 @@ public static class ConformanceRunner
         ImageInspector inspector;
         try
         {
-            inspector = await ImageInspector.StartAsync(options.AgentImage, endpoint: null, cancellationToken).ConfigureAwait(false);
+            inspector = await ImageInspector.StartAsync(options.AgentImage, endpoint, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
