@@ -43,8 +43,9 @@ public sealed class DockerBackend : BottleBackend
             return new PrerequisiteReport(BackendName, [problem]);
         }
 
-        var dns = await DnsExposure.NoteAsync(await _engines.GetAsync(cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
-        return new PrerequisiteReport(BackendName, []) { Notes = dns is null ? [] : [dns] };
+        var engine = await _engines.GetAsync(cancellationToken).ConfigureAwait(false);
+        var dns = await DnsExposure.NoteAsync(engine, cancellationToken).ConfigureAwait(false);
+        return new PrerequisiteReport(BackendName, []) { Notes = [.. new[] { dns, HostAccounts.Note(engine) }.OfType<string>()] };
     }
 
     /// <summary>

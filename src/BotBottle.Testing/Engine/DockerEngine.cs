@@ -35,6 +35,9 @@ internal sealed class DockerEngine : IDisposable
     /// <summary>The client, pinned to <see cref="ApiVersion"/>.</summary>
     public IDockerClient Client { get; }
 
+    /// <summary>Whether the engine maps container uids to other host uids (<c>userns-remap</c>).</summary>
+    public bool RemapsUsers { get; private init; }
+
     /// <summary>Where the engine was found, and by which setting.</summary>
     public EngineEndpoint Endpoint { get; }
 
@@ -117,7 +120,10 @@ internal sealed class DockerEngine : IDisposable
         }
 
         var client = Builder(endpoint, chosen).WithTimeout(TimeSpan.FromMinutes(5)).Build();
-        return new DockerEngine(client, endpoint, chosen, version, ProductOf(info, endpoint));
+        return new DockerEngine(client, endpoint, chosen, version, ProductOf(info, endpoint))
+        {
+            RemapsUsers = info?.SecurityOptions?.Any(o => o.Contains("name=userns", StringComparison.Ordinal)) == true,
+        };
     }
 
     /// <inheritdoc />
