@@ -73,7 +73,7 @@ public sealed class BottleBuilder
     /// <summary>Adds env the bottle declares for the agent (layered over the standard guest env, re-sent on every exec).</summary>
     public BottleBuilder WithEnv(string key, string value) => With(_spec.WithEnv(key, value));
 
-    /// <summary>The agent's system prompt (the prompt file, mode 0600, is provisioned even when empty).</summary>
+    /// <summary>The agent's system prompt (the prompt file, mode 0640, owned by root with the agent's group, is provisioned even when empty).</summary>
     public BottleBuilder WithPrompt(string prompt, PromptMode mode = PromptMode.AppendFile) => With(_spec.WithPrompt(prompt, mode));
 
     /// <summary>Adds a skill (a host file or directory) copied into the agent's skills directory.</summary>

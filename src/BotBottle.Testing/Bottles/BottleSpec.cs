@@ -26,7 +26,7 @@ internal sealed record BottleSpec
     /// <summary>Env the bottle declares for the agent, layered over the standard guest env.</summary>
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>The agent's system prompt. The prompt file is always provisioned (mode 0600); it is passed to the agent only when non-empty.</summary>
+    /// <summary>The agent's system prompt. The prompt file is always provisioned (mode 0640, root's, group node); it is passed to the agent only when non-empty.</summary>
     public string Prompt { get; init; } = "";
 
     /// <summary>How the agent is told about the prompt file.</summary>
