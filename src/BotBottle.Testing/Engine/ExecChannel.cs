@@ -28,7 +28,7 @@ internal sealed class ExecChannel : IAsyncDisposable
         using var stream = typeof(ExecChannel).Assembly.GetManifestResourceStream("BotBottle.Testing.Engine.exec-channel.pl")
             ?? throw new InvalidOperationException("exec-channel.pl is not embedded");
         using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
+        return Guest.GuestSupervisor.Script + "\n" + reader.ReadToEnd();
     });
 
     private readonly MultiplexedStream _stream;

@@ -7,13 +7,10 @@
 #   in:  P (are you there) | R (argv count, each length+bytes, env count, each "NAME=value" length+bytes) | K (kill the request's tree)
 #        | W (write a file: a count of 4, then path, mode, uid, gid, each length+bytes, then the content, length+bytes)
 #   out: H (the answer to P: both directions work) | O (stdout bytes) | E (stderr bytes) | X (exit status, signed 32-bit)
-# Each command runs under a supervisor of its own: the forked child makes itself a child subreaper
-# (prctl(PR_SET_CHILD_SUBREAPER)), starts the command and exits with its status once the command has ended. Whatever
-# the command leaves behind that would be orphaned (a double fork, `setsid`) is reparented to the supervisor while the
-# command runs, so cancelling finds it in the supervisor's tree and ends it too; once the command has ended normally
-# the supervisor is gone and what it left runs on, as after a per-call engine exec.
-# No modules (POSIX alone costs more to load than the rest of the start-up): WNOHANG is 1 on Linux, and prctl's
-# syscall number comes from this perl's own ELF header.
+# Each command runs under the exec supervisor (guest-supervise.pl, loaded before this script): a subreaper, so
+# cancelling finds and ends whatever the command double-forked or moved to a session of its own; once the command
+# has ended normally, what it left runs on, as after a per-call engine exec.
+# No modules (POSIX alone costs more to load than the rest of the start-up): WNOHANG is 1 on Linux.
 use strict;
 use warnings;
 
@@ -28,17 +25,6 @@ pipe(my $wake_r, my $wake_w) or die "pipe: $!";
 $watched{ fileno $wake_r } = $wake_r;
 $SIG{CHLD} = sub { syswrite($wake_w, 'x') };
 my (%pipe_of, %pid_of, %id_of_pid, %open, %status);
-my $prctl = do {
-    my %by_machine = (62 => 157, 183 => 167, 243 => 167, 40 => 172, 21 => 171, 22 => 172, 3 => 172);
-    my $machine = 0;
-    if (open(my $exe, '<', '/proc/self/exe')) {
-        binmode $exe;
-        my $header = '';
-        $machine = unpack('v', substr($header, 18, 2)) if read($exe, $header, 20) == 20 && substr($header, 5, 1) eq "\x01";
-        close $exe;
-    }
-    $by_machine{$machine};
-};
 my $input = '';
 
 sub frame {
@@ -70,39 +56,12 @@ sub reap {
     }
 }
 
-sub tree {
-    my ($root) = @_;
-    my %parent;
-    for my $stat (glob '/proc/[0-9]*/stat') {
-        open(my $fh, '<', $stat) or next;
-        my $line = <$fh>;
-        close $fh;
-        next unless defined $line && $line =~ /^(\d+) .*\) \S+ (\d+)/s;
-        $parent{$1} = $2;
-    }
-    my %keep = ($root => 1);
-    my $more = 1;
-    while ($more) {
-        $more = 0;
-        for my $p (keys %parent) {
-            if (!$keep{$p} && $keep{ $parent{$p} }) { $keep{$p} = 1; $more = 1; }
-        }
-    }
-    return grep { exists $parent{$_} } keys %keep;
-}
-
-# Ends a request's supervisor and everything under it: the descendants first, again until none is left (what they
-# fork or orphan meanwhile lands under the supervisor, a subreaper), then the supervisor and its process group.
+# Ends a request's supervisor and everything under it: the descendants first, then the supervisor and its group.
 sub kill_tree {
     my ($id) = @_;
     my $pid = $pid_of{$id};
     return unless defined $pid;
-    for (1 .. 50) {
-        my @pids = grep { $_ != $pid } tree($pid);
-        last unless @pids;
-        kill 'KILL', @pids;
-        select(undef, undef, undef, 0.01);
-    }
+    bbt_kill_descendants($pid);
     kill 'KILL', -$pid;
     kill 'KILL', $pid;
 }
@@ -118,29 +77,6 @@ sub strings {
         $at += 4 + $length;
     }
     return (\@list, $at);
-}
-
-# The supervisor (in the forked child): a subreaper that starts the command, reaps whatever is reparented to it, and
-# exits with the command's status (128+signal when it was killed).
-sub supervise {
-    my ($id, $argv) = @_;
-    syscall($prctl, 36, 1, 0, 0, 0) if defined $prctl;
-    my $command = fork;
-    exit 127 unless defined $command;
-    if ($command == 0) {
-        $SIG{PIPE} = 'DEFAULT';
-        exec { '/bin/sh' } '/bin/sh', '-c', 'shift; "$@"', 'bbt-exec', sprintf('C%d', $id), @$argv;
-        exit 127;
-    }
-    open(STDOUT, '>', '/dev/null');
-    open(STDERR, '>', '/dev/null');
-    while (1) {
-        my $done = waitpid(-1, 0);
-        exit 127 if $done < 0;
-        next unless $done == $command;
-        my $s = $?;
-        exit(($s & 127) ? 128 + ($s & 127) : ($s >> 8));
-    }
 }
 
 sub start {
@@ -168,7 +104,7 @@ sub start {
             my ($name, $value) = split /=/, $pair, 2;
             $ENV{$name} = $value;
         }
-        supervise($id, $argv);
+        bbt_supervise('/bin/sh', '-c', 'shift; "$@"', 'bbt-exec', sprintf('C%d', $id), @$argv);
     }
     close $out_w;
     close $err_w;

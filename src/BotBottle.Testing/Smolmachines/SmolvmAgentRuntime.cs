@@ -1,5 +1,6 @@
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Guest;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Smolmachines;
 
@@ -13,8 +14,23 @@ internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, Smolv
 
     public bool ResolvesPeers => false;
 
-    public Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken) =>
-        smolvm.ExecAsync(machine, argv, env, cancellationToken);
+    private AsyncOnce<bool>? _supervised;
+
+    /// <summary>
+    /// Runs argv under the exec supervisor where the guest has perl (asked once per machine), so a cancelled exec ends
+    /// its double-forked and <c>setsid</c> descendants too: smolvm's agent ends only the exec's process group.
+    /// </summary>
+    public async Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
+    {
+        var supervised = await (_supervised ??= new AsyncOnce<bool>(HasPerlAsync)).GetAsync(cancellationToken).ConfigureAwait(false);
+        return await smolvm.ExecAsync(machine, supervised ? GuestSupervisor.Wrap(argv) : argv, env, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<bool> HasPerlAsync()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        return (await smolvm.ExecAsync(machine, ["/bin/sh", "-c", "command -v perl >/dev/null"], [], limit.Token).ConfigureAwait(false)).ExitCode == 0;
+    }
 
     public async Task UploadAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)
     {

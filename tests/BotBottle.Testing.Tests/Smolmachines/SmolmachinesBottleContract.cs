@@ -39,6 +39,8 @@ public abstract class SmolmachinesBottleContract
     {
         await using var bottle = await LaunchAsync();
         await GuestProcesses.AssertACancelledExecEndsInTheGuestAsync(bottle);
+        await GuestProcesses.AssertACancelledExecEndsItsDetachedDescendantsAsync(bottle);
+        await GuestProcesses.AssertAFinishedExecKeepsItsDaemonAsync(bottle);
 
         // smolvm's guest agent serves eight connections at once: the others wait their turn, none fails.
         var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => bottle.ExecAsync($"sleep 0.5; echo {i}", cancellationToken: Ct)));
