@@ -1,5 +1,4 @@
 using BotBottle.Testing.Engine;
-using BotBottle.Testing.Launch;
 using Docker.DotNet;
 
 namespace BotBottle.Testing.Images;

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Images;
 using System.Diagnostics;
 using BotBottle.Testing.Docker;
 using BotBottle.Testing.Engine;

@@ -1,9 +1,8 @@
 using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Images;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace BotBottle.Testing;
+namespace BotBottle.Testing.Images;
 
 /// <summary>
 /// The reference bottle images (<c>botbottle/agent:reference</c>, <c>botbottle/bundle:reference</c>), built from

@@ -1,4 +1,4 @@
-namespace BotBottle.Testing.Launch;
+namespace BotBottle.Testing.Images;
 
 /// <summary>
 /// An image the bottle needs is not in the engine. Raised by the launch's first step, before anything is created;
