@@ -1,3 +1,4 @@
+using System.CommandLine;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Reports;
 using BotBottle.Testing.Conformance.Run;
@@ -8,12 +9,24 @@ using BotBottle.Testing.Sessions;
 namespace BotBottle.Testing.Cli;
 
 /// <summary>
-/// <c>botbottle conformance</c> (the README's main job) and <c>botbottle probes</c>: run a spec on every
-/// backend asked for, print the parity matrix and each failure with its fix, write JUnit/JSON/Markdown.
+/// <c>botbottle conformance</c> (the README's main job), and the run <c>botbottle probes</c> shares: a spec on every
+/// backend asked for, the parity matrix and each failure with its fix, JUnit/JSON/Markdown reports (the Markdown
+/// also to the GitHub Actions step summary).
 /// </summary>
-internal static class ConformanceCommand
+internal sealed class ConformanceCommand : ICliCommand
 {
-    public static async Task<int> RunAsync(CliArguments arguments, TextWriter output, CancellationToken cancellationToken)
+    public Command Create(TextWriter output, TextWriter error)
+    {
+        var options = new CliOptions();
+        var spec = new Option<string?>("--spec") { Description = "a YAML conformance spec (default: the built-in bot-bottle spec)", HelpName = "FILE" };
+        var noProbes = new Option<bool>("--no-probes") { Description = "leave the isolation probes out of the spec" };
+        var command = new Command("conformance", "the built-in bot-bottle spec (or --spec FILE) plus the isolation probes, on every backend asked for") { spec, noProbes };
+        options.AddTo(command);
+        command.SetAction((parsed, ct) => RunAsync(options.Read(parsed, "conformance") with { SpecFile = parsed.GetValue(spec), NoProbes = parsed.GetValue(noProbes) }, output, error, ct));
+        return command;
+    }
+
+    public static async Task<int> RunAsync(RunSettings arguments, TextWriter output, TextWriter error, CancellationToken cancellationToken)
     {
         ConformanceSpec spec;
         try
@@ -24,7 +37,7 @@ internal static class ConformanceCommand
         {
             foreach (var specError in e.Errors.Count > 0 ? e.Errors.Select(x => x.ToString()) : [e.Message])
             {
-                await Console.Error.WriteLineAsync(specError);
+                await error.WriteLineAsync(specError);
             }
 
             // The machine-readable side of the same answer, for the MSBuild tasks and scripts.
@@ -64,10 +77,11 @@ internal static class ConformanceCommand
         var (passed, failedCount, skipped) = report.Totals;
         await output.WriteLineAsync($"\n{arguments.Command}: {passed} passed, {failedCount} failed, {skipped} skipped in {report.Elapsed.TotalSeconds:0.0} s");
         await output.WriteLineAsync("reports: " + string.Join(", ", files));
+        await AppendStepSummaryAsync(files, cancellationToken);
         return !report.AnyBackendRan ? 3 : report.Conforms ? 0 : 1;
     }
 
-    private static ConformanceSpec SpecFor(CliArguments arguments)
+    private static ConformanceSpec SpecFor(RunSettings arguments)
     {
         var spec = arguments.SpecFile is { } file ? ConformanceSpec.Load(file) : ConformanceSpec.BotBottle;
         if (arguments.Command == "probes")
@@ -83,5 +97,19 @@ internal static class ConformanceCommand
         }
 
         return arguments.NoProbes ? spec.WithoutProbes() : spec;
+    }
+
+    /// <summary>In GitHub Actions, the Markdown report goes to the job's step summary too.</summary>
+    private static async Task AppendStepSummaryAsync(IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
+        if (Environment.GetEnvironmentVariable("GITHUB_ACTIONS") != "true" || Environment.GetEnvironmentVariable("GITHUB_STEP_SUMMARY") is not { Length: > 0 } summary)
+        {
+            return;
+        }
+
+        if (files.FirstOrDefault(f => f.EndsWith(".md", StringComparison.Ordinal)) is { } markdown)
+        {
+            await File.AppendAllTextAsync(summary, await File.ReadAllTextAsync(markdown, cancellationToken) + "\n", cancellationToken);
+        }
     }
 }

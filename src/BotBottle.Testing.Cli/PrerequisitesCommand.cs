@@ -1,3 +1,4 @@
+using System.CommandLine;
 using BotBottle.Testing.Conformance.Reports;
 using BotBottle.Testing.Launch;
 using BotBottle.Testing.Sessions;
@@ -5,8 +6,16 @@ using BotBottle.Testing.Sessions;
 namespace BotBottle.Testing.Cli;
 
 /// <summary><c>botbottle prerequisites [--json]</c>: one tab-separated line per backend (name, yes|no, reason) and one per note (name, note, text), or the JSON contract.</summary>
-internal static class PrerequisitesCommand
+internal sealed class PrerequisitesCommand : ICliCommand
 {
+    public Command Create(TextWriter output, TextWriter error)
+    {
+        var json = new Option<bool>("--json") { Description = "the JSON contract (what the MSBuild tasks read) instead of lines" };
+        var command = new Command("prerequisites", "one line per backend: name, yes|no, reason") { json };
+        command.SetAction((parsed, ct) => RunAsync(output, parsed.GetValue(json), ct));
+        return command;
+    }
+
     public static async Task<int> RunAsync(TextWriter output, bool json, CancellationToken cancellationToken)
     {
         var reports = new List<PrerequisiteReport>();

@@ -72,7 +72,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
     {
         if (!File.Exists(CliPath))
         {
-            Log.LogError(null, ErrorCodes.CliMissing, null, null, 0, 0, 0, 0, $"the botbottle CLI is not at '{CliPath}' (set BottleCliPath, or restore the BotBottle.Testing.MSBuild package)");
+            Log.LogError(null, ErrorCodes.CliMissing, null, null, 0, 0, 0, 0, LogText.Clean($"the botbottle CLI is not at '{CliPath}' (set BottleCliPath, or restore the BotBottle.Testing.MSBuild package)"));
             return false;
         }
 
@@ -81,7 +81,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
         {
             if (!EnvName.IsMatch(item.ItemSpec))
             {
-                Log.LogError(null, ErrorCodes.InvalidEnv, null, null, 0, 0, 0, 0, $"'{item.ItemSpec}' is not a valid environment variable name for the bottle");
+                Log.LogError(null, ErrorCodes.InvalidEnv, null, null, 0, 0, 0, 0, LogText.Clean($"'{item.ItemSpec}' is not a valid environment variable name for the bottle"));
                 continue;
             }
 
@@ -131,7 +131,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
 
         if (_cli.Cancelled)
         {
-            Log.LogError(null, ErrorCodes.Cancelled, null, null, 0, 0, 0, 0, $"{Command} was cancelled (botbottle exit {exit}); the bottle was torn down");
+            Log.LogError(null, ErrorCodes.Cancelled, null, null, 0, 0, 0, 0, LogText.Clean($"{Command} was cancelled (botbottle exit {exit}); the bottle was torn down"));
             return false;
         }
 
@@ -148,7 +148,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
         var json = Path.Combine(directory, name + ".json");
         if (!File.Exists(json))
         {
-            Log.LogError(null, exit == 2 ? ErrorCodes.InvalidSpec : ErrorCodes.CliFailed, null, null, 0, 0, 0, 0, $"botbottle exited {exit} without writing {json}: {Tail(stderr.Count > 0 ? stderr : stdout)}");
+            Log.LogError(null, exit == 2 ? ErrorCodes.InvalidSpec : ErrorCodes.CliFailed, null, null, 0, 0, 0, 0, LogText.Clean($"botbottle exited {exit} without writing {json}: {Tail(stderr.Count > 0 ? stderr : stdout)}"));
             return false;
         }
 
@@ -159,7 +159,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
         }
         catch (Exception e) when (e is InvalidDataException or System.Runtime.Serialization.SerializationException or IOException)
         {
-            Log.LogError(null, ErrorCodes.CliFailed, null, json, 0, 0, 0, 0, $"the botbottle report cannot be read: {e.Message}");
+            Log.LogError(null, ErrorCodes.CliFailed, null, json, 0, 0, 0, 0, LogText.Clean($"the botbottle report cannot be read: {e.Message}"));
             return false;
         }
 
@@ -167,7 +167,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
         {
             foreach (var error in report.SpecErrors)
             {
-                Log.LogError(null, ErrorCodes.InvalidSpec, null, error.File, error.Line, error.Column, 0, 0, error.Message);
+                Log.LogError(null, ErrorCodes.InvalidSpec, null, error.File, error.Line, error.Column, 0, 0, LogText.Clean(error.Message));
             }
 
             return false;
@@ -178,7 +178,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
         var failures = report.Backends.SelectMany(b => b.Results.Where(r => r.Failed).Select(r => (Backend: b, Result: r))).ToList();
         foreach (var (backend, result) in failures)
         {
-            Log.LogError("bottle", result.Code, null, json, 0, 0, 0, 0, Masked(OneLine(backend.Backend, result)));
+            Log.LogError("bottle", result.Code, null, json, 0, 0, 0, 0, Masked(LogText.Clean(OneLine(backend.Backend, result))));
         }
 
         FailedChecks = failures.Select(f =>
@@ -198,11 +198,11 @@ public abstract class BottleCheckTask : Task, ICancelableTask
             var message = $"no backend could run here, so nothing was checked: {why}";
             if (AllowSkippedBackends)
             {
-                Log.LogWarning(null, ErrorCodes.NothingRan, null, null, 0, 0, 0, 0, message);
+                Log.LogWarning(null, ErrorCodes.NothingRan, null, null, 0, 0, 0, 0, LogText.Clean(message));
             }
             else
             {
-                Log.LogError(null, ErrorCodes.NothingRan, null, null, 0, 0, 0, 0, message + " (set AllowSkippedBackends/BottleAllowSkippedBackends to make this a warning)");
+                Log.LogError(null, ErrorCodes.NothingRan, null, null, 0, 0, 0, 0, LogText.Clean(message + " (set AllowSkippedBackends/BottleAllowSkippedBackends to make this a warning)"));
             }
         }
 
@@ -218,8 +218,8 @@ public abstract class BottleCheckTask : Task, ICancelableTask
     {
         var message = result.Hint is { Length: > 0 } hint ? $"{result.Message} — fix: {hint}" : result.Message;
         var evidence = result.Evidence.Split('\n').Select(l => Regex.Replace(l, @"\s+", " ").Trim())
-            .Where(l => l.Length > 0 && !message.Contains(l)).Distinct().ToList();
-        var text = $"[{backend}] {result.Id}: {message}" + (evidence.Count > 0 ? " | evidence: " + string.Join(" | ", evidence) : "");
+            .Where(l => l.Length > 0 && !LogText.IsStackFrame(l) && !message.Contains(l)).Distinct().ToList();
+        var text = $"{backend} {result.Id}: {message}" + (evidence.Count > 0 ? " | evidence: " + string.Join(" | ", evidence) : "");
         return text.Length <= 2000 ? text : text.Remove(2000) + " …";
     }
 

@@ -40,7 +40,7 @@ public sealed class CheckBottlePrerequisites : Task
     {
         if (!File.Exists(CliPath))
         {
-            Log.LogWarning(null, ErrorCodes.PrerequisitesUnknown, null, null, 0, 0, 0, 0, $"cannot tell which bottle backends run here: the botbottle CLI is not at '{CliPath}'");
+            Log.LogWarning(null, ErrorCodes.PrerequisitesUnknown, null, null, 0, 0, 0, 0, LogText.Clean($"cannot tell which bottle backends run here: the botbottle CLI is not at '{CliPath}'"));
             return true;
         }
 
@@ -49,7 +49,7 @@ public sealed class CheckBottlePrerequisites : Task
         var exit = new CliProcess().Run([.. CliProcess.Launcher(CliPath), "prerequisites", "--json"], new Dictionary<string, string>(), (line, isError) => (isError ? errors : lines).Add(line), TimeSpan.FromSeconds(30), _ => { });
         if (exit != 0)
         {
-            Log.LogWarning(null, ErrorCodes.PrerequisitesUnknown, null, null, 0, 0, 0, 0, $"cannot tell which bottle backends run here: botbottle prerequisites exited {exit}: {string.Join(" | ", errors)}");
+            Log.LogWarning(null, ErrorCodes.PrerequisitesUnknown, null, null, 0, 0, 0, 0, LogText.Clean($"cannot tell which bottle backends run here: botbottle prerequisites exited {exit}: {string.Join(" | ", errors)}"));
             return true;
         }
 
@@ -61,7 +61,7 @@ public sealed class CheckBottlePrerequisites : Task
         }
         catch (Exception e) when (e is InvalidDataException or System.Runtime.Serialization.SerializationException)
         {
-            Log.LogWarning(null, ErrorCodes.PrerequisitesUnknown, null, null, 0, 0, 0, 0, $"cannot tell which bottle backends run here: {e.Message}");
+            Log.LogWarning(null, ErrorCodes.PrerequisitesUnknown, null, null, 0, 0, 0, 0, LogText.Clean($"cannot tell which bottle backends run here: {e.Message}"));
             return true;
         }
 

@@ -35,7 +35,8 @@ internal sealed class HostCommand
     /// <param name="cancellationToken">Kills the process.</param>
     /// <param name="stdin">Fed to the process's standard input.</param>
     /// <param name="environment">Variables added for this run only (values that must not be in an argv).</param>
-    public async Task<ProcessOutput> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, Stream? stdin = null, IReadOnlyDictionary<string, string?>? environment = null)
+    /// <param name="onLine">Each line of stdout and stderr as it comes (a long build's progress), besides the buffered output.</param>
+    public async Task<ProcessOutput> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, Stream? stdin = null, IReadOnlyDictionary<string, string?>? environment = null, Action<string>? onLine = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var stdout = new StringBuilder();
@@ -45,8 +46,8 @@ internal sealed class HostCommand
             .WithArguments(arguments, escape: true)
             .WithEnvironmentVariables(environment is null ? _environment : _environment.Concat(environment).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal))
             .WithValidation(CommandResultValidation.None)
-            .WithStandardOutputPipe(PipeTarget.ToStringBuilder(stdout))
-            .WithStandardErrorPipe(PipeTarget.ToStringBuilder(stderr));
+            .WithStandardOutputPipe(Target(stdout, onLine))
+            .WithStandardErrorPipe(Target(stderr, onLine));
         if (stdin is not null)
         {
             command = command.WithStandardInputPipe(PipeSource.FromStream(stdin));
@@ -56,4 +57,7 @@ internal sealed class HostCommand
         _logger.LogDebug("{Tool} {Args} -> {Exit} in {Ms} ms", Path.GetFileName(_executable), SecretRedactor.FormatForLog(arguments), result.ExitCode, clock.ElapsedMilliseconds);
         return new ProcessOutput(result.ExitCode, stdout.ToString(), stderr.ToString(), clock.Elapsed);
     }
+
+    private static PipeTarget Target(StringBuilder buffer, Action<string>? onLine) =>
+        onLine is null ? PipeTarget.ToStringBuilder(buffer) : PipeTarget.Merge(PipeTarget.ToStringBuilder(buffer), PipeTarget.ToDelegate(onLine));
 }

@@ -11,6 +11,17 @@ internal static class BottleBackends
     /// <summary>Every backend name.</summary>
     public static IReadOnlyList<string> All { get; } = [DockerBackend.BackendName, SmolmachinesBackend.BackendName];
 
+    /// <summary>Why <paramref name="name"/> names no backend, or null when it names one (checked without creating it).</summary>
+    public static string? Problem(string name)
+    {
+        if (name.StartsWith(DockerBackend.BackendName + "@", StringComparison.Ordinal))
+        {
+            return Uri.TryCreate(name[(DockerBackend.BackendName.Length + 1)..], UriKind.Absolute, out _) ? null : $"'{name}' needs an engine address after docker@ (e.g. docker@unix:///var/run/docker.sock)";
+        }
+
+        return All.Contains(name, StringComparer.Ordinal) ? null : $"unknown backend '{name}'; known: {string.Join(", ", All)}, docker@ENDPOINT";
+    }
+
     /// <summary>
     /// The backend called <paramref name="name"/>, with default options; <c>docker@ENDPOINT</c> is the docker backend
     /// on the engine at ENDPOINT (e.g. <c>docker@unix:///var/run/docker.sock</c>), so one run can compare engines.

@@ -92,6 +92,7 @@ public sealed class SmolmachinesBackend : BottleBackend
         }
 
         var engine = await _engines.GetAsync(cancellationToken).ConfigureAwait(false);
+        await Images.EngineImages.RequireAsync(engine, [spec.AgentImage, spec.Bundle.Image], cancellationToken).ConfigureAwait(false);
         // Resolved here, inside the launch's first step: a bridge that is missing fails the launch before anything exists.
         var bridge = version.ForwardsTerminalSize && !_options.AlwaysBridgeTerminalSize ? null : PtyBridgeLocator.Resolve(_options.PtyBridgeCommand);
         var archive = await ImageArchives.GetAsync(engine, spec.AgentImage, _options.ImageCacheDirectory ?? ImageArchives.DefaultDirectory(), Logger, cancellationToken).ConfigureAwait(false);

@@ -22,7 +22,7 @@ public sealed class DnsForwardingTests
     {
         var (endpoint, engine) = await AffectedEngineAsync();
         var marker = Marker();
-        await using var plain = await ScratchContainer.StartAsync(engine, ReferenceImages.Bundle, ["/bin/sh", "-c", "sleep 300"], onBottleNetwork: true, "plain");
+        await using var plain = await ScratchContainer.StartAsync(engine, TestImages.Bundle, ["/bin/sh", "-c", "sleep 300"], onBottleNetwork: true, "plain");
 
         var lookup = await plain.Container.ShellAsync($"getent hosts {marker}", Ct);
 

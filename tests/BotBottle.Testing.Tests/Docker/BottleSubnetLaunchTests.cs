@@ -19,7 +19,7 @@ public sealed class BottleSubnetLaunchTests
     public async Task The_agent_is_created_while_the_bundle_starts_and_resolves_only_through_the_bundle_s_fixed_address()
     {
         var (engine, backend) = await EngineAsync();
-        await using var bottle = await backend.LaunchAsync(ReferenceImages.Spec, Ct);
+        await using var bottle = await backend.LaunchAsync(TestImages.Spec, Ct);
         var (bundle, agent) = await InspectAsync(engine, bottle);
 
         Assert.StartsWith("198.1", bottle.Bundle.Address, StringComparison.Ordinal);
@@ -38,7 +38,7 @@ public sealed class BottleSubnetLaunchTests
 
         using (BottleSubnet.PickInOrder(taken, next))
         {
-            await using var bottle = await backend.LaunchAsync(ReferenceImages.Spec, Ct);
+            await using var bottle = await backend.LaunchAsync(TestImages.Spec, Ct);
 
             Assert.Equal(next.BundleAddress, bottle.Bundle.Address);
         }
@@ -53,7 +53,7 @@ public sealed class BottleSubnetLaunchTests
 
         using (BottleSubnet.PickInOrder(Enumerable.Repeat(taken, BottleSubnet.Attempts).ToArray()))
         {
-            await using var bottle = await backend.LaunchAsync(ReferenceImages.Spec, Ct);
+            await using var bottle = await backend.LaunchAsync(TestImages.Spec, Ct);
             var (bundle, agent) = await InspectAsync(engine, bottle);
 
             Assert.DoesNotContain(bottle.Bundle.Address, taken.Request.Subnet, StringComparison.Ordinal);

@@ -25,7 +25,7 @@ public sealed class BundleReadinessTests
         var ct = TestContext.Current.CancellationToken;
         await BackendGate.RequireAsync(new DockerBackend());
         await using var bundle = await ScratchContainer.StartAsync(
-            await EngineProvider.For().GetAsync(ct), ReferenceImages.Bundle, ["/bin/sh", "-c", "echo 'init failed: no config' >&2; exit 3"], onBottleNetwork: true, "bundle");
+            await EngineProvider.For().GetAsync(ct), TestImages.Bundle, ["/bin/sh", "-c", "echo 'init failed: no config' >&2; exit 3"], onBottleNetwork: true, "bundle");
         await bundle.Engine.Client.Containers.WaitContainerAsync(bundle.Container.Id, ct);
 
         // What a launch meets when the bundle dies between its start and the read of its address.
@@ -41,7 +41,7 @@ public sealed class BundleReadinessTests
         var ct = TestContext.Current.CancellationToken;
         var backend = new DockerBackend();
         await BackendGate.RequireAsync(backend);
-        await using var bottle = await backend.LaunchAsync(ReferenceImages.Spec, ct);
+        await using var bottle = await backend.LaunchAsync(TestImages.Spec, ct);
 
         var logs = await bottle.GetLogsAsync(ct);
 

@@ -116,7 +116,7 @@ public sealed class DockerBottleTests(ReferenceBottleFixture fixture) : IClassFi
     {
         var result = (await fixture.Bottle.ExecAsync("claude --version", cancellationToken: Ct)).ThrowOnFailure();
 
-        Assert.Contains(ReferenceImages.ClaudeVersion + " (Claude Code)", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains(TestImages.ClaudeVersion + " (Claude Code)", result.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -162,7 +162,7 @@ public sealed class DockerBottleTests(ReferenceBottleFixture fixture) : IClassFi
         var exitCode = await bottle.ExecAgentAsync(["--version"], tty: false, Ct);
 
         Assert.Equal((0, ""), (result.ExitCode, result.StandardError));
-        Assert.Contains(ReferenceImages.ClaudeVersion, result.StandardOutput, StringComparison.Ordinal);
+        Assert.Contains(TestImages.ClaudeVersion, result.StandardOutput, StringComparison.Ordinal);
         Assert.Equal(0, exitCode);
     }
 }

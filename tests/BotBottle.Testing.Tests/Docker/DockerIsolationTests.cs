@@ -45,7 +45,7 @@ public sealed class DockerIsolationTests(ReferenceBottleFixture fixture) : IClas
         var bottle = fixture.Bottle;
         var engine = await EngineProvider.For().GetAsync(Ct);
         await using var teardown = new TeardownStack(NullLogger.Instance);
-        var port = await EngineHostService.StartAsync(engine, teardown, ReferenceImages.Bundle, bottle.Name + "-hostsvc", bottle.Name, Ct);
+        var port = await EngineHostService.StartAsync(engine, teardown, TestImages.Bundle, bottle.Name + "-hostsvc", bottle.Name, Ct);
 
         // Positive control: a plain --internal network (made by this test) still reaches the host via its gateway.
         var controlNet = await engine.Client.Networks.CreateNetworkAsync(new NetworksCreateParameters { Name = bottle.Name + "-control", Internal = true, Labels = ResourceLabels.For(bottle.Name, "control") }, Ct);
@@ -77,7 +77,7 @@ public sealed class DockerIsolationTests(ReferenceBottleFixture fixture) : IClas
     {
         var created = await engine.Client.Containers.CreateContainerAsync(new CreateContainerParameters
         {
-            Image = ReferenceImages.Agent,
+            Image = TestImages.Agent,
             Entrypoint = ["/bin/sh", "-c", "while :; do sleep 3600; done"],
             Labels = ResourceLabels.For(bottle, "control"),
             HostConfig = new HostConfig { NetworkMode = network, Init = true },

@@ -21,7 +21,7 @@ public sealed class DockerLifecycleTests
     {
         var backend = new DockerBackend();
         var engine = await EngineAsync(backend);
-        var bottle = await backend.LaunchAsync(ReferenceImages.Spec, Ct);
+        var bottle = await backend.LaunchAsync(TestImages.Spec, Ct);
         var mine = await EngineSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
         Assert.Contains(mine, r => r.Contains(bottle.Name + "-agent", StringComparison.Ordinal));
         Assert.Contains(mine, r => r.Contains(bottle.Name + "-bundle", StringComparison.Ordinal));
@@ -39,12 +39,16 @@ public sealed class DockerLifecycleTests
     {
         var backend = new DockerBackend();
         var engine = await EngineAsync(backend);
-        var spec = ReferenceImages.Spec with { AgentImage = "botbottle/does-not-exist:never", Name = "bbt-" + BottleNames.SessionId + "-halfway" };
+        var spec = TestImages.Spec with { Name = "bbt-" + BottleNames.SessionId + "-halfway" };
 
-        var error = await Assert.ThrowsAsync<BottleLaunchException>(() => backend.LaunchAsync(spec, Ct));
+        BottleLaunchException error;
+        using (LaunchFaults.Inject("create agent", new InvalidOperationException("no agent today")))
+        {
+            error = await Assert.ThrowsAsync<BottleLaunchException>(() => backend.LaunchAsync(spec, Ct));
+        }
 
         Assert.Equal("create agent", error.Step);
-        Assert.Contains("does-not-exist", error.Message, StringComparison.Ordinal);
+        Assert.Contains("no agent today", error.Message, StringComparison.Ordinal);
         var left = await EngineSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
         Assert.DoesNotContain(left, r => r.Contains(spec.Name!, StringComparison.Ordinal));
     }
@@ -54,9 +58,9 @@ public sealed class DockerLifecycleTests
     {
         var backend = new DockerBackend();
         var engine = await EngineAsync(backend);
-        var spec = ReferenceImages.Spec with
+        var spec = TestImages.Spec with
         {
-            Bundle = new BundleSpec(ReferenceImages.Bundle) { Env = new Dictionary<string, string> { ["BUNDLE_DAEMONS"] = "supervise" } },
+            Bundle = new BundleSpec(TestImages.Bundle) { Env = new Dictionary<string, string> { ["BUNDLE_DAEMONS"] = "supervise" } },
             Name = "bbt-" + BottleNames.SessionId + "-noproxy",
         };
         var quick = new DockerBackend(new DockerBackendOptions { BundleReadyTimeout = TimeSpan.FromSeconds(3) });
@@ -75,7 +79,7 @@ public sealed class DockerLifecycleTests
     {
         var backend = new DockerBackend();
         var engine = await EngineAsync(backend);
-        var spec = ReferenceImages.Spec with { Name = "bbt-" + BottleNames.SessionId + "-cancelled" };
+        var spec = TestImages.Spec with { Name = "bbt-" + BottleNames.SessionId + "-cancelled" };
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         var launch = backend.LaunchAsync(spec, cancel.Token);
 

@@ -27,7 +27,7 @@ public sealed class ReferenceBottleFixture : IAsyncLifetime
 
         try
         {
-            var spec = ReferenceImages.Spec.WithPrompt("You are inside a bottle.\nBehave.").WithSkill(new SkillSource(SkillDirectory)).WithEnv("PROJECT", "alpha beta $x");
+            var spec = TestImages.Spec.WithPrompt("You are inside a bottle.\nBehave.").WithSkill(new SkillSource(SkillDirectory)).WithEnv("PROJECT", "alpha beta $x");
             _bottle = await Backend.LaunchAsync(spec, TestContext.Current.CancellationToken);
         }
         catch (Exception ex)

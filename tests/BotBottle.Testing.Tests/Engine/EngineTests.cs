@@ -118,7 +118,7 @@ public sealed class EngineTests
         using var engine = await DockerEngine.ConnectAsync(new EngineEndpoint(new Uri("ssh://ci@build-host"), "DOCKER_HOST") { SshCommand = ssh }, Ct);
         Assert.Equal(local.ApiVersion, engine.ApiVersion);
         var name = $"bbt-{BottleNames.SessionId}-ssh";
-        var container = await EngineContainer.CreateAsync(engine, new ContainerRequest(name, ReferenceImages.Bundle, name, "ssh-test") { Entrypoint = ["/bin/sh", "-c", "sleep 60"], Network = "none" });
+        var container = await EngineContainer.CreateAsync(engine, new ContainerRequest(name, TestImages.Bundle, name, "ssh-test") { Entrypoint = ["/bin/sh", "-c", "sleep 60"], Network = "none" });
         try
         {
             await container.StartAsync(Ct);

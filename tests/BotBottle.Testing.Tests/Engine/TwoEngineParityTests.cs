@@ -18,8 +18,8 @@ public sealed class TwoEngineParityTests
 
         var report = await ConformanceRunner.RunAsync(ConformanceSpec.BotBottle, new ConformanceOptions
         {
-            AgentImage = ReferenceImages.Agent,
-            BundleImage = ReferenceImages.Bundle,
+            AgentImage = TestImages.Agent,
+            BundleImage = TestImages.Bundle,
             Backends = [new DockerBackend(), new DockerBackend(new DockerBackendOptions { Endpoint = second })],
         }, cancellationToken: ct);
         var matrix = new ParityMatrix(report);

@@ -19,7 +19,7 @@ public sealed class TestcontainersUpstreamTests
 
         // The user's own Testcontainers container (any IContainer: a database module works the same way), on the engine
         // the harness negotiated with. Cleaned up by its own disposal; labelled so a leak would show in the sweeper's list.
-        await using var api = new ContainerBuilder(ReferenceImages.Bundle)
+        await using var api = new ContainerBuilder(TestImages.Bundle)
             .WithDockerEndpoint(await backend.GetTestcontainersEndpointAsync(Ct))
             .WithCleanUp(false)
             .WithImagePullPolicy(PullPolicy.Never)

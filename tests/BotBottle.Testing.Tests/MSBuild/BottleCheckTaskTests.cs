@@ -25,7 +25,7 @@ public sealed class BottleCheckTaskTests
         ]) { Label = "docker (Engine 20.10.24, API 1.41)" },
         new BackendRun("smolmachines", "no KVM", [Result("probe.loopback-refused", "BBT0101", ConformanceVerdict.Skipped, "no KVM")]));
 
-    private static readonly string PassingReport = Report(new BackendRun("docker", null, [Result("probe.proxy-reachable", "BBT0104", ConformanceVerdict.Passed, "ok")]));
+    internal static readonly string PassingReport = Report(new BackendRun("docker", null, [Result("probe.proxy-reachable", "BBT0104", ConformanceVerdict.Passed, "ok")]));
 
     private static (T Task, RecordingBuildEngine Engine) Make<T>(FakeCli cli)
         where T : BottleCheckTask, new()
@@ -45,7 +45,7 @@ public sealed class BottleCheckTaskTests
 
         var error = Assert.Single(engine.Errors);
         Assert.Equal("BBT0101", error.Code);
-        Assert.StartsWith("[docker] probe.loopback-refused: The agent's own 127.0.0.1", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("docker probe.loopback-refused: The agent's own 127.0.0.1", error.Message, StringComparison.Ordinal);
         Assert.Contains("bash /dev/tcp connected to 127.0.0.1:9", error.Message, StringComparison.Ordinal);
         Assert.EndsWith("probes.json", error.File, StringComparison.Ordinal);
         var failed = Assert.Single(task.FailedChecks);
@@ -176,5 +176,42 @@ public sealed class BottleCheckTaskTests
         var error = Assert.Single(engine.Errors);
         Assert.Equal("BBT0001", error.Code);
         Assert.Contains("/nowhere/botbottle.dll", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_crash_without_a_report_is_one_error_without_stack_trace_or_leading_punctuation()
+    {
+        using var cli = new FakeCli(134, report: null, stderr: "'. Unhandled exception. System.InvalidOperationException: the engine said no\n   at BotBottle.Testing.Launch.Bottle.StartAsync()\n--- End of stack trace from previous location ---\n   at Program.<Main>$(String[] args)\n");
+        var (task, engine) = Make<RunBottleProbes>(cli);
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Matches("^[A-Za-z]", error.Message);
+        Assert.Contains("Unhandled exception. System.InvalidOperationException: the engine said no", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at ", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("End of stack trace", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("\n", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_failed_launch_is_one_error_and_its_evidence_carries_no_stack_trace()
+    {
+        var report = Report(new BackendRun("docker", null,
+        [
+            Result("bottle.launch", "BBT0207", ConformanceVerdict.Failed, "the docker bottle failed to launch: docker bottle 'b' failed to launch at step 'prepare': image my/agent:1 is not in the docker engine at unix:///var/run/docker.sock: build or pull it", "   at BotBottle.Testing.Launch.BottleLauncher.LaunchAsync()\n--- End of stack trace from previous location ---"),
+            Result("probe.loopback-refused", "BBT0101", ConformanceVerdict.Skipped, "needs bottle.launch, which failed"),
+        ]));
+        using var cli = new FakeCli(1, report);
+        var (task, engine) = Make<RunBottleProbes>(cli);
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("BBT0207", error.Code);
+        Assert.StartsWith("docker bottle.launch: the docker bottle failed to launch", error.Message, StringComparison.Ordinal);
+        Assert.Contains("image my/agent:1 is not in the docker engine", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("End of stack trace", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(" at BotBottle", error.Message, StringComparison.Ordinal);
     }
 }

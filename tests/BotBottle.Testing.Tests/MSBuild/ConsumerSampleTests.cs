@@ -92,7 +92,7 @@ public sealed class ConsumerSampleTests(PackedPackagesFixture packages)
             Assert.NotEqual(0, build.ExitCode);
             var errors = build.Output.Split('\n').Where(l => l.Contains("error BBT", StringComparison.Ordinal)).Select(l => l.Trim()).Distinct().ToList();
             var error = Assert.Single(errors);
-            Assert.Matches(@"error BBT0117: \[docker\] probe\.placeholder-secrets-only: The agent's env holds only placeholder credentials: Present .*present: GITHUB_TOKEN", error);
+            Assert.Matches(@"error BBT0117: docker probe\.placeholder-secrets-only: The agent's env holds only placeholder credentials: Present .*present: GITHUB_TOKEN", error);
             Assert.Contains("GITHUB_TOKEN", build.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("BBT0101", build.Output, StringComparison.Ordinal);
             Assert.DoesNotContain("ghp_e2eLeakedTokenValue", build.Output, StringComparison.Ordinal);

@@ -23,6 +23,7 @@ public sealed class FakeCli : IDisposable
             #!/bin/sh
             here="$(dirname "$0")"
             printf '%s\n' "$@" > "$here/argv"
+            echo "$*" >> "$here/calls"
             env | grep '^BOTBOTTLE_' > "$here/env" || true
             dir=""; name=""
             while [ $# -gt 0 ]; do
@@ -44,6 +45,9 @@ public sealed class FakeCli : IDisposable
     public string ReportDirectory { get; }
 
     public IReadOnlyList<string> Argv => File.ReadAllLines(System.IO.Path.Combine(_dir.FullName, "argv"));
+
+    /// <summary>One line per run (its argv), in order.</summary>
+    public IReadOnlyList<string> Calls => File.Exists(System.IO.Path.Combine(_dir.FullName, "calls")) ? File.ReadAllLines(System.IO.Path.Combine(_dir.FullName, "calls")) : [];
 
     public IReadOnlyList<string> Env => File.ReadAllLines(System.IO.Path.Combine(_dir.FullName, "env"));
 

@@ -23,6 +23,7 @@ public sealed class PackagesTests(PackedPackagesFixture packages)
     [InlineData("BotBottle.Testing.Xunit")]
     [InlineData("BotBottle.Testing.Xunit2")]
     [InlineData("BotBottle.Testing.MSBuild")]
+    [InlineData("BotBottle.Testing.Cli")]
     public void Each_package_has_a_readme_a_license_expression_and_repository_metadata(string id)
     {
         using var package = Open(id);
@@ -51,6 +52,18 @@ public sealed class PackagesTests(PackedPackagesFixture packages)
 
         using var symbols = Open(id, "snupkg");
         Assert.Contains(symbols.Entries, e => e.FullName == $"lib/net8.0/{id}.pdb");
+    }
+
+    [Fact]
+    public void The_cli_is_a_dotnet_tool_called_botbottle()
+    {
+        using var package = Open("BotBottle.Testing.Cli");
+        var metadata = Metadata(package);
+        var types = metadata.Elements().Single(e => e.Name.LocalName == "packageTypes").Elements().Select(e => e.Attribute("name")?.Value).ToList();
+        Assert.Equal(["DotnetTool"], types);
+        Assert.Contains(package.Entries, e => e.FullName == "tools/net8.0/any/botbottle.dll");
+        using var settings = package.Entries.Single(e => e.FullName == "tools/net8.0/any/DotnetToolSettings.xml").Open();
+        Assert.Equal("botbottle", XDocument.Load(settings).Descendants().Single(e => e.Name.LocalName == "Command").Attribute("Name")?.Value);
     }
 
     [Fact]

@@ -9,7 +9,7 @@ namespace BotBottle.Testing.Tests.MSBuild;
 /// </summary>
 public sealed class PackedPackagesFixture : IAsyncLifetime
 {
-    private static readonly string[] PackageIds = ["botbottle.testing", "botbottle.testing.xunit", "botbottle.testing.xunit2", "botbottle.testing.msbuild"];
+    private static readonly string[] PackageIds = ["botbottle.testing", "botbottle.testing.xunit", "botbottle.testing.xunit2", "botbottle.testing.msbuild", "botbottle.testing.cli"];
     private readonly DirectoryInfo _work = Directory.CreateTempSubdirectory("bbt-e2e-");
     private Exception? _failure;
 

@@ -30,8 +30,8 @@ public sealed class ToolImagesFixture : IAsyncLifetime
 
         try
         {
-            Range = await ProbeRange.CreateAsync(ReferenceImages.Bundle, cancellationToken: ct);
-            var launches = Images.ToDictionary(i => i, i => backend.LaunchAsync(Range.Wire(new BottleSpec("botbottle/agent:" + i, ReferenceImages.Spec.Bundle)), ct));
+            Range = await ProbeRange.CreateAsync(TestImages.Bundle, cancellationToken: ct);
+            var launches = Images.ToDictionary(i => i, i => backend.LaunchAsync(Range.Wire(new BottleSpec("botbottle/agent:" + i, TestImages.Spec.Bundle)), ct));
             foreach (var (image, launch) in launches)
             {
                 try

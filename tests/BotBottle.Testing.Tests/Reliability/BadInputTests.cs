@@ -1,3 +1,4 @@
+using BotBottle.Testing.Images;
 using System.Diagnostics;
 using BotBottle.Testing.Docker;
 using BotBottle.Testing.Engine;
@@ -144,20 +145,25 @@ public sealed class BadInputTests(ReferenceBottleFixture fixture) : IClassFixtur
     }
 
     [Fact]
-    public async Task A_missing_image_fails_the_launch_naming_it_and_leaves_nothing()
+    public async Task A_missing_image_fails_the_launch_at_once_naming_it_and_how_to_get_it_and_leaves_nothing()
     {
-        var spec = ReferenceImages.Spec with { AgentImage = "botbottle/does-not-exist:1", Name = BottleNames.NewBottleName() };
+        var spec = TestImages.Spec with { AgentImage = "botbottle/does-not-exist:1", Name = BottleNames.NewBottleName() };
 
         var error = await Assert.ThrowsAsync<BottleLaunchException>(() => fixture.Backend.LaunchAsync(spec, Ct));
 
-        Assert.Contains("botbottle/does-not-exist:1", error.Message, StringComparison.Ordinal);
+        Assert.Equal("prepare", error.Step);
+        var missing = Assert.IsType<BottleImageNotFoundException>(error.InnerException);
+        Assert.Equal(["botbottle/does-not-exist:1"], missing.Images);
+        Assert.Contains("image botbottle/does-not-exist:1 is not in the docker engine", error.Message, StringComparison.Ordinal);
+        Assert.Contains("docker pull IMAGE", error.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("{", error.Message, StringComparison.Ordinal);   // not the engine's raw JSON
         await AssertNothingLeftAsync(spec.Name!);
     }
 
     [Fact]
     public async Task An_agent_image_without_the_node_user_fails_the_launch_saying_so()
     {
-        var spec = ReferenceImages.Spec with { AgentImage = ReferenceImages.Bundle, Name = BottleNames.NewBottleName() };
+        var spec = TestImages.Spec with { AgentImage = TestImages.Bundle, Name = BottleNames.NewBottleName() };
 
         var error = await Assert.ThrowsAsync<BottleLaunchException>(() => fixture.Backend.LaunchAsync(spec, Ct));
 
@@ -169,9 +175,9 @@ public sealed class BadInputTests(ReferenceBottleFixture fixture) : IClassFixtur
     public async Task A_bundle_whose_process_exits_fails_fast_with_its_logs_not_after_the_ready_budget()
     {
         // The egress daemon cannot take port 70000: it exits at once, and so does bundle-init when it sees that.
-        var spec = ReferenceImages.Spec with
+        var spec = TestImages.Spec with
         {
-            Bundle = ReferenceImages.Spec.Bundle with { Env = new Dictionary<string, string> { ["BUNDLE_EGRESS_PORT"] = "70000" } },
+            Bundle = TestImages.Spec.Bundle with { Env = new Dictionary<string, string> { ["BUNDLE_EGRESS_PORT"] = "70000" } },
             Name = BottleNames.NewBottleName(),
         };
         var clock = Stopwatch.StartNew();

@@ -27,7 +27,7 @@ public sealed class LaunchFaultTests
         var logger = new RecordingLogger();
         var backend = new DockerBackend(logger: logger);
         await BackendGate.RequireAsync(backend);
-        var spec = ReferenceImages.Spec with { Name = BottleNames.NewBottleName() };
+        var spec = TestImages.Spec with { Name = BottleNames.NewBottleName() };
 
         var error = await LaunchFailingAtAsync(backend, spec, step);
 
@@ -42,7 +42,7 @@ public sealed class LaunchFaultTests
         var logger = new RecordingLogger();
         var backend = smolvm.Backend(logger);
         await BackendGate.RequireAsync(backend);
-        var spec = ReferenceImages.Spec with { Name = BottleNames.NewBottleName() };
+        var spec = TestImages.Spec with { Name = BottleNames.NewBottleName() };
 
         var error = await LaunchFailingAtAsync(backend, spec, step);
 
@@ -66,7 +66,7 @@ public sealed class LaunchFaultTests
         };
         var backend = new SmolmachinesBackend(options, logger);
         await BackendGate.RequireAsync(backend);
-        var spec = ReferenceImages.Spec.WithPrompt("a prompt, so provisioning copies a file") with { Name = BottleNames.NewBottleName() };
+        var spec = TestImages.Spec.WithPrompt("a prompt, so provisioning copies a file") with { Name = BottleNames.NewBottleName() };
 
         var error = await Assert.ThrowsAsync<BottleLaunchException>(() => backend.LaunchAsync(spec, Ct));
 

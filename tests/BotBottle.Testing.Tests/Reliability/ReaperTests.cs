@@ -88,7 +88,7 @@ public sealed class ReaperTests
         using var smolvm = new EmulatedSmolvm();
         var name = "bbt-reaped-" + Guid.NewGuid().ToString("N")[..8];
         var engine = await EngineProvider.For().GetAsync(Ct);
-        var archive = await ImageArchives.GetAsync(engine, ReferenceImages.Bundle, smolvm.Options.ImageCacheDirectory!, NullLogger.Instance, Ct);
+        var archive = await ImageArchives.GetAsync(engine, TestImages.Bundle, smolvm.Options.ImageCacheDirectory!, NullLogger.Instance, Ct);
         var created = await smolvm.RunAsync("machine", "create", "--name", name, "-I", archive);
         Assert.True(created.ExitCode == 0, created.Stderr);
         var list = Path.Combine(smolvm.Directory, "reaper.machines");

@@ -47,10 +47,10 @@ public sealed class EmulatedSmolvmTests : IDisposable
     {
         await BackendGate.RequireAsync(_smolvm.Backend());
 
-        var pack = await _smolvm.RunAsync("pack", "create", "-I", ReferenceImages.Agent, "-o", Path.Combine(_smolvm.Directory, "agent"));
+        var pack = await _smolvm.RunAsync("pack", "create", "-I", TestImages.Agent, "-o", Path.Combine(_smolvm.Directory, "agent"));
 
         Assert.Equal(1, pack.ExitCode);
-        Assert.StartsWith("Error: agent operation failed: pull image: " + ReferenceImages.Agent, pack.Stderr, StringComparison.Ordinal);
+        Assert.StartsWith("Error: agent operation failed: pull image: " + TestImages.Agent, pack.Stderr, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -66,7 +66,7 @@ public sealed class EmulatedSmolvmTests : IDisposable
 
         var refusal = Assert.Single(report.Missing);
         Assert.StartsWith("smolvm 1.7.7 is older than 1.8.0: the egress policy would not be applied", refusal, StringComparison.Ordinal);
-        var launch = await Assert.ThrowsAsync<BottleLaunchException>(() => backend.LaunchAsync(ReferenceImages.Spec, Ct));
+        var launch = await Assert.ThrowsAsync<BottleLaunchException>(() => backend.LaunchAsync(TestImages.Spec, Ct));
         Assert.Equal("prepare", launch.Step);
         Assert.Equal("[]", (await old.RunAsync("machine", "ls", "--json")).Stdout.Trim());
     }
@@ -76,7 +76,7 @@ public sealed class EmulatedSmolvmTests : IDisposable
     {
         var backend = _smolvm.Backend();
         await BackendGate.RequireAsync(backend);
-        await using var bottle = await backend.LaunchAsync(ReferenceImages.Spec, Ct);
+        await using var bottle = await backend.LaunchAsync(TestImages.Spec, Ct);
 
         using var listed = JsonDocument.Parse((await _smolvm.RunAsync("machine", "ls", "--json")).Stdout);
         var machine = Assert.Single(listed.RootElement.EnumerateArray());
@@ -96,7 +96,7 @@ public sealed class EmulatedSmolvmTests : IDisposable
     {
         var backend = _smolvm.Backend();
         await BackendGate.RequireAsync(backend);
-        await using var bottle = await backend.LaunchAsync(ReferenceImages.Spec, Ct);
+        await using var bottle = await backend.LaunchAsync(TestImages.Spec, Ct);
 
         // Buffered: all of stdout, then all of stderr; 128+signal; --timeout ends with 124 and says so.
         var order = await _smolvm.RunAsync("machine", "exec", "--name", bottle.Name, "--", "/bin/sh", "-c", "echo out1; echo err1 >&2; echo out2");
@@ -119,7 +119,7 @@ public sealed class EmulatedSmolvmTests : IDisposable
         var backend = new SmolmachinesBackend(_smolvm.Options with { AlwaysBridgeTerminalSize = true, PtyBridgeCommand = ["/nonexistent/botbottle-pty-bridge"] });
         await BackendGate.RequireAsync(backend);
 
-        var error = await Assert.ThrowsAsync<BottleLaunchException>(() => backend.LaunchAsync(ReferenceImages.Spec, Ct));
+        var error = await Assert.ThrowsAsync<BottleLaunchException>(() => backend.LaunchAsync(TestImages.Spec, Ct));
 
         Assert.Equal("prepare", error.Step);
         Assert.Contains("/nonexistent/botbottle-pty-bridge", error.Message, StringComparison.Ordinal);

@@ -19,7 +19,7 @@ public abstract class SmolmachinesBottleContract
     {
         var backend = Backend();
         await BackendGate.RequireAsync(backend);
-        return await backend.LaunchAsync((configure ?? (s => s))(ReferenceImages.Spec), Ct);
+        return await backend.LaunchAsync((configure ?? (s => s))(TestImages.Spec), Ct);
     }
 
     [Fact]

@@ -6,6 +6,7 @@ using BotBottle.Testing.Conformance.Spec;
 using BotBottle.Testing.Diagnostics;
 using BotBottle.Testing.Docker;
 using BotBottle.Testing.Guest;
+using BotBottle.Testing.Images;
 using BotBottle.Testing.Launch;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Sessions;
@@ -35,22 +36,23 @@ public static class ConformanceRunner
         log = line => write(SecretValues.Mask(line));
         SecretValues.Register(options.Env.Values);
         var clock = Stopwatch.StartNew();
-        var image = await RunImageStageAsync(spec, options, log, cancellationToken).ConfigureAwait(false);
+        var (image, imageMissing) = await RunImageStageAsync(spec, options, log, cancellationToken).ConfigureAwait(false);
         var runs = new List<BackendRun>();
         foreach (var backend in options.Backends)
         {
-            runs.Add(await RunBackendAsync(spec, options, backend, image, log, logger, cancellationToken).ConfigureAwait(false));
+            runs.Add(await RunBackendAsync(spec, options, backend, image, imageMissing, log, logger, cancellationToken).ConfigureAwait(false));
         }
 
         return new ConformanceReport(spec.Name, spec.Source, options.AgentImage, options.BundleImage, spec.ReportIds, runs, clock.Elapsed);
     }
 
-    private static async Task<IReadOnlyDictionary<string, ConformanceResult>> RunImageStageAsync(ConformanceSpec spec, ConformanceOptions options, Action<string> log, CancellationToken cancellationToken)
+    /// <summary>The image checks' results, and whether the image is missing from the engine (then they are skipped and the launch fails once, naming it).</summary>
+    private static async Task<(IReadOnlyDictionary<string, ConformanceResult> Results, bool ImageMissing)> RunImageStageAsync(ConformanceSpec spec, ConformanceOptions options, Action<string> log, CancellationToken cancellationToken)
     {
         var checks = spec.Checks.Where(c => c.Stage == ConformanceStage.Image).ToList();
         if (checks.Count == 0)
         {
-            return new Dictionary<string, ConformanceResult>();
+            return (new Dictionary<string, ConformanceResult>(), false);
         }
 
         // The image is inspected on the engine the backends name (a docker backend at another DOCKER_HOST), else the default.
@@ -59,7 +61,7 @@ public static class ConformanceRunner
         if (gate.Kind != SessionGateKind.Ready)
         {
             var outcome = new CheckOutcome(gate.Kind == SessionGateKind.Skip ? ConformanceVerdict.Skipped : ConformanceVerdict.Failed, "the image is inspected in a docker container: " + gate.Reason);
-            return checks.ToDictionary(c => c.Id, c => CheckScheduler.Result(c, outcome, TimeSpan.Zero), StringComparer.Ordinal);
+            return (checks.ToDictionary(c => c.Id, c => CheckScheduler.Result(c, outcome, TimeSpan.Zero), StringComparer.Ordinal), false);
         }
 
         var clock = Stopwatch.StartNew();
@@ -68,10 +70,16 @@ public static class ConformanceRunner
         {
             inspector = await ImageInspector.StartAsync(options.AgentImage, endpoint, cancellationToken).ConfigureAwait(false);
         }
+        catch (BottleImageNotFoundException e)
+        {
+            // One failure says it (the launch's, naming the image and how to get it), not one per image check.
+            var outcome = CheckOutcome.Skip($"the image is not in the engine, so it was not inspected (see {ConformanceSpec.LaunchCheckId}): {e.Message}");
+            return (checks.ToDictionary(c => c.Id, c => CheckScheduler.Result(c, outcome, TimeSpan.Zero), StringComparer.Ordinal), true);
+        }
         catch (Exception e) when (e is not OperationCanceledException)
         {
             var outcome = CheckOutcome.Fail($"the image {options.AgentImage} could not be started for inspection: {e.Message}");
-            return checks.ToDictionary(c => c.Id, c => CheckScheduler.Result(c, outcome, TimeSpan.Zero), StringComparer.Ordinal);
+            return (checks.ToDictionary(c => c.Id, c => CheckScheduler.Result(c, outcome, TimeSpan.Zero), StringComparer.Ordinal), false);
         }
 
         await using (inspector.ConfigureAwait(false))
@@ -79,12 +87,12 @@ public static class ConformanceRunner
             var context = new ConformanceContext("image", spec.Agent, inspector.ExecAsync, bottle: null, agentStart: null, probes: null);
             var results = await CheckScheduler.RunAsync(checks, context, new Dictionary<string, ConformanceResult>(), cancellationToken).ConfigureAwait(false);
             log($"image stage: {checks.Count} checks on {options.AgentImage} as shipped in {clock.ElapsedMilliseconds} ms");
-            return results;
+            return (results, false);
         }
     }
 
     private static async Task<BackendRun> RunBackendAsync(
-        ConformanceSpec spec, ConformanceOptions options, BottleBackend configured, IReadOnlyDictionary<string, ConformanceResult> image, Action<string> log, ILogger? logger, CancellationToken cancellationToken)
+        ConformanceSpec spec, ConformanceOptions options, BottleBackend configured, IReadOnlyDictionary<string, ConformanceResult> image, bool imageMissing, Action<string> log, ILogger? logger, CancellationToken cancellationToken)
     {
         var launchCheck = new LaunchCheck(spec.LaunchNeeds);
         var bottleChecks = spec.Checks.Where(c => c.Stage == ConformanceStage.Bottle).Select(c => c with { Needs = [ConformanceSpec.LaunchCheckId, .. c.Needs] }).ToList();
@@ -102,7 +110,8 @@ public static class ConformanceRunner
                 CheckOutcome.Skip($"the {backend} backend cannot run here: {gate.Reason}"));
         }
 
-        var unmet = spec.LaunchNeeds.Where(n => settled.TryGetValue(n, out var r) && r.Verdict != ConformanceVerdict.Passed).ToList();
+        // A missing image skipped the image checks; the launch then fails at once, saying which image and how to get it.
+        var unmet = imageMissing ? [] : spec.LaunchNeeds.Where(n => settled.TryGetValue(n, out var r) && r.Verdict != ConformanceVerdict.Passed).ToList();
         if (gate.Kind == SessionGateKind.Fail || unmet.Count > 0)
         {
             var outcome = gate.Kind == SessionGateKind.Fail ? CheckOutcome.Fail(gate.Reason) : CheckOutcome.Skip($"needs {string.Join(", ", unmet)}, which did not pass, so no bottle was launched");
@@ -160,7 +169,8 @@ public static class ConformanceRunner
         var gate = session.Gate;
         if (gate.Kind != SessionGateKind.Ready)
         {
-            return gate.Kind == SessionGateKind.Skip ? CheckOutcome.Skip(gate.Reason) : CheckOutcome.Fail(gate.Reason, gate.Cause?.ToString() ?? "");
+                        // The evidence is the causes' messages, never a stack trace (it ends up in build logs and reports).
+            return gate.Kind == SessionGateKind.Skip ? CheckOutcome.Skip(gate.Reason) : CheckOutcome.Fail(gate.Reason, Causes(gate.Cause, gate.Reason));
         }
 
         if (agent.Workdir is { } workdir && workdir != GuestUsers.HomeOf(GuestUsers.Agent))
@@ -173,6 +183,20 @@ public static class ConformanceRunner
         }
 
         return CheckOutcome.Pass($"launched on {(session.Bottle is Bottle ours ? ours.BackendLabel : session.Bottle!.Backend)} in {session.LaunchDuration.TotalMilliseconds:0} ms");
+    }
+
+    private static string Causes(Exception? cause, string reason)
+    {
+        var messages = new List<string>();
+        for (var e = cause?.InnerException; e is not null; e = e.InnerException)
+        {
+            if (!reason.Contains(e.Message, StringComparison.Ordinal))
+            {
+                messages.Add($"{e.GetType().Name}: {e.Message}");
+            }
+        }
+
+        return string.Join("\n", messages);
     }
 
     private static BackendRun Assemble(ConformanceSpec spec, string backend, string? skipped, IReadOnlyDictionary<string, ConformanceResult> settled, IEnumerable<ConformanceCheck> unrun, CheckOutcome unrunOutcome, string? label = null)

@@ -23,6 +23,7 @@ internal sealed class ImageInspector : IAsyncDisposable
     public static async Task<ImageInspector> StartAsync(string image, Uri? endpoint, CancellationToken cancellationToken)
     {
         var engine = await EngineProvider.For(endpoint).GetAsync(cancellationToken).ConfigureAwait(false);
+        await Images.EngineImages.RequireAsync(engine, [image], cancellationToken).ConfigureAwait(false);
         var name = BottleNames.NewBottleName() + "-image";
         var teardown = new TeardownStack(NullLogger.Instance);
         try

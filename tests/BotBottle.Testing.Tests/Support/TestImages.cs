@@ -1,7 +1,7 @@
 namespace BotBottle.Testing.Tests.Support;
 
 /// <summary>The locally built reference images (eng/images/build-images.sh), overridable by environment.</summary>
-internal static class ReferenceImages
+internal static class TestImages
 {
     public static string Agent => Environment.GetEnvironmentVariable("BOTBOTTLE_AGENT_IMAGE") ?? "botbottle/agent:reference";
 
