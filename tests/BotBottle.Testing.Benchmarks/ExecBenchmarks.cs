@@ -69,8 +69,8 @@ public class ExecBenchmarks
     public Task<DotNet.Testcontainers.Containers.ExecResult> Testcontainers() => _testcontainer.ExecAsync([.. CliBottle.Argv]);
 
     [Benchmark(Description = "exec: harness, one engine exec per call")]
-    public Task<Bottles.ExecResult> HarnessPerCall() => _perCall.ExecAsync("true");
+    public Task<Bottles.BottleExecResult> HarnessPerCall() => _perCall.ExecAsync("true");
 
     [Benchmark(Description = "exec: harness (exec channel)")]
-    public Task<Bottles.ExecResult> Harness() => _bottle.ExecAsync("true");
+    public Task<Bottles.BottleExecResult> Harness() => _bottle.ExecAsync("true");
 }

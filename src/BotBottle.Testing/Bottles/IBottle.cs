@@ -40,10 +40,10 @@ public interface IBottle : IAsyncDisposable
     /// <c>runuser -u</c>, HOME/USER explicit, the guest env re-sent) and captures the result.
     /// Cancelling ends the script and everything it started in the guest.
     /// </summary>
-    Task<ExecResult> ExecAsync(string script, string user = GuestUsers.Agent, CancellationToken cancellationToken = default);
+    Task<BottleExecResult> ExecAsync(string script, string user = GuestUsers.Agent, CancellationToken cancellationToken = default);
 
     /// <summary>Runs <paramref name="script"/> with <c>/bin/sh -c</c> as root in the bundle (controls, diagnostics).</summary>
-    Task<ExecResult> ExecInBundleAsync(string script, CancellationToken cancellationToken = default);
+    Task<BottleExecResult> ExecInBundleAsync(string script, CancellationToken cancellationToken = default);
 
     /// <summary>The agent's and the bundle's logs so far, for failure reports.</summary>
     Task<BottleLogs> GetLogsAsync(CancellationToken cancellationToken = default);

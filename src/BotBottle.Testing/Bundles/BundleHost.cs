@@ -161,7 +161,7 @@ internal sealed class RunningBundle(EngineContainer container, string network, i
     /// <summary>The host port (on 127.0.0.1) its proxy is published on, when the network is <see cref="BundleNetworkKind.Published"/>.</summary>
     public int? PublishedProxyPort { get; private set; }
 
-    public Task<ExecResult> ExecAsync(string script, CancellationToken cancellationToken) => Container.ShellAsync(script, cancellationToken);
+    public Task<BottleExecResult> ExecAsync(string script, CancellationToken cancellationToken) => Container.ShellAsync(script, cancellationToken);
 
     public Task<string> LogsAsync(CancellationToken cancellationToken) => Container.LogsAsync(cancellationToken);
 

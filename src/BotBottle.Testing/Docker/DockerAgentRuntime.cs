@@ -16,7 +16,7 @@ internal sealed class DockerAgentRuntime(EngineContainer container, string? addr
     public bool ResolvesPeers => true;
 
     /// <summary>Through the bottle's exec channel when it has one, else as one engine exec; the same semantics either way.</summary>
-    public async Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
+    public async Task<BottleExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
     {
         var variables = env.Select(p => p.Key + "=" + p.Value).ToList();
         if (await OpenChannelOrNullAsync(cancellationToken).ConfigureAwait(false) is { } channel)

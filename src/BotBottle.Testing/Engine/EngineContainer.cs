@@ -48,15 +48,15 @@ internal sealed class EngineContainer
         Client.Containers.StartContainerAsync(Id, new ContainerStartParameters(), cancellationToken);
 
     /// <summary>Runs argv as root; cancellation kills what it started.</summary>
-    public Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken) =>
+    public Task<BottleExecResult> ExecAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken) =>
         EngineExec.RunAsync(Client, Id, argv, "0", [], cancellationToken);
 
     /// <summary>Runs argv through the engine's own user switch (an image as shipped, without the bottle's runuser).</summary>
-    public Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, string user, IReadOnlyList<string> env, CancellationToken cancellationToken) =>
+    public Task<BottleExecResult> ExecAsync(IReadOnlyList<string> argv, string user, IReadOnlyList<string> env, CancellationToken cancellationToken) =>
         EngineExec.RunAsync(Client, Id, argv, user, env, cancellationToken);
 
     /// <summary>Runs a <c>/bin/sh -c</c> script as root.</summary>
-    public Task<ExecResult> ShellAsync(string script, CancellationToken cancellationToken) =>
+    public Task<BottleExecResult> ShellAsync(string script, CancellationToken cancellationToken) =>
         ExecAsync(["/bin/sh", "-c", script], cancellationToken);
 
     /// <summary>The last <paramref name="tail"/> lines of the container's output, for failure reports; never throws for a missing container.</summary>

@@ -34,7 +34,7 @@ internal static class EngineExec
         "for i in 1 2 3; do pids=$(tree \"$root\"); [ -n \"$pids\" ] || break; kill -KILL $pids 2>/dev/null; sleep 0.1; done";
 
     /// <summary>Runs <paramref name="argv"/> as <paramref name="user"/> with <paramref name="env"/>; never throws on a non-zero exit.</summary>
-    public static async Task<ExecResult> RunAsync(IDockerClient client, string containerId, IReadOnlyList<string> argv, string user, IReadOnlyList<string> env, CancellationToken cancellationToken)
+    public static async Task<BottleExecResult> RunAsync(IDockerClient client, string containerId, IReadOnlyList<string> argv, string user, IReadOnlyList<string> env, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(argv);
@@ -70,7 +70,7 @@ internal static class EngineExec
             }
 
             var exit = await ExitCodeAsync(client, created.ID, cancellationToken).ConfigureAwait(false);
-            return new ExecResult(exit, Decode(stdout), Decode(stderr), clock.Elapsed);
+            return new BottleExecResult(exit, Decode(stdout), Decode(stderr), clock.Elapsed);
         }
         catch (OperationCanceledException)
         {

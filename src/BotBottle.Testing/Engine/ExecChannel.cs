@@ -85,7 +85,7 @@ internal sealed class ExecChannel : IAsyncDisposable
     }
 
     /// <summary>Runs <paramref name="argv"/> as root with <paramref name="env"/> over the exec environment; never throws on a non-zero exit.</summary>
-    public Task<ExecResult> RunAsync(IReadOnlyList<string> argv, IReadOnlyList<string> env, CancellationToken cancellationToken)
+    public Task<BottleExecResult> RunAsync(IReadOnlyList<string> argv, IReadOnlyList<string> env, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(argv);
         ArgumentNullException.ThrowIfNull(env);
@@ -97,7 +97,7 @@ internal sealed class ExecChannel : IAsyncDisposable
     /// existing directory: created beside the path, then renamed over it (a link at the path is replaced, not followed).
     /// Exit 0 when written; 1 with the reason on stderr when not.
     /// </summary>
-    public Task<ExecResult> WriteFileAsync(string path, ReadOnlyMemory<byte> content, int uid, int gid, UnixFileMode mode, CancellationToken cancellationToken)
+    public Task<BottleExecResult> WriteFileAsync(string path, ReadOnlyMemory<byte> content, int uid, int gid, UnixFileMode mode, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var payload = new MemoryStream();
@@ -107,7 +107,7 @@ internal sealed class ExecChannel : IAsyncDisposable
     }
 
     /// <summary>Sends one request and waits for its exit status; cancelling it ends what it started in the guest first.</summary>
-    private async Task<ExecResult> RequestAsync(char type, byte[] payload, CancellationToken cancellationToken)
+    private async Task<BottleExecResult> RequestAsync(char type, byte[] payload, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var clock = Stopwatch.StartNew();
@@ -135,7 +135,7 @@ internal sealed class ExecChannel : IAsyncDisposable
                 throw;
             }
 
-            return new ExecResult(exit, Decode(pending.Stdout), Decode(pending.Stderr), clock.Elapsed);
+            return new BottleExecResult(exit, Decode(pending.Stdout), Decode(pending.Stderr), clock.Elapsed);
         }
         finally
         {

@@ -16,8 +16,8 @@ internal static class ExecRetry
     public static readonly TimeSpan DefaultSettle = TimeSpan.FromMilliseconds(500);
 
     /// <summary>Runs <paramref name="attempt"/>; on exit 137 waits <paramref name="settle"/> and runs it once more.</summary>
-    public static async Task<ExecResult> RunAsync(
-        Func<CancellationToken, Task<ExecResult>> attempt,
+    public static async Task<BottleExecResult> RunAsync(
+        Func<CancellationToken, Task<BottleExecResult>> attempt,
         TimeSpan settle,
         CancellationToken cancellationToken)
     {

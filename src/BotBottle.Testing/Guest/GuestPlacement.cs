@@ -31,7 +31,7 @@ internal static class GuestPlacement
     /// <param name="owner">The guest user who owns the copy.</param>
     /// <param name="mode">The files' mode, or null for the host files' own.</param>
     /// <param name="cancellationToken">Cancels the copy (the staging folder is still removed).</param>
-    public static async Task CopyAsync(IAgentRuntime agent, Func<IReadOnlyList<string>, CancellationToken, Task<ExecResult>> exec, string hostPath, string guestPath, string owner, UnixFileMode? mode, CancellationToken cancellationToken)
+    public static async Task CopyAsync(IAgentRuntime agent, Func<IReadOnlyList<string>, CancellationToken, Task<BottleExecResult>> exec, string hostPath, string guestPath, string owner, UnixFileMode? mode, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(exec);

@@ -17,7 +17,7 @@ internal interface IAgentRuntime
     bool ResolvesPeers { get; }
 
     /// <summary>Runs argv as root in the agent with <paramref name="env"/> as its environment, captured; cancelling ends it and what it started.</summary>
-    Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken);
+    Task<BottleExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken);
 
     /// <summary>Places files and directories in the agent, each with its owner and mode (parents must exist).</summary>
     Task UploadAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken);

@@ -74,14 +74,14 @@ internal sealed class Bottle : IBottle
         }
     }
 
-    public Task<ExecResult> ExecAsync(string script, string user = GuestUsers.Agent, CancellationToken cancellationToken = default)
+    public Task<BottleExecResult> ExecAsync(string script, string user = GuestUsers.Agent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(script);
         var launched = Launched;
         return WhileNotDisposedAsync(() => RunAsync(launched, GuestCommand.ForScript(user, script), cancellationToken));
     }
 
-    public Task<ExecResult> ExecInBundleAsync(string script, CancellationToken cancellationToken = default)
+    public Task<BottleExecResult> ExecInBundleAsync(string script, CancellationToken cancellationToken = default)
     {
         var launched = Launched;
         return WhileNotDisposedAsync(() => launched.Bundle.ExecAsync(script, cancellationToken));
@@ -167,6 +167,6 @@ internal sealed class Bottle : IBottle
         }
     }
 
-    private static Task<ExecResult> RunAsync(LaunchedBottle launched, IReadOnlyList<string> argv, CancellationToken cancellationToken) =>
+    private static Task<BottleExecResult> RunAsync(LaunchedBottle launched, IReadOnlyList<string> argv, CancellationToken cancellationToken) =>
         ExecRetry.RunAsync(ct => launched.Agent.ExecAsync(argv, launched.GuestEnv, ct), launched.RetrySettle, cancellationToken);
 }

@@ -53,7 +53,7 @@ internal static class ProbeBattery
     private static async Task<VantageRun> RunVantageAsync(ProbeVantage vantage, IReadOnlyList<ProbeStep> steps, ProbeTool tool, CancellationToken cancellationToken)
     {
         var script = BatteryScript.Build(steps, vantage.IsSubject ? tool : ProbeTool.Auto);
-        ExecResult exec;
+        BottleExecResult exec;
         try
         {
             exec = await vantage.RunAsync(script, cancellationToken).ConfigureAwait(false);

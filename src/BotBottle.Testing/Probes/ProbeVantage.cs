@@ -9,10 +9,10 @@ namespace BotBottle.Testing.Probes;
 /// </summary>
 public sealed class ProbeVantage
 {
-    private readonly Func<string, CancellationToken, Task<ExecResult>> _exec;
+    private readonly Func<string, CancellationToken, Task<BottleExecResult>> _exec;
 
     /// <summary>Creates a vantage from a name and a way to run a script there.</summary>
-    public ProbeVantage(string name, Func<string, CancellationToken, Task<ExecResult>> exec, bool isSubject = false)
+    public ProbeVantage(string name, Func<string, CancellationToken, Task<BottleExecResult>> exec, bool isSubject = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
@@ -47,7 +47,7 @@ public sealed class ProbeVantage
     }
 
     /// <summary>Runs a battery script here.</summary>
-    public Task<ExecResult> RunAsync(string script, CancellationToken cancellationToken) => _exec(script, cancellationToken);
+    public Task<BottleExecResult> RunAsync(string script, CancellationToken cancellationToken) => _exec(script, cancellationToken);
 
     /// <inheritdoc />
     public override string ToString() => Name;

@@ -20,7 +20,7 @@ internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, Smolv
     /// Runs argv under the exec supervisor where the guest has perl (asked once per machine), so a cancelled exec ends
     /// its double-forked and <c>setsid</c> descendants too: smolvm's agent ends only the exec's process group.
     /// </summary>
-    public async Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
+    public async Task<BottleExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
     {
         var supervised = await (_supervised ??= new AsyncOnce<bool>(HasPerlAsync)).GetAsync(cancellationToken).ConfigureAwait(false);
         return await smolvm.ExecAsync(machine, supervised ? GuestSupervisor.Wrap(argv) : argv, env, cancellationToken).ConfigureAwait(false);

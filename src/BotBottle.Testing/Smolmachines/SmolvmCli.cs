@@ -51,7 +51,7 @@ internal sealed class SmolvmCli
     /// code and output. Throws <see cref="SmolvmException"/> when smolvm, not the guest, failed. Cancelling kills
     /// the smolvm process; its guest agent then kills the exec's process group (a client disconnect).
     /// </summary>
-    public async Task<ExecResult> ExecAsync(string machine, IReadOnlyList<string> guestArgv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
+    public async Task<BottleExecResult> ExecAsync(string machine, IReadOnlyList<string> guestArgv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
     {
         var passed = GuestEnvHandoff.For(env);
         var output = await _command.RunAsync(SmolvmCommands.Exec(machine, guestArgv, passed.Names), cancellationToken, environment: passed.Values).ConfigureAwait(false);
@@ -60,7 +60,7 @@ internal sealed class SmolvmCli
             throw new SmolvmException($"smolvm could not exec in machine '{machine}': {SecretValues.Mask(SecretRedactor.RedactText(output.Stderr.Trim(), env))}", output.ExitCode, output.Stderr);
         }
 
-        return new ExecResult(output.ExitCode, output.Stdout, output.Stderr, output.Duration);
+        return new BottleExecResult(output.ExitCode, output.Stdout, output.Stderr, output.Duration);
     }
 }
 

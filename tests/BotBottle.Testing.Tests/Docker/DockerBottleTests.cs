@@ -34,7 +34,7 @@ public sealed class DockerBottleTests(ReferenceBottleFixture fixture) : IClassFi
         var result = await fixture.Bottle.ExecAsync("echo out; echo err >&2; exit 3", cancellationToken: Ct);
 
         Assert.Equal((3, "out\n", "err\n"), (result.ExitCode, result.Stdout, result.Stderr));
-        var error = Assert.Throws<ExecFailedException>(() => result.ThrowOnFailure());
+        var error = Assert.Throws<BottleExecFailedException>(() => result.ThrowOnFailure());
         Assert.Contains("exited with 3", error.Message, StringComparison.Ordinal);
         Assert.Contains("out", error.Message, StringComparison.Ordinal);
         Assert.Contains("err", error.Message, StringComparison.Ordinal);

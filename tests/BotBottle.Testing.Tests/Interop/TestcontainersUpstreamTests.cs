@@ -44,7 +44,7 @@ public sealed class TestcontainersUpstreamTests
     {
         var backend = new DockerBackend();
         await BackendGate.RequireAsync(backend);
-        await using var never = new ContainerBuilder(ReferenceImages.Bundle)
+        await using var never = new ContainerBuilder(TestImages.Bundle)
             .WithDockerEndpoint(await backend.GetTestcontainersEndpointAsync(Ct))
             .WithCleanUp(false)
             .WithImagePullPolicy(PullPolicy.Never)

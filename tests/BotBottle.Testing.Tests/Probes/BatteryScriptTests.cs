@@ -80,13 +80,13 @@ public sealed class BatteryScriptTests
         return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 
-    private static async Task<ExecResult> RunOnHostAsync(string script, CancellationToken cancellationToken) => await RunOnHostAsync(script, cancellationToken, []);
+    private static async Task<BottleExecResult> RunOnHostAsync(string script, CancellationToken cancellationToken) => await RunOnHostAsync(script, cancellationToken, []);
 
-    private static async Task<ExecResult> RunOnHostAsync(string script, CancellationToken cancellationToken, params (string Key, string Value)[] env)
+    private static async Task<BottleExecResult> RunOnHostAsync(string script, CancellationToken cancellationToken, params (string Key, string Value)[] env)
     {
         var result = await Cli.Wrap("/bin/sh").WithArguments(["-c", script]).WithValidation(CommandResultValidation.None)
             .WithEnvironmentVariables(e => { foreach (var (k, v) in env) { e.Set(k, v); } })
             .ExecuteBufferedAsync(cancellationToken);
-        return new ExecResult(result.ExitCode, result.StandardOutput, result.StandardError, result.RunTime);
+        return new BottleExecResult(result.ExitCode, result.StandardOutput, result.StandardError, result.RunTime);
     }
 }

@@ -96,7 +96,7 @@ public sealed class SecretScanTests
         var value = "v-" + Guid.NewGuid().ToString("N");
         _ = new BottleBuilder().WithEnv("PLAIN_SETTING", value);
 
-        var error = new ExecFailedException(new ExecResult(1, $"connecting with {value}\n", $"postgres://x:{value}@h failed", TimeSpan.Zero));
+        var error = new BottleExecFailedException(new BottleExecResult(1, $"connecting with {value}\n", $"postgres://x:{value}@h failed", TimeSpan.Zero));
 
         Assert.DoesNotContain(value, error.Message, StringComparison.Ordinal);
         Assert.Contains("connecting with ***", error.Message, StringComparison.Ordinal);

@@ -48,7 +48,7 @@ public sealed class SecretTests
             var inGuest = (await bottle.ExecAsync("printf '%s' \"$GITHUB_TOKEN\"; sleep 1", cancellationToken: Ct)).ThrowOnFailure();
             Assert.Equal(secret, inGuest.Stdout);
             var failed = await bottle.ExecAsync("echo failing; exit 3", cancellationToken: Ct);
-            failure = Assert.Throws<ExecFailedException>(() => failed.ThrowOnFailure()).ToString();
+            failure = Assert.Throws<BottleExecFailedException>(() => failed.ThrowOnFailure()).ToString();
             _ = bottle.AgentArgv(["--print", "hello"]);
         }
 

@@ -13,7 +13,7 @@ namespace BotBottle.Testing.Conformance.Checks;
 /// </summary>
 internal sealed class ConformanceContext
 {
-    private readonly Func<string, string, CancellationToken, Task<ExecResult>> _exec;
+    private readonly Func<string, string, CancellationToken, Task<BottleExecResult>> _exec;
     private readonly IBottle? _bottle;
     private readonly Func<IReadOnlyList<string>, IReadOnlyList<string>, HostCommandLine>? _agentStart;
     private readonly AsyncOnce<IReadOnlyDictionary<string, string>> _agentEnv;
@@ -25,7 +25,7 @@ internal sealed class ConformanceContext
     /// <param name="bottle">The launched bottle (bottle stage only).</param>
     /// <param name="agentStart">The bottle's own agent start path: (agent command, argv) to the host command and its environment.</param>
     /// <param name="probes">The bottle's probe battery.</param>
-    internal ConformanceContext(string backend, AgentSettings agent, Func<string, string, CancellationToken, Task<ExecResult>> exec, IBottle? bottle, Func<IReadOnlyList<string>, IReadOnlyList<string>, HostCommandLine>? agentStart, Func<Task<ProbeReport>>? probes)
+    internal ConformanceContext(string backend, AgentSettings agent, Func<string, string, CancellationToken, Task<BottleExecResult>> exec, IBottle? bottle, Func<IReadOnlyList<string>, IReadOnlyList<string>, HostCommandLine>? agentStart, Func<Task<ProbeReport>>? probes)
     {
         Backend = backend;
         Agent = agent;

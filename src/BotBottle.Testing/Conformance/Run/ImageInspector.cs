@@ -48,7 +48,7 @@ internal sealed class ImageInspector : IAsyncDisposable
         }
     }
 
-    public Task<ExecResult> ExecAsync(string script, string user, CancellationToken cancellationToken) =>
+    public Task<BottleExecResult> ExecAsync(string script, string user, CancellationToken cancellationToken) =>
         _container.ExecAsync(["/bin/sh", "-c", script], user, ["HOME=" + GuestUsers.HomeOf(user), "USER=" + user], cancellationToken);
 
     public ValueTask DisposeAsync() => _teardown.DisposeAsync();

@@ -1,16 +1,16 @@
 namespace BotBottle.Testing.Bottles;
 
-/// <summary>Thrown by <see cref="ExecResult.ThrowOnFailure"/>; its message carries all three outputs.</summary>
-public sealed class ExecFailedException : Exception
+/// <summary>Thrown by <see cref="BottleExecResult.ThrowOnFailure"/>; its message carries all three outputs.</summary>
+public sealed class BottleExecFailedException : Exception
 {
     /// <summary>Creates the exception for a failed exec.</summary>
-    public ExecFailedException(ExecResult result)
+    public BottleExecFailedException(BottleExecResult result)
         : base(Describe(result)) => Result = result;
 
     /// <summary>The failed result.</summary>
-    public ExecResult Result { get; }
+    public BottleExecResult Result { get; }
 
-    private static string Describe(ExecResult r) => Diagnostics.SecretValues.Mask(
+    private static string Describe(BottleExecResult r) => Diagnostics.SecretValues.Mask(
         $"exec exited with {r.ExitCode} after {r.Duration.TotalMilliseconds:0} ms" + Environment.NewLine +
         "--- stdout ---" + Environment.NewLine + Trim(r.Stdout) + Environment.NewLine +
         "--- stderr ---" + Environment.NewLine + Trim(r.Stderr));

@@ -5,18 +5,18 @@ namespace BotBottle.Testing.Bottles;
 /// <param name="Stdout">Everything the script wrote to standard output.</param>
 /// <param name="Stderr">Everything the script wrote to standard error.</param>
 /// <param name="Duration">Wall-clock time of the exec round trip, retries included.</param>
-public sealed record ExecResult(int ExitCode, string Stdout, string Stderr, TimeSpan Duration)
+public sealed record BottleExecResult(int ExitCode, string Stdout, string Stderr, TimeSpan Duration)
 {
     /// <summary>True when the script exited with 0.</summary>
     public bool Succeeded => ExitCode == 0;
 
     /// <summary>
     /// Returns this result when its exit code is 0 (or one of <paramref name="acceptedExitCodes"/>),
-    /// otherwise throws an <see cref="ExecFailedException"/> that shows the exit code, stdout and stderr.
+    /// otherwise throws an <see cref="BottleExecFailedException"/> that shows the exit code, stdout and stderr.
     /// </summary>
-    public ExecResult ThrowOnFailure(params int[] acceptedExitCodes)
+    public BottleExecResult ThrowOnFailure(params int[] acceptedExitCodes)
     {
         var accepted = acceptedExitCodes.Length == 0 ? ExitCode == 0 : acceptedExitCodes.Contains(ExitCode);
-        return accepted ? this : throw new ExecFailedException(this);
+        return accepted ? this : throw new BottleExecFailedException(this);
     }
 }
