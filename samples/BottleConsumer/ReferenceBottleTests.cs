@@ -45,7 +45,7 @@ public sealed class BuiltBottleTests
             .Build();
         await bottle.StartAsync(ct);
 
-        var result = (await bottle.ExecAsync($"echo \"$PROJECT\"; stat -c '%a %U' '{bottle.PromptPath}'", cancellationToken: ct)).ThrowOnFailure();
-        Assert.Equal("bottle-consumer\n600 node\n", result.Stdout);
+        var result = (await bottle.ExecAsync($"echo \"$PROJECT\"; stat -c '%a %U:%G' '{bottle.PromptPath}'", cancellationToken: ct)).ThrowOnFailure();
+        Assert.Equal("bottle-consumer\n640 root:node\n", result.Stdout);   // the agent reads its prompt, never changes it
     }
 }

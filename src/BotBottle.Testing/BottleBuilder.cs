@@ -57,10 +57,11 @@ public sealed class BottleBuilder
     /// <summary>The bundle image (the egress proxy and its daemons).</summary>
     public BottleBuilder WithBundleImage(string image) => With(_spec with { Bundle = _spec.Bundle with { Image = image } });
 
-    /// <summary>Adds a host the bundle's proxy lets the agent reach.</summary>
+    /// <summary>Adds a host the bundle's proxy lets the agent reach: a host name, or <c>*.</c> and one for its subdomains; anything else is refused at once.</summary>
     public BottleBuilder WithAllowedHost(string host)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(host);
+        AllowedHostName.Validate(host);
         return With(_spec with { Bundle = _spec.Bundle with { AllowedHosts = [.. _spec.Bundle.AllowedHosts, host] } });
     }
 
@@ -84,6 +85,13 @@ public sealed class BottleBuilder
 
     /// <summary>The directory the agent starts in.</summary>
     public BottleBuilder WithAgentWorkdir(string directory) => With(_spec with { AgentWorkdir = directory });
+
+    /// <summary>The agent's resource limits (default: 512 processes, 2 GiB, 1.5 CPUs); refused at once when one is not positive.</summary>
+    public BottleBuilder WithLimits(AgentLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(limits);
+        return With(_spec with { Limits = limits.Validate() });
+    }
 
     /// <summary>The terminal title and background colour of an interactive session.</summary>
     public BottleBuilder WithTerminal(string title, string color = "") => With(_spec with { Terminal = new TerminalStyle(title, color) });

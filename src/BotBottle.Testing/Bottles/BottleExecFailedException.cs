@@ -10,7 +10,7 @@ public sealed class BottleExecFailedException : Exception
     /// <summary>The failed result.</summary>
     public BottleExecResult Result { get; }
 
-    private static string Describe(BottleExecResult r) => Diagnostics.SecretValues.Mask(
+    private static string Describe(BottleExecResult r) => SecretValues.Mask(
         $"exec exited with {r.ExitCode} after {r.Duration.TotalMilliseconds:0} ms" + Environment.NewLine +
         "--- stdout ---" + Environment.NewLine + Trim(r.Stdout) + Environment.NewLine +
         "--- stderr ---" + Environment.NewLine + Trim(r.Stderr));

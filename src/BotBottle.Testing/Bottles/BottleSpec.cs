@@ -50,6 +50,9 @@ internal sealed record BottleSpec
     /// <summary>Services (Testcontainers containers) the bundle forwards to as allow-listed upstreams.</summary>
     public IReadOnlyList<UpstreamService> Upstreams { get; init; } = [];
 
+    /// <summary>The agent's resource limits (processes, memory, CPU).</summary>
+    public AgentLimits Limits { get; init; } = AgentLimits.Default;
+
     /// <summary>
     /// Throws an <see cref="ArgumentException"/> naming every problem a launch would otherwise meet halfway:
     /// images, env names and values, ports, the name, skills that do not exist, duplicate upstream names.
@@ -71,6 +74,13 @@ internal sealed record BottleSpec
         {
             problems.Add($"the proxy port {Bundle.ProxyPort} is not a TCP port (1-65535)");
         }
+
+        foreach (var host in Bundle.AllowedHosts)
+        {
+            Check(problems, () => AllowedHostName.Validate(host));
+        }
+
+        Check(problems, () => Limits.Validate());
 
         foreach (var (key, value) in Env)
         {
@@ -106,7 +116,7 @@ internal sealed record BottleSpec
     {
         GuestEnvironment.ValidateKey(key);
         GuestEnvironment.ValidateValue(key, value);
-        Diagnostics.SecretValues.Register([value]);
+        SecretValues.Register([value]);
         var env = new Dictionary<string, string>(Env, StringComparer.Ordinal) { [key] = value };
         return this with { Env = env };
     }

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Bottles;
 using Microsoft.Extensions.Logging;
 
 namespace BotBottle.Testing.Diagnostics;

@@ -47,7 +47,7 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
         var resolver = bundle.Address ?? throw new InvalidOperationException("the agent was created before the bundle's address was known");
         var container = await teardown.CreateContainerAsync(
             "remove agent",
-            () => EngineContainer.CreateAsync(engine, new ContainerRequest(bottleName + "-agent", spec.AgentImage, bottleName, "agent")
+            () => EngineContainer.CreateAsync(engine, AgentHardening.Apply(new ContainerRequest(bottleName + "-agent", spec.AgentImage, bottleName, "agent")
             {
                 Hostname = "agent",
 
@@ -59,7 +59,7 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
 
                 DnsServers = AgentResolver.Servers(resolver),
                 DnsOptions = AgentResolver.Options,
-            }),
+            }, spec.Limits)),
             cancellationToken,
             TeardownStack.Containers).ConfigureAwait(false);
         return new DockerAgent(container, network, options);
@@ -76,10 +76,14 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
 
         public override TimeSpan RetrySettle => options.RetrySettle;
 
+        public override string? Security { get; protected set; }
+
         public override async Task StartAsync(CancellationToken cancellationToken)
         {
             await container.StartAsync(cancellationToken).ConfigureAwait(false);
-            var address = (await container.EndpointOnAsync(network, cancellationToken).ConfigureAwait(false))?.IPAddress;
+            var inspect = await container.InspectAsync(cancellationToken).ConfigureAwait(false);
+            var address = EngineContainer.EndpointOn(inspect, network)?.IPAddress;
+            Security = AgentHardening.Describe(inspect);
             _runtime = new DockerAgentRuntime(container, address, options.DockerCli, options.ExecChannel);
 
             // It opens while the home is given and the files are placed, so the first exec does not wait for it.

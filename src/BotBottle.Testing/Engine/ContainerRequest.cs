@@ -44,6 +44,21 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
 
     public bool NoNewPrivileges { get; init; } = true;
 
+    /// <summary>Capabilities dropped from the engine's default set (<c>ALL</c> for every one).</summary>
+    public IReadOnlyList<string> CapDrop { get; init; } = [];
+
+    /// <summary>Capabilities added back after <see cref="CapDrop"/>.</summary>
+    public IReadOnlyList<string> CapAdd { get; init; } = [];
+
+    /// <summary>The most processes and threads (null: the engine's default, none).</summary>
+    public long? PidsLimit { get; init; }
+
+    /// <summary>The memory limit in bytes, swap included (null: none).</summary>
+    public long? MemoryBytes { get; init; }
+
+    /// <summary>The CPU limit in billionths of a CPU (null: none).</summary>
+    public long? NanoCpus { get; init; }
+
     /// <summary>Extra labels beside the harness's own.</summary>
     public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 
@@ -65,7 +80,24 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
             DNSOptions = DnsOptions.Count > 0 ? DnsOptions.ToList() : null!,
             DNS = DnsServers.Count > 0 ? DnsServers.ToList() : null!,
             Binds = Binds.Count > 0 ? Binds.ToList() : null!,
+            CapDrop = CapDrop.Count > 0 ? CapDrop.ToList() : null!,
+            CapAdd = CapAdd.Count > 0 ? CapAdd.ToList() : null!,
         };
+        if (PidsLimit is { } pids)
+        {
+            host.PidsLimit = pids;
+        }
+
+        if (MemoryBytes is { } memory)
+        {
+            host.Memory = memory;
+            host.MemorySwap = memory;
+        }
+
+        if (NanoCpus is { } cpus)
+        {
+            host.NanoCPUs = cpus;
+        }
         var exposed = new Dictionary<string, EmptyStruct>();
         if (PublishOnLoopback.Count > 0)
         {

@@ -17,7 +17,11 @@ internal sealed record LaunchedBottle(
     IReadOnlyList<KeyValuePair<string, string>> GuestEnv,
     string? PromptPath,
     TimeSpan RetrySettle,
-    TeardownStack Teardown);
+    TeardownStack Teardown)
+{
+    /// <summary>The agent's security settings as its backend reported them (capabilities, no-new-privileges, limits).</summary>
+    public string? AgentSecurity { get; init; }
+}
 
 /// <summary>
 /// The bottle of every backend. Built unstarted (by <see cref="BottleBuilder"/>); <see cref="StartAsync"/> runs
@@ -51,6 +55,9 @@ internal sealed class Bottle : IBottle
     public string? AgentAddress => Launched.Agent.Address;
 
     public string? PromptPath => Launched.PromptPath;
+
+    /// <summary>The agent's security settings as its backend reported them, for reports (null where the backend reports none).</summary>
+    internal string? AgentSecurity => Launched.AgentSecurity;
 
     /// <summary>Whether the agent resolves its peers through the engine (docker); the catalogue's DNS control depends on it.</summary>
     internal bool AgentResolvesPeers => Launched.Agent.ResolvesPeers;

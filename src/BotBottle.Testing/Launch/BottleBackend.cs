@@ -83,6 +83,9 @@ internal abstract class LaunchedAgent
     /// <summary>The pause before the single retry of an exec killed with 137.</summary>
     public abstract TimeSpan RetrySettle { get; }
 
+    /// <summary>The agent's security settings as its backend reports them once it has started (null where it reports none).</summary>
+    public virtual string? Security { get; protected set; }
+
     /// <summary>Places the launch's files (prompt, skills), before any agent code has run: one upload, unless the backend has a cheaper way.</summary>
     public virtual Task ProvisionAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken) => Runtime.UploadAsync(files, cancellationToken);
 

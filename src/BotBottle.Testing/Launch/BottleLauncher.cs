@@ -18,7 +18,7 @@ internal static class BottleLauncher
     public static async Task<LaunchedBottle> LaunchAsync(BottleBackend backend, BottleSpec spec, string name, CancellationToken cancellationToken)
     {
         var logger = backend.Logger;
-        Diagnostics.SecretValues.Register([.. spec.Env.Values, .. spec.Bundle.Env.Values]);
+        SecretValues.Register([.. spec.Env.Values, .. spec.Bundle.Env.Values]);
         var teardown = new TeardownStack(logger);
         var steps = new LaunchSteps(backend.Name, name, logger);
         var clock = Stopwatch.StartNew();
@@ -56,8 +56,8 @@ internal static class BottleLauncher
             var (uid, gid) = await steps.RunAsync("chown agent home", () => agent.OwnHomeAsync(spec, cancellationToken)).ConfigureAwait(false);
             await steps.RunAsync("provision", () => agent.ProvisionAsync(BottleProvisioner.Files(spec, uid, gid), cancellationToken)).ConfigureAwait(false);
             var promptPath = BottleProvisioner.PromptPathFor(spec);
-            logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle})", launcher.BackendLabel, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address);
-            return new LaunchedBottle(name, launcher.BackendLabel, spec, agent.Runtime, bundle, endpoint, guestEnv, promptPath, agent.RetrySettle, teardown);
+            logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle}; agent {Security})", launcher.BackendLabel, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address, agent.Security ?? "security settings not reported");
+            return new LaunchedBottle(name, launcher.BackendLabel, spec, agent.Runtime, bundle, endpoint, guestEnv, promptPath, agent.RetrySettle, teardown) { AgentSecurity = agent.Security };
         }
         catch (OperationCanceledException)
         {

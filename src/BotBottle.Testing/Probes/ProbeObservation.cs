@@ -1,4 +1,5 @@
 using System.Globalization;
+using BotBottle.Testing.Bottles;
 
 namespace BotBottle.Testing.Probes;
 
@@ -18,5 +19,5 @@ public sealed record ProbeObservation(ProbeStep Step, ProbeOutcome Outcome, stri
 
     /// <summary>One line: "agent: tcp 10.0.0.2:9099 → Refused (bash, rc 1, 3 ms): Connection refused".</summary>
     public string Evidence =>
-        Diagnostics.SecretValues.Mask(string.Create(CultureInfo.InvariantCulture, $"{Step.Describe()} → {Outcome} ({Tool}, rc {ExitCode}, {Duration.TotalMilliseconds:0} ms): {Reason}"));
+        SecretValues.Mask(string.Create(CultureInfo.InvariantCulture, $"{Step.Describe()} → {Outcome} ({Tool}, rc {ExitCode}, {Duration.TotalMilliseconds:0} ms): {Reason}"));
 }

@@ -26,7 +26,7 @@ public sealed class BottleSession : IAsyncDisposable
     private BottleSession(BottleSessionOptions options, Action<string> log)
     {
         Options = options;
-        _log = line => log(Diagnostics.SecretValues.Mask(line));
+        _log = line => log(SecretValues.Mask(line));
         _isolation = new AsyncOnce<ProbeReport>(() => ProbeBattery.RunAsync(IsolationChecks, ProbeTool.Auto, CancellationToken.None));
     }
 

@@ -1,5 +1,5 @@
 using BotBottle.Testing.Conformance.Results;
-using BotBottle.Testing.Diagnostics;
+using BotBottle.Testing.Bottles;
 namespace BotBottle.Testing.Conformance.Reports;
 
 /// <summary>Writes the JUnit, JSON and Markdown reports side by side.</summary>

@@ -3,7 +3,6 @@ using System.Diagnostics;
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Spec;
-using BotBottle.Testing.Diagnostics;
 using BotBottle.Testing.Docker;
 using BotBottle.Testing.Guest;
 using BotBottle.Testing.Images;
@@ -182,7 +181,9 @@ public static class ConformanceRunner
             }
         }
 
-        return CheckOutcome.Pass($"launched on {(session.Bottle is Bottle ours ? ours.BackendLabel : session.Bottle!.Backend)} in {session.LaunchDuration.TotalMilliseconds:0} ms");
+        var ours = session.Bottle as Bottle;
+        var security = ours?.AgentSecurity is { } settings ? "; agent " + settings : "";
+        return CheckOutcome.Pass($"launched on {ours?.BackendLabel ?? session.Bottle!.Backend} in {session.LaunchDuration.TotalMilliseconds:0} ms{security}");
     }
 
     private static string Causes(Exception? cause, string reason)

@@ -1,12 +1,12 @@
 using System.Collections.Concurrent;
 
-namespace BotBottle.Testing.Diagnostics;
+namespace BotBottle.Testing.Bottles;
 
 /// <summary>
 /// Secrets are masked by value, not by name: every value a bottle is given for its guest env (<c>WithEnv</c>, the
 /// CLI's <c>--env</c> and <c>BOTBOTTLE_BOTTLE_ENV_*</c>, the MSBuild <c>BottleEnv</c> items, a bundle's env) is
 /// registered here for the life of the process, whatever its name, and <see cref="Mask"/> replaces each one with
-/// <see cref="SecretRedactor.Mask"/> in every log line, exception message, report and piece of check evidence the
+/// <see cref="Replacement"/> in every log line, exception message, report and piece of check evidence the
 /// harness writes. The credential parts of a value are registered on their own too: the password of a URL's user
 /// info, and what follows <c>Bearer</c> or <c>Basic</c>, so a guest that prints only those is masked as well. Values
 /// shorter than <see cref="MinimumLength"/> characters are left alone: masking every "1" or "yes" would make reports
@@ -14,6 +14,9 @@ namespace BotBottle.Testing.Diagnostics;
 /// </summary>
 internal static class SecretValues
 {
+    /// <summary>What a masked value is shown as.</summary>
+    public const string Replacement = "***";
+
     /// <summary>The shortest value that is masked.</summary>
     public const int MinimumLength = 6;
 
@@ -44,7 +47,7 @@ internal static class SecretValues
         {
             if (text.Contains(value, StringComparison.Ordinal))
             {
-                text = text.Replace(value, SecretRedactor.Mask, StringComparison.Ordinal);
+                text = text.Replace(value, Replacement, StringComparison.Ordinal);
             }
         }
 
