@@ -7,14 +7,51 @@ namespace BotBottle.Testing.Smolmachines;
 /// A smolvm microVM: execs and copies through <c>smolvm machine exec/cp</c>, the interactive command line as a
 /// <c>machine exec -i -t</c> (in the resize bridge only where smolvm does not forward the terminal size itself).
 /// </summary>
-internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, SmolvmVersion version, IReadOnlyList<string>? resizeBridge) : IAgentRuntime
+internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, SmolvmVersion version, IReadOnlyList<string>? resizeBridge) : IAgentRuntime, IDisposable
 {
+    /// <summary>
+    /// How many of the harness's own exec and cp calls run at once in one machine. smolvm's guest agent serves eight
+    /// connections (MAX_CONCURRENT_CONNECTIONS, crates/smolvm-agent/src/main.rs), and every exec or cp first pings it
+    /// over a ninth with a 3 s timeout (src/agent/manager.rs): with eight held, the ping fails, the call fails "not
+    /// running" and the machine is recorded unreachable. Six leaves one connection for an interactive session
+    /// (<see cref="HostCommand"/>, outside this bound) and one for the pings; the rest queue here.
+    /// </summary>
+    public const int MaxConcurrentCalls = 6;
+
+    private readonly SemaphoreSlim _calls = new(MaxConcurrentCalls, MaxConcurrentCalls);
+
     public string? Address => null;
 
     public bool ResolvesPeers => false;
 
-    public Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken) =>
-        smolvm.ExecAsync(machine, argv, env, cancellationToken);
+    public async Task<ExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
+    {
+        await _calls.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await smolvm.ExecAsync(machine, argv, env, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _calls.Release();
+        }
+    }
+
+    /// <summary>A smolvm call that holds one of the machine's connections (a detached exec, a cp), within the same bound as execs.</summary>
+    public async Task RunCheckedAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        await _calls.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await smolvm.RunCheckedAsync(arguments, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _calls.Release();
+        }
+    }
+
+    public void Dispose() => _calls.Dispose();
 
     public async Task UploadAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)
     {
@@ -44,7 +81,7 @@ internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, Smolv
                     await File.WriteAllBytesAsync(staged, file.Content!.Value.ToArray(), cancellationToken).ConfigureAwait(false);
                 }
 
-                await smolvm.RunCheckedAsync(SmolvmCommands.CopyIn(version, machine, staged, file.GuestPath, file.Uid, file.Gid, file.Mode), cancellationToken).ConfigureAwait(false);
+                await RunCheckedAsync(SmolvmCommands.CopyIn(version, machine, staged, file.GuestPath, file.Uid, file.Gid, file.Mode), cancellationToken).ConfigureAwait(false);
                 if (!version.CopiesOwnership)
                 {
                     fixes.Add(file.GuestPath);
