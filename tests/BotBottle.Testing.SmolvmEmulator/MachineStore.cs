@@ -14,6 +14,9 @@ internal sealed record Machine
     /// <summary>The image the guest runs: a local image id for an archive, or a registry reference.</summary>
     public string? Image { get; init; }
 
+    /// <summary>The image as smolvm records it: <c>local:&lt;sha256 of the archive&gt;</c> for a local archive, else the reference.</summary>
+    public string? Reference { get; init; }
+
     /// <summary>Whether the image came from a local archive (<c>-I file.tar</c> or <c>-I -</c>), so no pull is needed.</summary>
     public bool LocalImage { get; init; }
 
@@ -108,10 +111,12 @@ internal sealed class MachineStore
 
     /// <summary>
     /// One of the machine agent's connection slots: smolvm's guest agent serves at most eight connections at once
-    /// (<c>MAX_CONCURRENT_CONNECTIONS = 8</c>, crates/smolvm-agent/src/main.rs), and a ninth waits for a free one.
+    /// (<c>MAX_CONCURRENT_CONNECTIONS = 8</c>, crates/smolvm-agent/src/main.rs), and a ninth waits for a free one:
+    /// without a limit for as long as it takes, or null when none is free within <paramref name="timeout"/>.
     /// </summary>
-    public IDisposable AcquireSlot(string name)
+    public IDisposable? AcquireSlot(string name, TimeSpan? timeout = null)
     {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
             for (var slot = 0; slot < 8; slot++)
@@ -123,6 +128,11 @@ internal sealed class MachineStore
                 catch (IOException)
                 {
                 }
+            }
+
+            if (timeout is { } limit && clock.Elapsed >= limit)
+            {
+                return null;
             }
 
             Thread.Sleep(25);

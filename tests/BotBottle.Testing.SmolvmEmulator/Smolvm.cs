@@ -62,7 +62,13 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
 
         // Fault injection for the harness's tests (never smolvm's behaviour): SMOLVM_EMULATOR_FAULT names a command
         // that fails with exit 1. A failing create fails after recording the machine, the worst case for a caller.
-        var fault = Environment.GetEnvironmentVariable("SMOLVM_EMULATOR_FAULT") == command;
+        var faults = (Environment.GetEnvironmentVariable("SMOLVM_EMULATOR_FAULT") ?? "").Split(',');
+        if (faults.Contains("panic:" + command))
+        {
+            throw new PanicException("injected fault: smolvm " + command, "src/cli/machine.rs:1:1");
+        }
+
+        var fault = faults.Contains(command);
         if (fault && command != "machine create")
         {
             throw Fail($"injected fault: smolvm {command}");
@@ -132,30 +138,63 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
         }
 
         string? image = null;
+        string? reference = null;
         var local = false;
-        if (a.Value("image") is { } reference)
+        if (a.Value("image") is { } given)
         {
-            // -I: a registry reference, a `docker save` archive (a path, or '-' for stdin) or a rootfs directory (v1.1.0+).
-            if (reference == "-")
+            // -I is classified by syntax (src/data/image_source.rs classify, looks_local): '-' is stdin; '/', './', '../'
+            // or a .tar/.tar.gz/.tgz suffix is local (an existing directory a rootfs, anything else a `docker save`
+            // archive, which must be readable and at most SMOLVM_MAX_IMAGE_BYTES, 8 GiB by default); the rest is a
+            // registry reference, even when a file of that name exists.
+            if (given == "-")
             {
                 using var stdin = Console.OpenStandardInput();
-                image = GuestEngine.Load(stdin);
+                using var staged = new MemoryStream();
+                stdin.CopyTo(staged);
+                reference = "local:" + Convert.ToHexString(SHA256.HashData(staged.ToArray())).ToLowerInvariant();
+                staged.Position = 0;
+                image = GuestEngine.Load(staged);
                 local = true;
             }
-            else if (File.Exists(reference))
+            else if (LooksLocal(given))
             {
-                using var archive = File.OpenRead(reference);
+                if (Directory.Exists(given))
+                {
+                    throw Fail("config operation failed: create machine: the emulator does not boot rootfs directories");
+                }
+
+                if (!Path.Exists(given))
+                {
+                    throw Fail($"config operation failed: --image: cannot read archive {given}: No such file or directory (os error 2)");
+                }
+
+                var length = new FileInfo(given).Length;
+                var limit = MaxArchiveBytes(a.Value("max-image-size"));
+                if (length > limit)
+                {
+                    throw Fail($"config operation failed: --image: image archive is {length} bytes, over the {limit}-byte limit. Raise it with --max-image-size (e.g. --max-image-size 16GiB) or the SMOLVM_MAX_IMAGE_BYTES env var if this is a legitimate large image.");
+                }
+
+                using (var hashed = File.OpenRead(given))
+                {
+                    reference = "local:" + Convert.ToHexString(SHA256.HashData(hashed)).ToLowerInvariant();
+                }
+
+                using var archive = File.OpenRead(given);
                 image = GuestEngine.Load(archive);
                 local = true;
             }
-            else if (Directory.Exists(reference))
-            {
-                throw Fail("config operation failed: create machine: the emulator does not boot rootfs directories");
-            }
             else
             {
-                image = reference;
+                image = reference = given;
             }
+        }
+
+        if (image is not null && !local)
+        {
+            // validate_image_fetchable (src/config.rs), called as the record is built (src/cli/vm_common.rs): a registry
+            // image on a machine with no network can never be pulled, so create refuses it.
+            throw Fail($"config operation failed: create machine: image '{image}' must be pulled from a registry, but this machine has no network, so the pull can never succeed. Add --net (or publish a port with -p, or set an egress policy with --allow-cidr/--allow-host). To keep the machine network-isolated, supply the image locally instead: `docker save {image} | smolvm machine create --image - ...`");
         }
 
         var labels = new SortedDictionary<string, string>(StringComparer.Ordinal);
@@ -184,6 +223,7 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
             {
                 Name = name,
                 Image = image,
+                Reference = reference,
                 LocalImage = local,
                 ImageUser = local && image is not null ? GuestEngine.ImageUser(image) : "",
                 Env = [.. a.All("env")],
@@ -216,6 +256,13 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
             return 0;
         }
 
+        if (machine.State == "unreachable" && GuestEngine.IsRunning(machine.Container))
+        {
+            // cli_recover_if_unreachable (src/cli/vm_common.rs): the VMM is killed and the machine boots fresh.
+            Console.WriteLine($"Machine '{name}' is unreachable (PID {machine.Pid ?? 0} alive but agent unresponsive); cleaning up.");
+            GuestEngine.Docker(["kill", machine.Container]);
+        }
+
         Console.Error.WriteLine($"Starting machine '{name}'...");
         if (machine.Image is null)
         {
@@ -238,13 +285,13 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
             }
 
             run.AddRange(["--label", "dev.botbottle.smolvm-emulator=" + store.Root]);
-            foreach (var socket in machine.MountSockets)
+            // smolvm never checks a --mount-socket host path: libkrun dials it once per guest connection, and a bridge
+            // that cannot be set up is only a warn! in the boot process (src/agent/launcher.rs), not a start error. A
+            // missing host path (or SMOLVM_EMULATOR_FAULT=mount-socket, a failed bridge) leaves the guest path absent:
+            // a bind of a missing path would make docker create a directory there instead.
+            var bridges = !(Environment.GetEnvironmentVariable("SMOLVM_EMULATOR_FAULT") ?? "").Split(',').Contains("mount-socket");
+            foreach (var socket in machine.MountSockets.Where(s => bridges && Path.Exists(s[0])))
             {
-                if (!File.Exists(socket[0]) && !Path.Exists(socket[0]))
-                {
-                    throw Fail($"agent operation failed: start: mount-socket host path {socket[0]} does not exist");
-                }
-
                 run.AddRange(["-v", socket[0] + ":" + socket[1]]);
             }
 
@@ -290,10 +337,12 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
         var machine = store.Get(name) ?? throw NotFound(name);
         if (!GuestEngine.IsRunning(machine.Container))
         {
-            // stop_vm_named: "Machine 'X' is not running (state: ...)", exit 0.
-            machine.State = "stopped";
+            // stop_vm_named: "Machine 'X' is not running (state: ...)", exit 0, with the record's state (RecordState's
+            // Display, src/config.rs): "created" for a machine never started.
+            var state = machine.State == "created" ? "created" : "stopped";
+            machine.State = state;
             store.Save(machine);
-            Console.WriteLine($"Machine '{name}' is not running (state: stopped)");
+            Console.WriteLine($"Machine '{name}' is not running (state: {state})");
             return 0;
         }
 
@@ -341,11 +390,7 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
     {
         var name = a.Value("name") ?? "default";
         var machine = store.Get(name) ?? throw NotFound(name);
-        if (!GuestEngine.IsRunning(machine.Container))
-        {
-            // ensure_running_and_connect, src/cli/vm_common.rs.
-            throw Fail($"agent operation failed: connect: machine '{name}' is not running. Use 'smolvm machine start --name {name}' first.");
-        }
+        Connect(machine);
 
         // Env: the image's, the record's (create -e), --secret-env resolved from this process's environment, then -e on top.
         var env = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -492,14 +537,18 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
         var name = destination[..colon];
         var guestPath = destination[(colon + 1)..];
         var machine = store.Get(name) ?? throw NotFound(name);
-        if (!GuestEngine.IsRunning(machine.Container))
-        {
-            throw Fail($"agent operation failed: connect: machine '{name}' is not running. Use 'smolvm machine start --name {name}' first.");
-        }
-
+        Connect(machine);
         if (!File.Exists(source))
         {
             throw Fail($"io operation failed: {source}: No such file or directory (os error 2)");
+        }
+
+        if (Release < new Version(1, 9, 0) && new FileInfo(source).Length > 1024 * 1024)
+        {
+            // Before e432c7eb (1.9.0) an upload over FILE_WRITE_SINGLE_SHOT_MAX (1 MiB) takes the streaming path
+            // (src/agent/client.rs write_file_from_reader_with_progress), whose file lands outside the workload's
+            // container: the copy succeeds and the workload never sees it.
+            return 0;
         }
 
         var copied = GuestEngine.Docker(["cp", source, machine.Container + ":" + guestPath]);
@@ -544,7 +593,7 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
         var machine = store.Get(name);
         if (a.Has("json"))
         {
-            Console.WriteLine(JsonSerializer.Serialize(StatusObject(machine ?? throw Fail($"machine '{name}' not found")), Indented));
+            Console.WriteLine(JsonSerializer.Serialize(StatusObject(machine ?? throw Fail($"config operation failed: machine status: machine '{name}' not found")), Indented));
             return 0;
         }
 
@@ -558,39 +607,103 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
         return 0;
     }
 
-    /// <summary>machine_status_json (src/cli/vm_common.rs): the same object for ls --json and status --json; labels from v1.8.0.</summary>
-    private Dictionary<string, object?> StatusObject(Machine machine)
+    /// <summary>
+    /// machine_status_json (src/cli/vm_common.rs): the same object for ls --json and status --json, serialised by
+    /// serde_json without preserve_order, so its keys come out in alphabetical order. <c>image</c> is the record's
+    /// reference (<c>local:&lt;sha256&gt;</c> for an archive), <c>pid</c> the record's; labels from v1.8.0.
+    /// </summary>
+    private SortedDictionary<string, object?> StatusObject(Machine machine)
     {
-        var state = StateOf(machine);
-        var obj = new Dictionary<string, object?>
+        var obj = new SortedDictionary<string, object?>(StringComparer.Ordinal)
         {
             ["name"] = machine.Name,
-            ["state"] = state,
+            ["state"] = StateOf(machine),
             ["cpus"] = machine.Cpus,
             ["memory_mib"] = machine.MemoryMib,
-            ["pid"] = state == "running" ? machine.Pid : null,
+            ["pid"] = machine.Pid,
             ["mounts"] = machine.Volumes.Count,
             ["ports"] = 0,
             ["created_at"] = machine.CreatedAt,
             ["storage_gb"] = null,
             ["overlay_gb"] = null,
-            ["image"] = machine.Image,
+            ["image"] = machine.Reference ?? machine.Image,
             ["entrypoint"] = Array.Empty<string>(),
             ["cmd"] = machine.Command,
             ["ephemeral"] = false,
             ["gpu"] = false,
+            ["gpu_vram_mib"] = null,
+            ["restart_policy"] = "never",
+            ["restart_max_retries"] = 0,
+            ["restart_count"] = 0,
+            ["health_cmd"] = null,
+            ["health_interval_secs"] = null,
+            ["health_timeout_secs"] = null,
+            ["health_retries"] = null,
+            ["health_startup_grace_secs"] = null,
+            ["network"] = machine.Network,
         };
         if (Release >= new Version(1, 8, 0))
         {
             obj["labels"] = machine.Labels;
         }
 
-        obj["network"] = machine.Network;
+        if (Release >= new Version(1, 9, 3))
+        {
+            obj["cuda"] = false;
+            obj["forkable"] = false;
+            obj["cuda_fork_pool_size"] = null;
+            obj["cuda_vram_limit_mib"] = null;
+            obj["forkpoint_held"] = false;
+        }
+
         return obj;
     }
 
+    /// <summary>
+    /// ensure_running_and_connect (src/cli/vm_common.rs): every exec and cp first pings the agent over its
+    /// 8-connection listener with a 3 s probe timeout (connect_for_state_probe, src/agent/manager.rs). When all eight
+    /// are held, the ping times out: the record of a live machine becomes "unreachable" (mark_unreachable_if_zombie)
+    /// and the command fails with "not running". An unreachable record stays so (resolve_state passes it through)
+    /// until the next start recovers it; execs still work once the agent answers again.
+    /// </summary>
+    private void Connect(Machine machine)
+    {
+        var notRunning = Fail($"agent operation failed: connect: machine '{machine.Name}' is not running. Use 'smolvm machine start --name {machine.Name}' first.");
+        if (!GuestEngine.IsRunning(machine.Container))
+        {
+            throw notRunning;
+        }
+
+        using var ping = store.AcquireSlot(machine.Name, TimeSpan.FromSeconds(3));
+        if (ping is null)
+        {
+            using (store.Lock())
+            {
+                if (store.Get(machine.Name) is { } record && record.State == "running")
+                {
+                    record.State = "unreachable";
+                    store.Save(record);
+                }
+            }
+
+            throw notRunning;
+        }
+    }
+
     private static string StateOf(Machine machine) =>
-        machine.State == "created" ? "created" : GuestEngine.IsRunning(machine.Container) ? "running" : "stopped";
+        machine.State == "created" ? "created" : !GuestEngine.IsRunning(machine.Container) ? "stopped" : machine.State == "unreachable" ? "unreachable" : "running";
+
+    /// <summary>looks_local (src/data/image_source.rs).</summary>
+    private static bool LooksLocal(string image) =>
+        image.StartsWith('/') || image.StartsWith("./", StringComparison.Ordinal) || image.StartsWith("../", StringComparison.Ordinal)
+        || image.EndsWith(".tar", StringComparison.Ordinal) || image.EndsWith(".tar.gz", StringComparison.Ordinal) || image.EndsWith(".tgz", StringComparison.Ordinal);
+
+    /// <summary>max_archive_bytes (src/data/image_source.rs): SMOLVM_MAX_IMAGE_BYTES when positive, else 8 GiB; --max-image-size sets it (bytes only here).</summary>
+    private static long MaxArchiveBytes(string? flag)
+    {
+        var text = flag ?? Environment.GetEnvironmentVariable("SMOLVM_MAX_IMAGE_BYTES");
+        return long.TryParse(text?.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var bytes) && bytes > 0 ? bytes : 8L * 1024 * 1024 * 1024;
+    }
 
     private int PackCreate(ParsedArgs a)
     {

@@ -41,13 +41,49 @@ internal static class Watchdog
         "done\n" +
         "exit 0\n";
 
+    /// <summary>
+    /// Prints the <c>name</c> of every machine in smolvm's <c>machine ls --json</c> (an array of objects; serde_json
+    /// pretty-prints it, but any layout is read) whose <c>labels</c> object maps <c>key</c> to <c>value</c>. A small
+    /// JSON tokenizer in POSIX awk (strings with escapes, nesting), because the reaper runs where only sh and awk are
+    /// certain: no jq, no JSON::PP in Debian's perl-base.
+    /// </summary>
+    internal const string LabelledMachines = """
+        { s = s $0 "\n" }
+        END {
+          n = length(s); d = 0; i = 1
+          while (i <= n) {
+            c = substr(s, i, 1)
+            if (c == "\"") {
+              j = i + 1; str = ""
+              while (j <= n) {
+                ch = substr(s, j, 1)
+                if (ch == "\\") { str = str ch substr(s, j + 1, 1); j += 2; continue }
+                if (ch == "\"") break
+                str = str ch; j++
+              }
+              i = j + 1
+              if (t[d] == "{" && k[d] == "") { k[d] = str; continue }
+              if (d == 2 && k[2] == "name") name = str
+              if (d == 3 && k[2] == "labels" && k[3] == key && str == value) hit = 1
+              continue
+            }
+            if (c == "{" || c == "[") { d++; t[d] = c; k[d] = ""; if (d == 2 && c == "{") { name = ""; hit = 0 } }
+            else if (c == "}" || c == "]") { if (d == 2 && c == "}" && hit && name != "") print name; d-- }
+            else if (c == ",") k[d] = ""
+            i++
+          }
+        }
+        """;
+
     private const string SmolvmSweep = WaitForHost +
-        "list=$1 smolvm=$2; shift 2\n" +
+        "session=$1 smolvm=$2 labels=$3; shift 3\n" +
         "for pass in 1 2; do\n" +
-        "  [ -f \"$list\" ] && while IFS= read -r name; do [ -n \"$name\" ] && \"$smolvm\" \"$@\" \"$name\" -f >/dev/null 2>&1; done < \"$list\"\n" +
+        "  \"$smolvm\" machine ls --json 2>/dev/null | awk -v key=dev.botbottle.session -v value=\"$session\" \"$labels\" | while IFS= read -r name; do\n" +
+        "    case $name in ''|*[!A-Za-z0-9_-]*) continue;; esac\n" +
+        "    \"$smolvm\" \"$@\" \"$name\" -f </dev/null >/dev/null 2>&1\n" +
+        "  done\n" +
         "  [ \"$pass\" = 1 ] && sleep 2\n" +
         "done\n" +
-        "rm -f \"$list\"\n" +
         "exit 0\n";
 
     private static readonly ConcurrentDictionary<string, bool> Watching = new(StringComparer.Ordinal);
@@ -57,17 +93,17 @@ internal static class Watchdog
         WatchAsync("docker " + endpoint, DockerSweep, [session, dockerCli], new Dictionary<string, string?> { ["DOCKER_HOST"] = endpoint.ToString(), ["DOCKER_CONTEXT"] = null }, logger);
 
     /// <summary>
-    /// Watches this process for a smolvm CLI: every machine name appended to <paramref name="machineList"/> is deleted with
-    /// <paramref name="deleteCommand"/> followed by the name and <c>-f</c>.
+    /// Watches this process for a smolvm CLI: every machine <c>machine ls --json</c> lists with the label
+    /// <c>dev.botbottle.session=SESSION</c> is deleted with <paramref name="deleteCommand"/> followed by its name and <c>-f</c>.
     /// </summary>
     /// <param name="smolvm">The smolvm executable.</param>
     /// <param name="environment">Its environment (the emulator keeps its state per environment).</param>
-    /// <param name="machineList">The file the launcher appends machine names to.</param>
+    /// <param name="session">The session whose machines are removed.</param>
     /// <param name="deleteCommand">The delete argv before the name (version-dependent).</param>
     /// <param name="logger">Where a reaper that cannot start is reported.</param>
     /// <param name="hostPid">The process to watch: this one, unless a test stands in another.</param>
-    public static Task WatchSmolvmAsync(string smolvm, IReadOnlyDictionary<string, string?> environment, string machineList, IReadOnlyList<string> deleteCommand, ILogger logger, int? hostPid = null) =>
-        WatchAsync("smolvm " + smolvm + " " + machineList, SmolvmSweep, [machineList, smolvm, .. deleteCommand], environment, logger, hostPid);
+    public static Task WatchSmolvmAsync(string smolvm, IReadOnlyDictionary<string, string?> environment, string session, IReadOnlyList<string> deleteCommand, ILogger logger, int? hostPid = null) =>
+        WatchAsync("smolvm " + smolvm + " " + session + " " + string.Join(" ", environment.OrderBy(e => e.Key, StringComparer.Ordinal).Select(e => e.Key + "=" + e.Value)), SmolvmSweep, [session, smolvm, LabelledMachines, .. deleteCommand], environment, logger, hostPid);
 
     private static async Task WatchAsync(string key, string script, IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?> environment, ILogger logger, int? hostPid = null)
     {

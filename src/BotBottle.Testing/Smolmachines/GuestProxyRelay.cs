@@ -33,8 +33,33 @@ internal static class GuestProxyRelay
         ];
     }
 
-    /// <summary>A check that passes once the relay listens (and, before that, says why it cannot: no tool).</summary>
+    /// <summary>What the readiness check prints (and exits 3 with) while the proxy socket is not in the guest.</summary>
+    public const string MissingSocket = "the proxy socket is not in the guest";
+
+    /// <summary>
+    /// A check that passes once the proxy answers through the guest's own path to it: an HTTP request sent to the
+    /// relay on the guest's 127.0.0.1, through the mounted socket and the host's bridge, for a name the proxy does not
+    /// allow, must come back as an HTTP answer from the proxy (nothing is dialled). smolvm reports a
+    /// <c>--mount-socket</c> bridge it could not set up only as a warning in its boot log, so a listening relay
+    /// proves nothing. Exits 2 when the image has no tool for the relay, 3 while the socket is absent.
+    /// </summary>
     public static string ReadyCheck(int port) =>
         "command -v socat >/dev/null 2>&1 || command -v perl >/dev/null 2>&1 || { echo 'the agent image has neither socat nor perl to bridge the proxy socket' >&2; exit 2; }; " +
-        Engine.EngineContainer.ListeningScript(port);
+        $"[ -S \"$2\" ] || {{ echo \"{MissingSocket} ($2): smolvm did not bridge --mount-socket\" >&2; exit 3; }}; " +
+        Engine.EngineContainer.ListeningScript(port) + " || { echo 'the relay does not listen yet' >&2; exit 1; }; " +
+        AskProxy;
+
+    private const string AskProxy = """
+        if command -v perl >/dev/null 2>&1; then
+          answer=$(perl -MIO::Socket::INET -e 'my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1", PeerPort => $ARGV[0], Timeout => 5) or exit 1; $SIG{ALRM} = sub { exit 1 }; alarm 5; print $s "GET http://preflight.botbottle.invalid/ HTTP/1.0\r\nHost: preflight.botbottle.invalid\r\n\r\n"; my $n = sysread($s, my $b, 8); print $b if $n' "$1")
+        else
+          answer=$(printf 'GET http://preflight.botbottle.invalid/ HTTP/1.0\r\nHost: preflight.botbottle.invalid\r\n\r\n' | socat -t 5 - "TCP:127.0.0.1:$1" 2>/dev/null | head -c 8)
+        fi
+        case "$answer" in 'HTTP/1.'*) exit 0;; esac
+        echo "no HTTP answer from the proxy through the socket (got '$answer')" >&2; exit 1
+        """;
+
+    /// <summary>The guest argv of <see cref="ReadyCheck"/>.</summary>
+    public static IReadOnlyList<string> ReadyCommand(int port) =>
+        ["/bin/sh", "-c", ReadyCheck(port), "proxy-ready", port.ToString(CultureInfo.InvariantCulture), SmolvmCommands.GuestProxySocket];
 }

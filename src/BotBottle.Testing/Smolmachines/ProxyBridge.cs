@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Security.Cryptography;
 using System.Text;
 using Microsoft.Extensions.Logging;
 
@@ -30,6 +29,14 @@ internal sealed class ProxyBridge : IAsyncDisposable
         _logger = logger;
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _listener.Bind(new UnixDomainSocketEndPoint(socketPath));
+
+        // Only this account may connect: the folder is 0700 from its creation (mkdtemp), and the socket is set to 0600
+        // before it listens, whatever the umask made of it (connecting to a unix socket needs write permission on it).
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(socketPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         _listener.Listen(64);
         _accepting = AcceptAsync();
     }
@@ -38,13 +45,26 @@ internal sealed class ProxyBridge : IAsyncDisposable
     public string SocketPath { get; }
 
     /// <summary>
-    /// Starts a bridge to <paramref name="port"/> on the host's loopback. The socket lives in the temporary
-    /// directory under a short name: macOS limits a socket path to 104 bytes.
+    /// Starts a bridge to <paramref name="port"/> on the host's loopback. The socket lives in a private folder (0700,
+    /// this account's) of the temporary directory, under short names: macOS limits a socket path to 104 bytes.
     /// </summary>
     public static ProxyBridge Start(int port, ILogger logger)
     {
-        var path = Path.Combine(Path.GetTempPath(), "bbt-" + Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant() + ".sock");
-        return new ProxyBridge(path, new IPEndPoint(IPAddress.Loopback, port), logger);
+        var folder = Directory.CreateTempSubdirectory("bbt-");
+        try
+        {
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(folder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            return new ProxyBridge(Path.Combine(folder.FullName, "proxy.sock"), new IPEndPoint(IPAddress.Loopback, port), logger);
+        }
+        catch
+        {
+            folder.Delete(recursive: true);
+            throw;
+        }
     }
 
     /// <summary>
@@ -92,6 +112,7 @@ internal sealed class ProxyBridge : IAsyncDisposable
         }
 
         File.Delete(SocketPath);
+        Directory.Delete(Path.GetDirectoryName(SocketPath)!);
         _stop.Dispose();
     }
 

@@ -46,7 +46,7 @@ internal sealed class SmolmachinesAgentLauncher(
         var bridge = await teardown.CreateAsync("stop proxy bridge", () => Task.FromResult(ProxyBridge.Start(port, logger)), (b, _) => b.DisposeAsync().AsTask(), cancellationToken).ConfigureAwait(false);
         await bridge.PreflightAsync(engine.Product, cancellationToken).ConfigureAwait(false);
 
-        await MachineReaper.RegisterAsync(smolvm, version, bottleName, logger).ConfigureAwait(false);
+        await MachineReaper.WatchAsync(smolvm, version, logger).ConfigureAwait(false);
         var labels = ResourceLabels.For(bottleName, "agent").Where(l => l.Key.StartsWith("dev.botbottle.", StringComparison.Ordinal)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
         try
         {
@@ -81,6 +81,8 @@ internal sealed class SmolmachinesAgentLauncher(
 
     private sealed class SmolvmAgent(string name, SmolvmCli smolvm, SmolvmVersion version, int relayPort, SmolmachinesOptions options, SmolvmAgentRuntime runtime) : LaunchedAgent
     {
+        private static readonly TimeSpan MissingSocketGrace = TimeSpan.FromSeconds(5);
+
         public override IAgentRuntime Runtime => runtime;
 
         public override TimeSpan RetrySettle => options.RetrySettle;
@@ -88,23 +90,35 @@ internal sealed class SmolmachinesAgentLauncher(
         public override async Task StartAsync(CancellationToken cancellationToken)
         {
             await smolvm.RunCheckedAsync(SmolvmCommands.Start(name), cancellationToken).ConfigureAwait(false);
-            await WaitUntilAsync("an exec", "true", cancellationToken).ConfigureAwait(false);
-            await smolvm.RunCheckedAsync(SmolvmCommands.Exec(name, GuestProxyRelay.Command(relayPort), [], detach: true), cancellationToken).ConfigureAwait(false);
+            await WaitUntilAsync("an exec", [GuestCommand.Shell, "-c", "true"], cancellationToken).ConfigureAwait(false);
+            await runtime.RunCheckedAsync(SmolvmCommands.Exec(name, GuestProxyRelay.Command(relayPort), [], detach: true), cancellationToken).ConfigureAwait(false);
         }
 
         public override Task WaitForExecAsync(CancellationToken cancellationToken) =>
-            WaitUntilAsync("the proxy relay", GuestProxyRelay.ReadyCheck(relayPort), cancellationToken);
+            WaitUntilAsync("the proxy through its socket", GuestProxyRelay.ReadyCommand(relayPort), cancellationToken);
 
-        private Task<bool> WaitUntilAsync(string what, string check, CancellationToken cancellationToken) =>
-            Deadline.PollAsync<bool>(
+        private Task<bool> WaitUntilAsync(string what, IReadOnlyList<string> check, CancellationToken cancellationToken)
+        {
+            // A socket that is still absent this long after the machine answers will not come: smolvm sets its bridges up at boot.
+            var missingSince = (DateTime?)null;
+            return Deadline.PollAsync<bool>(
                 async ct =>
                 {
                     try
                     {
-                        var probe = await ExecRetry.RunAsync(c => smolvm.ExecAsync(name, [GuestCommand.Shell, "-c", check], [], c), options.RetrySettle, ct).ConfigureAwait(false);
+                        var probe = await ExecRetry.RunAsync(c => runtime.ExecAsync(check, [], c), options.RetrySettle, ct).ConfigureAwait(false);
                         if (probe.ExitCode == 2 && probe.Stderr.Contains("neither socat nor perl", StringComparison.Ordinal))
                         {
                             throw new InvalidOperationException(probe.Stderr.Trim());
+                        }
+
+                        if (probe.ExitCode == 3 && probe.Stderr.Contains(GuestProxyRelay.MissingSocket, StringComparison.Ordinal))
+                        {
+                            missingSince ??= DateTime.UtcNow;
+                            if (DateTime.UtcNow - missingSince > MissingSocketGrace)
+                            {
+                                throw new InvalidOperationException($"machine '{name}' (smolvm {version}): {probe.Stderr.Trim()} within {MissingSocketGrace.TotalSeconds:0} s of answering (smolvm reports a bridge it could not set up only as a warning)");
+                            }
                         }
 
                         return probe.ExitCode == 0 ? Deadline.Attempt<bool>.Success(true) : Deadline.Attempt<bool>.Retry($"exit {probe.ExitCode}: {probe.Stderr.Trim()}");
@@ -118,5 +132,6 @@ internal sealed class SmolmachinesAgentLauncher(
                 options.ReadyPollInterval,
                 last => Task.FromResult<Exception>(new TimeoutException($"machine '{name}' (smolvm {version}) did not answer with {what} within {options.ReadyTimeout.TotalSeconds:0} s (last: {last})")),
                 cancellationToken);
+        }
     }
 }

@@ -103,6 +103,29 @@ public sealed class SmolmachinesBackend : BottleBackend
     {
         var path = ToolLocator.Find(_options.Smolvm, _options.SearchPath)
             ?? throw new SmolvmException($"`{_options.Smolvm}` not found on PATH; install smolvm {SmolvmVersion.MinimumSupported.ToString(3)}+ (macOS, or Linux with KVM)");
-        return new SmolvmCli(new HostCommand(path, _options.Environment, Logger));
+        if (ForeignName(path) is { } name)
+        {
+            throw new SmolvmException(
+                $"smolvm at {path} runs as '{name}': smolvm prints a stray-stub note on stderr for every command when its executable is not named smolvm or smolvm-bin (smolvm src/main.rs), " +
+                "which would be read as the guest's output; run it under its own name (the harness never copies or renames it)");
+        }
+
+        return new SmolvmCli(path, _options.Environment, Logger);
+    }
+
+    /// <summary>
+    /// The file stem smolvm sees as its own (std::env::current_exe, which on Linux resolves symlinks) when it is not
+    /// one smolvm accepts; null when it is. An installer's <c>smolvm</c> script that execs <c>smolvm-bin</c> is fine.
+    /// </summary>
+    private static string? ForeignName(string path)
+    {
+        string[] accepted = ["smolvm", "smolvm-bin"];
+        var stems = new List<string> { Path.GetFileNameWithoutExtension(path) };
+        if (OperatingSystem.IsLinux() && new FileInfo(path).ResolveLinkTarget(returnFinalTarget: true) is { } target)
+        {
+            stems.Add(Path.GetFileNameWithoutExtension(target.FullName));
+        }
+
+        return stems.FirstOrDefault(s => !accepted.Contains(s, StringComparer.Ordinal));
     }
 }

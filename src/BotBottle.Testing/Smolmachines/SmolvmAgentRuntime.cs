@@ -8,8 +8,19 @@ namespace BotBottle.Testing.Smolmachines;
 /// A smolvm microVM: execs and copies through <c>smolvm machine exec/cp</c>, the interactive command line as a
 /// <c>machine exec -i -t</c> (in the resize bridge only where smolvm does not forward the terminal size itself).
 /// </summary>
-internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, SmolvmVersion version, IReadOnlyList<string>? resizeBridge) : IAgentRuntime
+internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, SmolvmVersion version, IReadOnlyList<string>? resizeBridge) : IAgentRuntime, IDisposable
 {
+    /// <summary>
+    /// How many of the harness's own exec and cp calls run at once in one machine. smolvm's guest agent serves eight
+    /// connections (MAX_CONCURRENT_CONNECTIONS, crates/smolvm-agent/src/main.rs), and every exec or cp first pings it
+    /// over a ninth with a 3 s timeout (src/agent/manager.rs): with eight held, the ping fails, the call fails "not
+    /// running" and the machine is recorded unreachable. Six leaves one connection for an interactive session
+    /// (<see cref="HostCommand"/>, outside this bound) and one for the pings; the rest queue here.
+    /// </summary>
+    public const int MaxConcurrentCalls = 6;
+
+    private readonly SemaphoreSlim _calls = new(MaxConcurrentCalls, MaxConcurrentCalls);
+
     public string? Address => null;
 
     public bool ResolvesPeers => false;
@@ -17,19 +28,49 @@ internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, Smolv
     private AsyncOnce<bool>? _supervised;
 
     /// <summary>
-    /// Runs argv under the exec supervisor where the guest has perl (asked once per machine), so a cancelled exec ends
-    /// its double-forked and <c>setsid</c> descendants too: smolvm's agent ends only the exec's process group.
+    /// Runs argv within the machine's bound on concurrent calls, under the exec supervisor where the guest has perl
+    /// (asked once per machine), so a cancelled exec ends its double-forked and <c>setsid</c> descendants too: smolvm's
+    /// agent ends only the exec's process group.
     /// </summary>
     public async Task<BottleExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
     {
         var supervised = await (_supervised ??= new AsyncOnce<bool>(HasPerlAsync)).GetAsync(cancellationToken).ConfigureAwait(false);
-        return await smolvm.ExecAsync(machine, supervised ? GuestSupervisor.Wrap(argv) : argv, env, cancellationToken).ConfigureAwait(false);
+        return await BoundedExecAsync(supervised ? GuestSupervisor.Wrap(argv) : argv, env, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A smolvm call that holds one of the machine's connections (a detached exec, a cp), within the same bound as execs.</summary>
+    public async Task RunCheckedAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken)
+    {
+        await _calls.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await smolvm.RunCheckedAsync(arguments, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _calls.Release();
+        }
+    }
+
+    public void Dispose() => _calls.Dispose();
+
+    private async Task<BottleExecResult> BoundedExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
+    {
+        await _calls.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await smolvm.ExecAsync(machine, argv, env, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _calls.Release();
+        }
     }
 
     private async Task<bool> HasPerlAsync()
     {
         using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        return (await smolvm.ExecAsync(machine, ["/bin/sh", "-c", "command -v perl >/dev/null"], [], limit.Token).ConfigureAwait(false)).ExitCode == 0;
+        return (await BoundedExecAsync(["/bin/sh", "-c", "command -v perl >/dev/null"], [], limit.Token).ConfigureAwait(false)).ExitCode == 0;
     }
 
     public async Task UploadAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)
@@ -60,7 +101,7 @@ internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, Smolv
                     await File.WriteAllBytesAsync(staged, file.Content!.Value.ToArray(), cancellationToken).ConfigureAwait(false);
                 }
 
-                await smolvm.RunCheckedAsync(SmolvmCommands.CopyIn(version, machine, staged, file.GuestPath, file.Uid, file.Gid, file.Mode), cancellationToken).ConfigureAwait(false);
+                await RunCheckedAsync(SmolvmCommands.CopyIn(version, machine, staged, file.GuestPath, file.Uid, file.Gid, file.Mode), cancellationToken).ConfigureAwait(false);
                 if (!version.CopiesOwnership)
                 {
                     fixes.Add(file.GuestPath);

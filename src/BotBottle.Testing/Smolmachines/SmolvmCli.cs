@@ -11,10 +11,23 @@ namespace BotBottle.Testing.Smolmachines;
 /// </summary>
 internal sealed class SmolvmCli
 {
+    /// <summary>
+    /// The log filter every smolvm process gets. smolvm traces to stderr (src/main.rs init_logging: <c>smolvm=warn</c>,
+    /// or an inherited RUST_LOG), so a developer's RUST_LOG=debug would put tracing lines around its one-line
+    /// <c>Error:</c> message and into the stderr of every guest command; errors only is the quietest filter.
+    /// </summary>
+    public const string LogFilter = "error";
+
     private readonly HostCommand _command;
     private readonly AsyncOnce<SmolvmVersion> _version;
 
-    public SmolvmCli(HostCommand command)
+    /// <summary>The smolvm at <paramref name="executable"/>, run under its own name (never copied or renamed) with RUST_LOG=error.</summary>
+    public SmolvmCli(string executable, IReadOnlyDictionary<string, string?> environment, Microsoft.Extensions.Logging.ILogger logger)
+        : this(new HostCommand(executable, new Dictionary<string, string?>(environment, StringComparer.Ordinal) { ["RUST_LOG"] = LogFilter }, logger))
+    {
+    }
+
+    private SmolvmCli(HostCommand command)
     {
         _command = command;
         _version = new AsyncOnce<SmolvmVersion>(async () =>
@@ -40,7 +53,8 @@ internal sealed class SmolvmCli
         if (output.ExitCode != 0)
         {
             var detail = output.Stderr.Trim().Length > 0 ? output.Stderr.Trim() : output.Stdout.Trim();
-            throw new SmolvmException($"`smolvm {string.Join(' ', arguments.Take(2))}` failed with exit {output.ExitCode}: {detail}", output.ExitCode, output.Stderr);
+            var what = output.ExitCode == SmolvmException.PanicExitCode ? "panicked (exit 101)" : $"failed with exit {output.ExitCode}";
+            throw new SmolvmException($"`smolvm {string.Join(' ', arguments.Take(2))}` {what}: {detail}", output.ExitCode, output.Stderr);
         }
 
         return output;

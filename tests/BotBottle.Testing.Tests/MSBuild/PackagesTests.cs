@@ -85,3 +85,60 @@ public sealed class PackagesTests(PackedPackagesFixture packages)
         Assert.Null(metadata.Elements().FirstOrDefault(e => e.Name.LocalName == "dependencies"));
     }
 }
+
+/// <summary>
+/// The PTY-resize bridge reaches a package user where <c>PtyBridgeLocator</c> looks: beside BotBottle.Testing.dll.
+/// A consumer restored from the packed feed (no project references) runs the locator from its own output and then the
+/// command it returns, which must be the bridge answering with its usage.
+/// </summary>
+[Collection(PackedPackagesCollection.Name)]
+public sealed class PtyBridgePackageTests(PackedPackagesFixture packages)
+{
+    [Fact]
+    public async Task A_package_consumer_finds_the_bridge_beside_the_library_and_it_runs()
+    {
+        var feed = packages.RequireFeed();
+        using (var library = ZipFile.OpenRead(Path.Combine(feed, $"BotBottle.Testing.{packages.Version}.nupkg")))
+        {
+            Assert.Contains(library.Entries, e => e.FullName == "tools/pty-bridge/botbottle-pty-bridge.dll");
+        }
+
+        using (var msbuild = ZipFile.OpenRead(Path.Combine(feed, $"BotBottle.Testing.MSBuild.{packages.Version}.nupkg")))
+        {
+            Assert.Contains(msbuild.Entries, e => e.FullName == "tools/cli/botbottle-pty-bridge.dll");
+        }
+
+        var consumer = Directory.CreateDirectory(Path.Combine(packages.Work, "pty-consumer")).FullName;
+        await File.WriteAllTextAsync(Path.Combine(consumer, "nuget.config"), packages.NugetConfig(), TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(consumer, "PtyConsumer.csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net{Environment.Version.Major}.0</TargetFramework>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="BotBottle.Testing" Version="{packages.Version}" />
+              </ItemGroup>
+            </Project>
+            """, TestContext.Current.CancellationToken);
+        await File.WriteAllTextAsync(Path.Combine(consumer, "Program.cs"), """
+            var locator = typeof(BotBottle.Testing.BottleBuilder).Assembly.GetType("BotBottle.Testing.Smolmachines.PtyBridgeLocator", throwOnError: true)!;
+            var command = (IReadOnlyList<string>)locator.GetMethod("DefaultCommand")!.Invoke(null, null)!;
+            Console.WriteLine(string.Join('\n', command));
+            """, TestContext.Current.CancellationToken);
+
+        var build = await DotnetRun.RunAsync(consumer, ["build", "-c", "Release", "-o", Path.Combine(consumer, "out")], "pty-consumer", TestContext.Current.CancellationToken);
+        DotnetRun.KeepBinlogWhenFailing(build, () => Assert.Equal(0, build.ExitCode));
+        var located = await CliWrap.Buffered.BufferedCommandExtensions.ExecuteBufferedAsync(
+            CliWrap.Cli.Wrap(Support.RepositoryLayout.DotnetHost).WithArguments([Path.Combine(consumer, "out", "PtyConsumer.dll")]).WithValidation(CliWrap.CommandResultValidation.None), TestContext.Current.CancellationToken);
+        Assert.True(located.ExitCode == 0, located.StandardError);
+        var command = located.StandardOutput.TrimEnd('\n').Split('\n');
+        Assert.Equal(Path.Combine(consumer, "out", "botbottle-pty-bridge.dll"), command[^1]);
+
+        var bridge = await CliWrap.Buffered.BufferedCommandExtensions.ExecuteBufferedAsync(
+            CliWrap.Cli.Wrap(command[0]).WithArguments(command.Skip(1)).WithValidation(CliWrap.CommandResultValidation.None), TestContext.Current.CancellationToken);
+        Assert.Contains("usage: botbottle-pty-bridge <machine>", bridge.StandardError, StringComparison.Ordinal);
+    }
+}

@@ -83,19 +83,21 @@ public sealed class ReaperTests
     }
 
     [Fact]
-    public async Task The_reaper_deletes_the_smolvm_machines_of_a_dead_host()
+    public async Task The_reaper_deletes_the_smolvm_machines_labelled_with_a_dead_host_s_session_and_no_others()
     {
         using var smolvm = new EmulatedSmolvm();
-        var name = "bbt-reaped-" + Guid.NewGuid().ToString("N")[..8];
+        var session = Guid.NewGuid().ToString("N")[..8];
         var engine = await EngineProvider.For().GetAsync(Ct);
         var archive = await ImageArchives.GetAsync(engine, TestImages.Bundle, smolvm.Options.ImageCacheDirectory!, NullLogger.Instance, Ct);
-        var created = await smolvm.RunAsync("machine", "create", "--name", name, "-I", archive);
-        Assert.True(created.ExitCode == 0, created.Stderr);
-        var list = Path.Combine(smolvm.Directory, "reaper.machines");
-        await File.WriteAllTextAsync(list, name + "\n", Ct);
+        // Two of the dead host's session (one created after the reaper started, as a create in flight), one of another session.
+        string[] mine = ["bbt-reaped-" + session + "-1", "bbt-reaped-" + session + "-2"];
+        var other = "bbt-kept-" + session;
+        Assert.Equal(0, (await smolvm.RunAsync("machine", "create", "--name", mine[0], "-I", archive, "--label", "dev.botbottle.session=" + session)).ExitCode);
+        Assert.Equal(0, (await smolvm.RunAsync("machine", "create", "--name", other, "-I", archive, "--label", "dev.botbottle.session=x" + session)).ExitCode);
         using var stand_in = Process.Start(new ProcessStartInfo("sleep", "1") { UseShellExecute = false })!;
 
-        await Watchdog.WatchSmolvmAsync(smolvm.ExecutablePath, smolvm.Options.Environment, list, ["machine", "delete", "--name"], NullLogger.Instance, stand_in.Id);
+        await Watchdog.WatchSmolvmAsync(smolvm.ExecutablePath, smolvm.Options.Environment, session, ["machine", "delete", "--name"], NullLogger.Instance, stand_in.Id);
+        Assert.Equal(0, (await smolvm.RunAsync("machine", "create", "--name", mine[1], "-I", archive, "--label", "dev.botbottle.session=" + session)).ExitCode);
         await stand_in.WaitForExitAsync(Ct);
         var clock = Stopwatch.StartNew();
         string listed;
@@ -104,16 +106,42 @@ public sealed class ReaperTests
             await Task.Delay(250, Ct);
             listed = (await smolvm.RunAsync("machine", "ls", "--json")).Stdout;
         }
-        while (listed.Contains(name, StringComparison.Ordinal) && clock.Elapsed < Promise + TimeSpan.FromSeconds(5));
+        while (mine.Any(m => listed.Contains(m, StringComparison.Ordinal)) && clock.Elapsed < Promise + TimeSpan.FromSeconds(5));
 
-        Assert.DoesNotContain(name, listed, StringComparison.Ordinal);
+        Assert.All(mine, m => Assert.DoesNotContain(m, listed, StringComparison.Ordinal));
         Assert.True(clock.Elapsed <= Promise, $"took {clock.Elapsed}");
-        for (var i = 0; i < 40 && File.Exists(list); i++)
+        await Task.Delay(TimeSpan.FromSeconds(3), Ct); // past the second pass
+        Assert.Contains(other, (await smolvm.RunAsync("machine", "ls", "--json")).Stdout, StringComparison.Ordinal);
+        await smolvm.RunAsync("machine", "delete", "--name", other, "-f");
+    }
+
+    [Fact]
+    public async Task The_reaper_s_json_reader_finds_names_by_label_whatever_the_strings_and_layout_hold()
+    {
+        const string listed = """
+            [{"cmd":["sh","-c","echo \"{[,]}\" \"name\": fake"],"labels":{"dev.botbottle.session":"s1","x":"y,}"},"name":"m-one","pid":null},
+             {"labels": {"dev.botbottle.session": "s2"}, "name": "m-two"},
+             {"name": "m-three", "labels": {}, "nested": {"name": "fake", "labels": {"dev.botbottle.session": "s1"}}},
+             {
+               "labels": {
+                 "dev.botbottle.session": "s1"
+               },
+               "name": "m-four"
+             }]
+            """;
+        var awk = new ProcessStartInfo("awk") { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        foreach (var argument in (string[])["-v", "key=dev.botbottle.session", "-v", "value=s1", Watchdog.LabelledMachines])
         {
-            await Task.Delay(250, Ct); // the second pass (2 s later, for creates in flight) comes before the list is removed
+            awk.ArgumentList.Add(argument);
         }
 
-        Assert.False(File.Exists(list), "the reaper removes its list when done");
+        using var process = Process.Start(awk)!;
+        await process.StandardInput.WriteAsync(listed);
+        process.StandardInput.Close();
+        var names = await process.StandardOutput.ReadToEndAsync(Ct);
+        await process.WaitForExitAsync(Ct);
+
+        Assert.Equal("m-one\nm-four\n", names);
     }
 
     private static async Task<IList<ContainerListResponse>> Containers(DockerEngine engine, IDictionary<string, IDictionary<string, bool>> filter) =>

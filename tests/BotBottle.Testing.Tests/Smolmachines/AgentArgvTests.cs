@@ -17,7 +17,7 @@ public sealed class AgentArgvTests
 
     private static string Render(BottleSpec spec, string? promptPath, IReadOnlyList<string> argv, bool tty, string version = "1.9.3", IReadOnlyList<string>? bridge = null)
     {
-        var smolvm = new SmolvmCli(new HostCommand("/usr/local/bin/smolvm", new Dictionary<string, string?> { ["XDG_DATA_HOME"] = "/state" }, NullLogger.Instance));
+        var smolvm = new SmolvmCli("/usr/local/bin/smolvm", new Dictionary<string, string?> { ["XDG_DATA_HOME"] = "/state" }, NullLogger.Instance);
         var runtime = new SmolvmAgentRuntime("bbt-0123abcd-456789", smolvm, SmolvmVersion.Parse(version), bridge);
         var command = runtime.HostCommand(AgentCommandLine.Build(spec, promptPath, argv), Env, tty);
         return ArgvText.Render(command.Argv) + "\n\nenvironment:\n" + string.Join('\n', command.Environment.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));

@@ -26,7 +26,7 @@ public sealed class EmulatedSmolvmTests : IDisposable
 
         Assert.Equal((0, "smolvm 1.9.3\n"), Pick(await _smolvm.RunAsync("--version")));
         Assert.Equal((1, "Error: vm not found: ghost\n"), (await _smolvm.RunAsync("machine", "exec", "--name", "ghost", "--", "true")) is var r ? (r.ExitCode, r.Stderr) : default);
-        Assert.Equal(0, (await _smolvm.RunAsync("machine", "create", "--name", "m1", "-I", "registry.example/agent:1")).ExitCode);
+        Assert.Equal(0, (await _smolvm.RunAsync("machine", "create", "--name", "m1")).ExitCode);
         var duplicate = await _smolvm.RunAsync("machine", "create", "--name", "m1");
         Assert.Equal((1, "Error: config operation failed: create machine: machine 'm1' already exists or is being created\n"), (duplicate.ExitCode, duplicate.Stderr));
         var stopped = await _smolvm.RunAsync("machine", "exec", "--name", "m1", "--", "true");
@@ -35,11 +35,117 @@ public sealed class EmulatedSmolvmTests : IDisposable
         Assert.Equal(2, usage.ExitCode);
         Assert.StartsWith("error: unexpected argument '--nme' found", usage.Stderr, StringComparison.Ordinal);
         var stop = await _smolvm.RunAsync("machine", "stop", "--name", "m1");
-        Assert.Equal((0, "Machine 'm1' is not running (state: stopped)\n"), (stop.ExitCode, stop.Stdout));
+        Assert.Equal((0, "Machine 'm1' is not running (state: created)\n"), (stop.ExitCode, stop.Stdout));
+        var unknown = await _smolvm.RunAsync("machine", "status", "--name", "ghost", "--json");
+        Assert.Equal((1, "Error: config operation failed: machine status: machine 'ghost' not found\n"), (unknown.ExitCode, unknown.Stderr));
         var cancelled = await _smolvm.RunAsync("machine", "delete", "--name", "m1");
         Assert.Equal((0, "Cancelled\n"), (cancelled.ExitCode, cancelled.Stdout));
         Assert.Equal(0, (await _smolvm.RunAsync("machine", "delete", "--name", "m1", "-f")).ExitCode);
         Assert.Equal("[]", (await _smolvm.RunAsync("machine", "ls", "--json")).Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task Create_refuses_a_registry_image_on_a_machine_with_no_network()
+    {
+        await BackendGate.RequireAsync(_smolvm.Backend());
+
+        var create = await _smolvm.RunAsync("machine", "create", "--name", "m1", "-I", "registry.example/agent:1");
+
+        Assert.Equal(1, create.ExitCode);
+        Assert.StartsWith("Error: config operation failed: create machine: image 'registry.example/agent:1' must be pulled from a registry, but this machine has no network", create.Stderr, StringComparison.Ordinal);
+        Assert.Equal("[]", (await _smolvm.RunAsync("machine", "ls", "--json")).Stdout.Trim());
+    }
+
+    [Theory]
+    [InlineData("/nonexistent/agent.tar")]
+    [InlineData("./missing-image")]
+    [InlineData("agent.tgz")]
+    public async Task An_image_that_looks_like_a_path_is_an_archive_which_must_be_readable(string image)
+    {
+        await BackendGate.RequireAsync(_smolvm.Backend());
+
+        var create = await _smolvm.RunAsync("machine", "create", "--name", "m1", "-I", image);
+
+        Assert.Equal((1, $"Error: config operation failed: --image: cannot read archive {image}: No such file or directory (os error 2)\n"), (create.ExitCode, create.Stderr));
+    }
+
+    [Fact]
+    public async Task An_archive_over_8_GiB_is_refused_at_create()
+    {
+        await BackendGate.RequireAsync(_smolvm.Backend());
+        var big = Path.Combine(_smolvm.Directory, "big.tar");
+        await using (var file = File.Create(big))
+        {
+            file.SetLength((8L << 30) + 1); // sparse: nothing is written
+        }
+
+        var create = await _smolvm.RunAsync("machine", "create", "--name", "m1", "-I", big);
+
+        Assert.Equal(1, create.ExitCode);
+        Assert.StartsWith($"Error: config operation failed: --image: image archive is {(8L << 30) + 1} bytes, over the {8L << 30}-byte limit.", create.Stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_missing_mount_socket_host_path_is_never_checked_and_the_machine_starts()
+    {
+        var archive = await AgentArchiveAsync();
+        Assert.Equal(0, (await _smolvm.RunAsync("machine", "create", "--name", "m1", "-I", archive, "--mount-socket", "/nonexistent/bbt.sock:/run/x.sock", "--", "/bin/sh", "-c", "while :; do sleep 3600; done")).ExitCode);
+        try
+        {
+            var start = await _smolvm.RunAsync("machine", "start", "--name", "m1");
+            Assert.True(start.ExitCode == 0, start.Stderr);
+            var probe = await _smolvm.RunAsync("machine", "exec", "--name", "m1", "--", "/bin/sh", "-c", "test -e /run/x.sock; echo $?");
+            Assert.Equal("1\n", probe.Stdout);
+        }
+        finally
+        {
+            await _smolvm.RunAsync("machine", "delete", "--name", "m1", "-f");
+        }
+    }
+
+    [Fact]
+    public async Task With_eight_connections_held_the_ninth_exec_fails_not_running_and_the_machine_is_recorded_unreachable()
+    {
+        var backend = _smolvm.Backend();
+        await BackendGate.RequireAsync(backend);
+        await using var bottle = await backend.LaunchAsync(TestImages.Spec, Ct);
+        var held = Enumerable.Range(0, 8).Select(_ => _smolvm.RunAsync("machine", "exec", "--name", bottle.Name, "--", "sleep", "6")).ToList();
+        await Task.Delay(TimeSpan.FromSeconds(2.5), Ct);
+
+        var clock = Stopwatch.StartNew();
+        var ninth = await _smolvm.RunAsync("machine", "exec", "--name", bottle.Name, "--", "true");
+        var waited = clock.Elapsed;
+
+        Assert.Equal((1, $"Error: agent operation failed: connect: machine '{bottle.Name}' is not running. Use 'smolvm machine start --name {bottle.Name}' first.\n"), (ninth.ExitCode, ninth.Stderr));
+        Assert.True(waited >= TimeSpan.FromSeconds(2.9), $"the ping gave up after {waited}, not its 3 s probe timeout");
+        using (var status = JsonDocument.Parse((await _smolvm.RunAsync("machine", "status", "--name", bottle.Name, "--json")).Stdout))
+        {
+            Assert.Equal("unreachable", status.RootElement.GetProperty("state").GetString());
+        }
+
+        Assert.All(await Task.WhenAll(held), r => Assert.Equal(0, r.ExitCode));
+        Assert.Equal("ok\n", (await _smolvm.RunAsync("machine", "exec", "--name", bottle.Name, "--", "echo", "ok")).Stdout);
+    }
+
+    [Fact]
+    public async Task Ls_json_keys_are_alphabetical_and_an_archive_image_is_local_and_its_sha256()
+    {
+        var archive = await AgentArchiveAsync();
+        Assert.Equal(0, (await _smolvm.RunAsync("machine", "create", "--name", "m1", "-I", archive, "--label", "a=b")).ExitCode);
+        try
+        {
+            using var listed = JsonDocument.Parse((await _smolvm.RunAsync("machine", "ls", "--json")).Stdout);
+            var machine = Assert.Single(listed.RootElement.EnumerateArray());
+            var keys = machine.EnumerateObject().Select(p => p.Name).ToList();
+            Assert.Equal(keys.Order(StringComparer.Ordinal), keys);
+            await using var file = File.OpenRead(archive);
+            Assert.Equal("local:" + Convert.ToHexString(await System.Security.Cryptography.SHA256.HashDataAsync(file, Ct)).ToLowerInvariant(), machine.GetProperty("image").GetString());
+            Assert.Equal("b", machine.GetProperty("labels").GetProperty("a").GetString());
+        }
+        finally
+        {
+            await _smolvm.RunAsync("machine", "delete", "--name", "m1", "-f");
+        }
     }
 
     [Fact]
@@ -53,10 +159,12 @@ public sealed class EmulatedSmolvmTests : IDisposable
         Assert.StartsWith("Error: agent operation failed: pull image: " + TestImages.Agent, pack.Stderr, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Release_1_7_7_is_refused_with_the_reason_and_a_launch_creates_nothing()
+    [Theory]
+    [InlineData(EmulatedSmolvm.TooOld, "`machine create --label` does not exist before 1.8.0")]
+    [InlineData(EmulatedSmolvm.Old18, "over 1 MiB lands where the workload cannot see it")]
+    public async Task Releases_before_1_9_0_are_refused_with_their_reasons_and_a_launch_creates_nothing(string release, string reason)
     {
-        using var old = new EmulatedSmolvm(EmulatedSmolvm.TooOld);
+        using var old = new EmulatedSmolvm(release);
         var backend = old.Backend();
         var report = await backend.CheckPrerequisitesAsync(Ct);
         if (report.Missing.Any(m => m.Contains("docker", StringComparison.Ordinal)))
@@ -65,7 +173,8 @@ public sealed class EmulatedSmolvmTests : IDisposable
         }
 
         var refusal = Assert.Single(report.Missing);
-        Assert.StartsWith("smolvm 1.7.7 is older than 1.8.0: the egress policy would not be applied", refusal, StringComparison.Ordinal);
+        Assert.StartsWith($"smolvm {release} is older than 1.9.0: ", refusal, StringComparison.Ordinal);
+        Assert.Contains(reason, refusal, StringComparison.Ordinal);
         var launch = await Assert.ThrowsAsync<BottleLaunchException>(() => backend.LaunchAsync(TestImages.Spec, Ct));
         Assert.Equal("prepare", launch.Step);
         Assert.Equal("[]", (await old.RunAsync("machine", "ls", "--json")).Stdout.Trim());
@@ -114,6 +223,61 @@ public sealed class EmulatedSmolvmTests : IDisposable
     }
 
     [Fact]
+    public async Task A_smolvm_not_named_smolvm_is_refused_since_it_notes_a_stray_stub_on_every_command()
+    {
+        // Rust's file_stem, like .NET's, drops the last extension: smolvm-1.9.3 runs as "smolvm-1.9".
+        using var renamed = new EmulatedSmolvm(executableName: "smolvm-1.9.3");
+        var version = await renamed.RunAsync("--version");
+        Assert.Equal("smolvm 1.9.3\n", version.Stdout);
+        Assert.StartsWith("note: no packed assets found for 'smolvm-1.9' (looked for a 'smolvm-1.9.smolmachine' sidecar", version.Stderr, StringComparison.Ordinal);
+
+        var report = await renamed.Backend().CheckPrerequisitesAsync(Ct);
+
+        Assert.Contains(report.Missing, m => m.Contains("runs as 'smolvm-1.9': smolvm prints a stray-stub note", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task An_inherited_RUST_LOG_does_not_reach_smolvm_so_its_error_is_one_line()
+    {
+        using var traced = new EmulatedSmolvm(inheritedRustLog: "debug");
+        var raw = await traced.RunAsync("machine", "stop", "--name", "ghost");
+        Assert.Matches(@"^\S+Z DEBUG command failed error=vm not found: ghost\nError: vm not found: ghost\n$", raw.Stderr);
+        var cli = new SmolvmCli(traced.ExecutablePath, traced.Options.Environment, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var error = await Assert.ThrowsAsync<SmolvmException>(() => cli.RunCheckedAsync(["machine", "stop", "--name", "ghost"], Ct));
+        var exec = await Assert.ThrowsAsync<SmolvmException>(() => cli.ExecAsync("ghost", ["true"], [], Ct));
+
+        Assert.Equal("Error: vm not found: ghost\n", error.Stderr);
+        Assert.Equal("Error: vm not found: ghost\n", exec.Stderr);
+    }
+
+    [Fact]
+    public async Task A_smolvm_panic_in_an_exec_is_smolvm_s_failure_not_the_guest_s_exit_101()
+    {
+        var cli = new SmolvmCli(_smolvm.ExecutablePath, new Dictionary<string, string?>(_smolvm.Options.Environment) { ["SMOLVM_EMULATOR_FAULT"] = "panic:machine exec" }, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+
+        var error = await Assert.ThrowsAsync<SmolvmException>(() => cli.ExecAsync("m1", ["true"], [], Ct));
+
+        Assert.Equal(101, error.ExitCode);
+        Assert.Contains("thread 'main' panicked at ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_mount_socket_bridge_that_fails_fails_the_launch_at_readiness_though_the_relay_listens()
+    {
+        var backend = new SmolmachinesBackend(_smolvm.Options with
+        {
+            Environment = new Dictionary<string, string?>(_smolvm.Options.Environment) { ["SMOLVM_EMULATOR_FAULT"] = "mount-socket" },
+        });
+        await BackendGate.RequireAsync(backend);
+
+        var error = await Assert.ThrowsAsync<BottleLaunchException>(() => backend.LaunchAsync(TestImages.Spec, Ct));
+
+        Assert.Contains("the proxy socket is not in the guest (/run/botbottle/proxy.sock): smolvm did not bridge --mount-socket", error.Message, StringComparison.Ordinal);
+        Assert.Equal("[]", (await _smolvm.RunAsync("machine", "ls", "--json")).Stdout.Trim());
+    }
+
+    [Fact]
     public async Task A_missing_resize_bridge_fails_the_launch_in_its_first_step_and_creates_nothing()
     {
         var backend = new SmolmachinesBackend(_smolvm.Options with { AlwaysBridgeTerminalSize = true, PtyBridgeCommand = ["/nonexistent/botbottle-pty-bridge"] });
@@ -142,6 +306,14 @@ public sealed class EmulatedSmolvmTests : IDisposable
 
         Assert.Contains($"the bundle's proxy did not answer through 127.0.0.1:{port}, where Docker Desktop should publish it", error.Message, StringComparison.Ordinal);
         Assert.Contains("Docker Desktop publishes container ports on the Mac's localhost", error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>The reference agent image as a `docker save` archive, once the backend's prerequisites are met.</summary>
+    private async Task<string> AgentArchiveAsync()
+    {
+        await BackendGate.RequireAsync(_smolvm.Backend());
+        var engine = await EngineProvider.For().GetAsync(Ct);
+        return await ImageArchives.GetAsync(engine, TestImages.Agent, _smolvm.Options.ImageCacheDirectory!, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, Ct);
     }
 
     private static (int, string) Pick((int ExitCode, string Stdout, string Stderr) result) => (result.ExitCode, result.Stdout);

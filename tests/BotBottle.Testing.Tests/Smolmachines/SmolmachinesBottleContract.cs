@@ -48,6 +48,18 @@ public abstract class SmolmachinesBottleContract
     }
 
     [Fact]
+    public async Task Sixteen_execs_that_hold_their_connection_past_smolvm_s_3_s_ping_all_answer()
+    {
+        // Eight connections held for 4 s make a ninth call's 3 s ping fail "not running" in smolvm; the harness runs
+        // six per machine at once, so the others wait in the harness and none reaches smolvm's limit.
+        await using var bottle = await LaunchAsync();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 16).Select(i => bottle.ExecAsync($"sleep 4; echo {i}", cancellationToken: Ct)));
+
+        Assert.Equal(Enumerable.Range(0, 16).Select(i => $"{i}\n"), results.Select(r => r.Stdout));
+    }
+
+    [Fact]
     public async Task The_prompt_file_lands_read_only_to_the_agent()
     {
         await using var bottle = await LaunchAsync(s => s.WithPrompt("vm prompt"));

@@ -61,17 +61,23 @@ public sealed class SmolvmCommandsTests
     }
 
     [Theory]
-    [InlineData("smolvm 1.7.7", false, "older than 1.8.0: the egress policy would not be applied")]
-    [InlineData("smolvm 1.8.0\n", true, null)]
-    [InlineData("smolvm 1.9.3 (abc123 2026-01-01)", true, null)]
-    public void Versions_older_than_1_8_0_are_refused_with_the_reason(string output, bool supported, string? reason)
+    [InlineData("smolvm 1.7.7", "`machine create --label` does not exist before 1.8.0|not visible inside an image machine's container before 1.8.0|over 1 MiB", "/etc/hosts")]
+    [InlineData("smolvm 1.6.3", "`--mount-socket` does not exist before 1.6.4", "container before 1.8.0")]
+    [InlineData("smolvm 1.8.0\n", "over 1 MiB lands where the workload cannot see it|cannot set owner and mode|1.8.0-1.8.2 write no default /etc/hosts", "--label")]
+    [InlineData("smolvm 1.8.3", "over 1 MiB lands where the workload cannot see it", "/etc/hosts")]
+    [InlineData("smolvm 1.9.0", null, null)]
+    [InlineData("smolvm 1.9.3 (abc123 2026-01-01)", null, null)]
+    public void Versions_older_than_1_9_0_are_refused_with_the_reasons_of_that_release(string output, string? reasons, string? notReason)
     {
         var version = SmolvmVersion.Parse(output);
 
-        Assert.Equal(supported, version.Refusal is null);
-        if (reason is not null)
+        Assert.Equal(reasons is null, version.Refusal is null);
+        if (reasons is not null)
         {
-            Assert.Contains(reason, version.Refusal, StringComparison.Ordinal);
+            Assert.StartsWith($"smolvm {version} is older than 1.9.0: ", version.Refusal, StringComparison.Ordinal);
+            Assert.All(reasons.Split('|'), r => Assert.Contains(r, version.Refusal, StringComparison.Ordinal));
+            Assert.DoesNotContain(notReason!, version.Refusal, StringComparison.Ordinal);
+            Assert.DoesNotContain("egress policy", version.Refusal, StringComparison.Ordinal);
         }
     }
 
@@ -107,6 +113,16 @@ public sealed class SmolvmCommandsTests
     [InlineData("", "Error: agent operation failed: connect: machine 'other' is not running.\n", false)]
     [InlineData("partial output\n", "Error: vm not found: bbt-1\n", false)]
     [InlineData("", "warming up\nError: vm not found: bbt-1\n", false)]
+    [InlineData("", "Error: config operation failed: --image: bbt-1 looks like a Dockerfile, not an image.\nsmolvm boots images, it does not build them\n", true)]
+    [InlineData("", "2026-08-19T10:00:00.123456Z ERROR agent socket writer failed\nError: agent operation failed: connect: machine 'bbt-1' is not running.\n", true)]
+    [InlineData("", "2026-08-19T10:00:00.123456Z ERROR agent socket writer failed\nguest text\n", false)]
     public void An_exec_failure_is_smolvm_s_only_when_it_looks_like_nothing_but_smolvm_s_own_message_about_this_machine(string stdout, string stderr, bool smolvmFailed) =>
         Assert.Equal(smolvmFailed, SmolvmException.IsExecFailure(1, stdout, stderr, "bbt-1"));
+
+    [Theory]
+    [InlineData(101, "", "\nthread 'main' panicked at src/cli/machine.rs:10:5:\nboom\nnote: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n", true)]
+    [InlineData(101, "guest output\n", "thread 'main' panicked at src/main.rs:1:1:\nmine\n", false)]
+    [InlineData(101, "", "my own exit 101\n", false)]
+    public void A_panic_is_smolvm_s_failure_when_nothing_came_out_before_it(int exitCode, string stdout, string stderr, bool smolvmFailed) =>
+        Assert.Equal(smolvmFailed, SmolvmException.IsExecFailure(exitCode, stdout, stderr, "bbt-1"));
 }

@@ -13,26 +13,31 @@ internal sealed class EmulatedSmolvm : IDisposable
     /// <summary>The newest release whose source the emulator was built from.</summary>
     public const string Current = "1.9.3";
 
-    /// <summary>The harness's minimum supported release.</summary>
-    public const string Minimum = "1.8.0";
-
-    /// <summary>The last release before the minimum (its `--from` drops --allow-cidr, and it has no labels).</summary>
+    /// <summary>A release before 1.8.0 (no labels; the proxy socket is not in the workload's container).</summary>
     public const string TooOld = "1.7.7";
+
+    /// <summary>A 1.8.x release, also below the harness's minimum, 1.9.0 (copies over 1 MiB vanish; no /etc/hosts).</summary>
+    public const string Old18 = "1.8.0";
 
     /// <summary>The images saved for the emulated machines, shared by the test run and removed when it ends.</summary>
     private static readonly string ImageCache = CreateImageCache();
 
-    public EmulatedSmolvm(string version = Current)
+    /// <param name="version">The emulated release.</param>
+    /// <param name="executableName">The file name smolvm runs under (smolvm notes any name but smolvm and smolvm-bin).</param>
+    /// <param name="inheritedRustLog">A RUST_LOG the user's shell exports (the wrapper sets it unless its caller does).</param>
+    public EmulatedSmolvm(string version = Current, string executableName = "smolvm", string? inheritedRustLog = null)
     {
         Version = version;
         Directory = System.IO.Directory.CreateTempSubdirectory("bbt-smolvm-").FullName;
         var bin = System.IO.Directory.CreateDirectory(Path.Combine(Directory, "bin")).FullName;
-        ExecutablePath = Path.Combine(bin, "smolvm");
+        ExecutablePath = Path.Combine(bin, executableName);
         var emulator = Path.Combine(AppContext.BaseDirectory, "smolvm-emulator.dll");
-        File.WriteAllText(ExecutablePath, $"#!/bin/sh\nSMOLVM_EMULATOR_VERSION='{version}' exec '{DotnetHost}' '{emulator}' \"$@\"\n");
+        var rustLog = inheritedRustLog is null ? "" : $": \"${{RUST_LOG={inheritedRustLog}}}\"; export RUST_LOG\n";
+        File.WriteAllText(ExecutablePath, $"#!/bin/sh\n{rustLog}SMOLVM_EMULATOR_EXE=\"$0\" SMOLVM_EMULATOR_VERSION='{version}' exec '{DotnetHost}' '{emulator}' \"$@\"\n");
         File.SetUnixFileMode(ExecutablePath, (UnixFileMode)0b111_101_101);
         Options = new SmolmachinesOptions
         {
+            Smolvm = executableName,
             SearchPath = bin + Path.PathSeparator + "/usr/local/bin:/usr/bin:/bin",
             Environment = new Dictionary<string, string?> { ["XDG_DATA_HOME"] = Path.Combine(Directory, "data") },
             ImageCacheDirectory = ImageCache,
