@@ -8,7 +8,9 @@ namespace BotBottle.Testing.Bottles;
 /// registered here for the life of the process, whatever its name, and <see cref="Mask"/> replaces each one with
 /// <see cref="Replacement"/> in every log line, exception message, report and piece of check evidence the
 /// harness writes. The credential parts of a value are registered on their own too: the password of a URL's user
-/// info, and what follows <c>Bearer</c> or <c>Basic</c>, so a guest that prints only those is masked as well. Values
+/// info (and its <c>user:password</c>, whose base64 is a Basic credential), and what follows <c>Bearer</c> or
+/// <c>Basic</c>, so a guest that prints only those is masked as well, each also as JSON, XML, URL and base64 would
+/// spell it. Values
 /// shorter than <see cref="MinimumLength"/> characters are left alone: masking every "1" or "yes" would make reports
 /// unreadable, and such a value is no secret.
 /// </summary>
@@ -57,7 +59,19 @@ internal static class SecretValues
     /// <summary><paramref name="text"/> masked, or null.</summary>
     public static string? MaskOrNull(string? text) => text is null ? null : Mask(text);
 
-    private static IEnumerable<string> PartsOf(string value)
+    /// <summary>A value, its credential parts, and the spellings a report or a tool may give each: JSON- and XML-escaped, URL-encoded, base64 (the form of a Basic credential).</summary>
+    private static IEnumerable<string> PartsOf(string value) =>
+        CredentialParts(value).SelectMany(part => (IEnumerable<string>)
+        [
+            part,
+            System.Text.Json.JsonEncodedText.Encode(part).ToString(),
+            System.Text.Json.JsonEncodedText.Encode(part, System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString(),
+            System.Security.SecurityElement.Escape(part) ?? part,
+            Uri.EscapeDataString(part),
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(part)),
+        ]).Distinct(StringComparer.Ordinal);
+
+    private static IEnumerable<string> CredentialParts(string value)
     {
         yield return value;
         if (Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.UserInfo.IndexOf(':', StringComparison.Ordinal) is var colon and >= 0)
@@ -65,6 +79,7 @@ internal static class SecretValues
             var password = uri.UserInfo[(colon + 1)..];
             yield return password;
             yield return Uri.UnescapeDataString(password);
+            yield return Uri.UnescapeDataString(uri.UserInfo);
         }
 
         foreach (var scheme in (string[])["Bearer ", "Basic ", "bearer ", "basic "])

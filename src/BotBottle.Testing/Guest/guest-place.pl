@@ -7,7 +7,8 @@
 # that lstat saw, so a component swapped for a link between the look and the step is caught, not followed. Files
 # are written beside their name in the verified directory (O_CREAT|O_EXCL, which never follows a link), owned and
 # moded through the handle, then renamed over the name (a rename replaces a link, never follows it); an existing
-# link at a name fails the copy. Directories are entered the same way. Nothing but core perl: no modules.
+# link at a name fails the copy. Directories are entered the same way, filled while they are root's, given to their
+# owner last, and left through the handle of the folder above (fchdir), never '..'. Nothing but core perl: no modules.
 use strict;
 use warnings;
 
@@ -64,12 +65,16 @@ sub place_file {
     rename($temp, $name) or do { unlink $temp; fail("cannot place $shown: $!") };
 }
 
+# A directory is made (or entered) and filled while it is root's own (0700 when new), and only given to its owner,
+# with its mode, once everything in it is placed: the owner cannot move it, or anything in it, while the copy runs.
+# The way back up is the handle of the directory it left (fchdir), never '..', so a directory moved meanwhile cannot
+# lead the walk anywhere else; and that handle must still be the inode it was.
 sub place_dir {
     my ($from, $name, $shown) = @_;
     my @meta = lstat($from) or fail("cannot read the staged $shown: $!");
-    my @seen = enter($name, $shown, 0700);
-    chown($uid, $gid, '.') or fail("cannot chown $shown: $!");
-    chmod($meta[2] & 07777, '.') or fail("cannot chmod $shown: $!");
+    opendir(my $up, '.') or fail("cannot hold the folder above $shown: $!");
+    my @above = stat('.') or fail("cannot read the folder above $shown: $!");
+    enter($name, $shown, 0700);
     opendir(my $dir, $from) or fail("cannot read the staged $shown: $!");
     my @entries = sort grep { $_ ne '.' && $_ ne '..' } readdir $dir;
     closedir $dir;
@@ -79,7 +84,11 @@ sub place_dir {
         if (-d _) { place_dir($child, $entry, "$shown/$entry"); }
         elsif (-f _) { place_file($child, $entry, "$shown/$entry"); }
     }
-    chdir('..') or fail("cannot leave $shown: $!");
+    chmod($meta[2] & 07777, '.') or fail("cannot chmod $shown: $!");
+    chown($uid, $gid, '.') or fail("cannot chown $shown: $!");
+    chdir($up) or fail("cannot go back above $shown: $!");
+    closedir $up;
+    fail("the folder above $shown changed while it was filled") unless same_inode($above[0], $above[1]);
 }
 
 fail("the target '$target' is not an absolute path") unless defined $target && $target =~ m{^/};

@@ -21,16 +21,16 @@ our $bbt_prctl = do {
     $by_machine{$machine};
 };
 
-# The process and every descendant, from the parent pids in /proc/*/stat.
+# The process and every descendant, from /proc/*/stat, with each one's process group: (pid => pgrp).
 sub bbt_tree {
     my ($root) = @_;
-    my %parent;
+    my (%parent, %group);
     for my $stat (glob '/proc/[0-9]*/stat') {
         open(my $fh, '<', $stat) or next;
         my $line = <$fh>;
         close $fh;
-        next unless defined $line && $line =~ /^(\d+) .*\) \S+ (\d+)/s;
-        $parent{$1} = $2;
+        next unless defined $line && $line =~ /^(\d+) .*\) \S+ (\d+) (\d+)/s;
+        ($parent{$1}, $group{$1}) = ($2, $3);
     }
     my %keep = ($root => 1);
     my $more = 1;
@@ -40,18 +40,26 @@ sub bbt_tree {
             if (!$keep{$p} && $keep{ $parent{$p} }) { $keep{$p} = 1; $more = 1; }
         }
     }
-    return grep { exists $parent{$_} } keys %keep;
+    return map { $_ => $group{$_} } grep { exists $parent{$_} } keys %keep;
 }
 
-# Kills every descendant of ROOT (not ROOT), again until none is left: what they fork or orphan meanwhile lands under
-# ROOT, a subreaper.
+# Kills every descendant of ROOT (not ROOT) until none is left, or 5 s have passed: each round kills every process of
+# the tree and, in one signal each, every process group they are in (but ROOT's and this process's own), so a
+# process that forks and exits faster than /proc can be read is still hit through its group, atomically. What is
+# orphaned meanwhile lands under ROOT, a subreaper. Returns whether the tree is empty.
 sub bbt_kill_descendants {
     my ($root) = @_;
-    for (1 .. 50) {
-        my @pids = grep { $_ != $root } bbt_tree($root);
-        last unless @pids;
-        kill 'KILL', @pids;
-        select(undef, undef, undef, 0.01);
+    my %spare = (getpgrp(0) => 1, $root => 1);
+    my $until = time + 5;
+    while (1) {
+        my %tree = bbt_tree($root);
+        delete $tree{$root};
+        return 1 unless %tree;
+        return 0 if time > $until;
+        my %groups = map { $_ => 1 } grep { !$spare{$_} } values %tree;
+        kill 'KILL', map { -$_ } keys %groups;
+        kill 'KILL', keys %tree;
+        select(undef, undef, undef, 0.005);
     }
 }
 
@@ -68,6 +76,8 @@ sub bbt_supervise {
     my $command = fork;
     exit 127 unless defined $command;
     if ($command == 0) {
+        # A process group of its own, so ending it is one signal that reaches every member at once.
+        setpgrp(0, 0);
         $SIG{USR1} = 'DEFAULT';
         $SIG{PIPE} = 'DEFAULT';
         exec { $argv[0] } @argv;

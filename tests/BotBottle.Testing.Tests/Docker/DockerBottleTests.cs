@@ -16,6 +16,9 @@ public sealed class DockerBottleTests(ReferenceBottleFixture fixture) : IClassFi
     public Task A_cancelled_exec_ends_its_setsid_and_double_forked_descendants() => GuestProcesses.AssertACancelledExecEndsItsDetachedDescendantsAsync(fixture.Bottle);
 
     [Fact]
+    public Task A_cancelled_exec_ends_a_fork_hopper_it_left_in_a_session_of_its_own() => GuestProcesses.AssertACancelledExecEndsAForkHopperAsync(fixture.Bottle);
+
+    [Fact]
     public Task A_finished_exec_keeps_its_daemon_as_a_per_call_exec_would() => GuestProcesses.AssertAFinishedExecKeepsItsDaemonAsync(fixture.Bottle);
 
     [Fact]

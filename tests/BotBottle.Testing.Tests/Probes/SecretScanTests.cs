@@ -70,7 +70,15 @@ public sealed class SecretScanTests
             var report = await ConformanceRunner.RunAsync(spec, new ConformanceOptions
             {
                 Backends = [new DockerBackend(logger: logger)],
-                Env = new Dictionary<string, string> { ["DATABASE_URL"] = $"postgres://app:{password}@db.internal/app", ["AUTHORIZATION"] = "Bearer " + bearer },
+                Env = new Dictionary<string, string>
+                {
+                    ["DATABASE_URL"] = $"postgres://app:{password}@db.internal/app",
+                    ["AUTHORIZATION"] = "Bearer " + bearer,
+                    ["SIGNING"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                    ["NOTIFY"] = "https://hooks.slack.com/services/T0000/B0000/" + Guid.NewGuid().ToString("N"),
+                    ["GIT_ASKPASS_VALUE"] = "x-access-token:ghp_" + Guid.NewGuid().ToString("N"),
+                    ["REPORTING_DSN"] = "postgres://app@db.internal/app?sslmode=require&password=" + Guid.NewGuid().ToString("N")[..10],
+                },
             }, lines.Add, cancellationToken: Ct);
             var files = await ReportFiles.WriteAsync(report, reports.FullName, "secrets", Ct);
             var result = report[DockerBackend.BackendName].Results.Single(r => r.CheckId.EndsWith(Check, StringComparison.Ordinal));
@@ -78,6 +86,10 @@ public sealed class SecretScanTests
             Assert.Equal(ConformanceVerdict.Failed, result.Verdict);
             Assert.Contains("present: DATABASE_URL (a URL with a password", result.Evidence, StringComparison.Ordinal);
             Assert.Contains("present: AUTHORIZATION", result.Evidence, StringComparison.Ordinal);
+            Assert.Contains("present: SIGNING (a long hex key", result.Evidence, StringComparison.Ordinal);
+            Assert.Contains("present: NOTIFY (a webhook URL", result.Evidence, StringComparison.Ordinal);
+            Assert.Contains("present: GIT_ASKPASS_VALUE (a well-known token prefix", result.Evidence, StringComparison.Ordinal);
+            Assert.Contains("present: REPORTING_DSN (a credential in a query string", result.Evidence, StringComparison.Ordinal);
             var everything = string.Join("\n", files.Select(File.ReadAllText).Concat(lines).Concat(logger.Lines)
                 .Concat(report.Runs.SelectMany(r => r.Results).Select(r => r.Message + r.Evidence)));
             Assert.DoesNotContain(password, everything, StringComparison.Ordinal);
@@ -100,6 +112,32 @@ public sealed class SecretScanTests
 
         Assert.DoesNotContain(value, error.Message, StringComparison.Ordinal);
         Assert.Contains("connecting with ***", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_value_is_masked_as_JSON_XML_URL_and_base64_spell_it_and_a_URL_password_as_a_Basic_credential()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var password = "p\"w<&d-" + suffix;
+        var url = $"https://deploy:{Uri.EscapeDataString(password)}@registry.internal/";
+        _ = new BottleBuilder().WithEnv("ANY_NAME", password).WithEnv("OTHER", url);
+        var basic = Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("deploy:" + password));
+
+        var texts = new[]
+        {
+            System.Text.Json.JsonSerializer.Serialize(new { evidence = password }),
+            System.Security.SecurityElement.Escape(password)!,
+            Uri.EscapeDataString(password),
+            "Authorization: Basic " + basic,
+        };
+
+        foreach (var text in texts)
+        {
+            var masked = new BottleExecFailedException(new BottleExecResult(1, text, "", TimeSpan.Zero)).Message;
+            Assert.DoesNotContain(suffix, masked, StringComparison.Ordinal);
+            Assert.DoesNotContain(basic, masked, StringComparison.Ordinal);
+            Assert.Contains("***", masked, StringComparison.Ordinal);
+        }
     }
 
     private static async Task<ConformanceResult> RunAsync(ConformanceOptions options)

@@ -57,6 +57,38 @@ public sealed class CopyInLinkTests(ReferenceBottleFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Node_moving_a_folder_away_while_the_copy_fills_it_cannot_lead_the_copy_outside_the_target()
+    {
+        // The attack a review found: node waits until the placer is writing inside tree/a/b, moves b to /tmp, and a walk
+        // back up through '..' would then land in /tmp and / and give a directory of the same name there ("etc") to node.
+        var id = Guid.NewGuid().ToString("N")[..8];
+        var tree = Directory.CreateDirectory(Path.Combine(_host.FullName, "tree-" + id));
+        var deep = Directory.CreateDirectory(Path.Combine(tree.FullName, "a", "b"));
+        for (var i = 0; i < 6; i++)
+        {
+            await System.IO.File.WriteAllBytesAsync(Path.Combine(deep.FullName, $"f{i}"), new byte[4 << 20], Ct);
+        }
+
+        Directory.CreateDirectory(Path.Combine(tree.FullName, "etc"));
+        await System.IO.File.WriteAllTextAsync(Path.Combine(tree.FullName, "etc", "notes.txt"), "notes\n", Ct);
+        var target = $"/home/node/work-{id}";
+        (await fixture.Bottle.ExecAsync($"mkdir -p {target}", cancellationToken: Ct)).ThrowOnFailure();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+        var attack = fixture.Bottle.ExecAsync(
+            $"end=$(($(date +%s) + 60)); while [ $(date +%s) -lt $end ]; do for f in {target}/a/b/.bbt-place-*; do " +
+            $"[ -e \"$f\" ] && mv {target}/a/b /tmp/moved-{id} 2>/dev/null && echo moved && exit 0; done; done; echo never",
+            cancellationToken: stop.Token);
+
+        var copy = await Record.ExceptionAsync(() => fixture.Bottle.CopyInAsync(tree.FullName, target, GuestUsers.Agent, cancellationToken: Ct));
+        await stop.CancelAsync();
+        await Record.ExceptionAsync(() => attack);
+
+        var owners = (await fixture.Bottle.ExecAsync("stat -c '%U' / /etc /tmp /var; ls /notes.txt /etc/notes.txt 2>/dev/null | wc -l", GuestUsers.Root, Ct)).ThrowOnFailure();
+        Assert.Equal("root\nroot\nroot\nroot\n0\n", owners.Stdout);
+        Assert.True(copy is null or IOException, $"the copy failed otherwise: {copy}");
+    }
+
+    [Fact]
     public async Task Control_the_same_copy_without_a_link_lands_owned_by_its_owner_and_leaves_no_staging()
     {
         var id = Guid.NewGuid().ToString("N")[..8];

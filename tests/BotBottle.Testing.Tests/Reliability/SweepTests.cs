@@ -63,16 +63,40 @@ public sealed class SweepTests
         var engine = await EngineAsync();
         var session = Session();
 
-        // This very process's pid, but with a start time an hour before it: whoever made it is gone and the pid is reused.
+        // The parent's pid, but with another start time: whoever made it is gone and the pid is reused.
         await CreateAsync(engine, session, labels =>
         {
             labels[ResourceLabels.Pid] = Environment.ProcessId == 1 ? "1" : ParentPid().ToString(CultureInfo.InvariantCulture);
-            labels[ResourceLabels.Started] = (long.Parse(labels[ResourceLabels.Started], CultureInfo.InvariantCulture) - 3_600_000).ToString(CultureInfo.InvariantCulture);
+            labels[ResourceLabels.Started] = "ticks:1";
         });
 
         await EngineSweeper.RemoveOrphansAsync(engine.Client, NullLogger.Instance, Ct);
 
         Assert.Empty(await EngineSweeper.ListAsync(engine.Client, session, Ct));
+    }
+
+    [Fact]
+    public async Task A_live_process_of_this_namespace_keeps_its_resources()
+    {
+        var engine = await EngineAsync();
+        var session = Session();
+        var parent = ParentPid();
+        var stat = await File.ReadAllTextAsync($"/proc/{parent}/stat", Ct);
+        var network = await CreateAsync(engine, session, labels =>
+        {
+            labels[ResourceLabels.Pid] = parent.ToString(CultureInfo.InvariantCulture);
+            labels[ResourceLabels.Started] = "ticks:" + stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
+        });
+        try
+        {
+            await EngineSweeper.RemoveOrphansAsync(engine.Client, NullLogger.Instance, Ct);
+
+            Assert.Contains("network " + network, await EngineSweeper.ListAsync(engine.Client, session, Ct));
+        }
+        finally
+        {
+            await EngineSweeper.RemoveSessionAsync(engine.Client, session, NullLogger.Instance, Ct);
+        }
     }
 
     [Fact]

@@ -54,6 +54,24 @@ internal static class GuestProcesses
         Assert.Equal("", await StillRunningAsync(bottle, [$"sleep {daemon}", $"sleep {forked}"], TimeSpan.FromSeconds(5)));
     }
 
+    /// <summary>
+    /// Cancels an exec that left a fork-hopper behind (in a session of its own, it forks and exits in a tight loop, so
+    /// no pid of it lives long enough to be read from /proc and killed) and asserts it is gone within 10 s.
+    /// </summary>
+    public static async Task AssertACancelledExecEndsAForkHopperAsync(IBottle bottle)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var name = "bbt-hopper-" + Random.Shared.Next(1000, 9999).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cancel.CancelAfter(TimeSpan.FromSeconds(2));
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => bottle.ExecAsync(
+            $"perl -e 'use POSIX (); POSIX::setsid(); $0 = \"{name}\"; my $end = time + 30; while (time < $end) {{ exit 0 if fork }}' </dev/null >/dev/null 2>&1 & sleep 300",
+            cancellationToken: cancel.Token));
+
+        Assert.Equal("", await StillRunningAsync(bottle, [name], TimeSpan.FromSeconds(10)));
+    }
+
     /// <summary>A normally finished exec keeps per-call exec semantics: its <c>setsid</c> daemon keeps running (and is then ended here).</summary>
     public static async Task AssertAFinishedExecKeepsItsDaemonAsync(IBottle bottle)
     {

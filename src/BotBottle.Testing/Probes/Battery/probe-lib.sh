@@ -121,7 +121,10 @@ bbt_secrets() { # placeholders...: names of env entries that look like real cred
       function shape(v) {
         if (v ~ /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^\/@:]*:[^\/@]+@/) return "a URL with a password"
         if (v ~ /^(Bearer|Basic|bearer|basic|Token|token) [A-Za-z0-9._~+\/=-]+$/ && length(v) >= 14) return "an authorization credential"
-        if (v ~ /^(sk-ant-|sk-proj-|sk-|ghp_|gho_|ghs_|ghu_|github_pat_|glpat-|xox[abpr]-|AIza|npm_|-----BEGIN)/ || v ~ /^AKIA[0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z]/) return "a well-known token prefix"
+        if (v ~ /^sk-/ || v ~ /(sk-ant-|sk-proj-|ghp_|gho_|ghs_|ghu_|ghr_|github_pat_|glpat-|xox[abprs]-|AIza|npm_|-----BEGIN|AKIA[0-9A-Z][0-9A-Z][0-9A-Z][0-9A-Z])/) return "a well-known token prefix"
+        if (v ~ /(hooks\.slack\.com\/services\/|discord(app)?\.com\/api\/webhooks\/|webhook\.office\.com\/)/) return "a webhook URL"
+        if (v ~ /[?&;](password|passwd|pwd|token|access_token|auth|api_key|apikey|key|secret|sig|signature)=[^&;]/) return "a credential in a query string"
+        if (v ~ /^[0-9a-fA-F]+$/ && length(v) >= 32) return "a long hex key"
         if (length(v) >= 24 && v ~ /^[A-Za-z0-9+\/=_.-]+$/ && v !~ /^\// && v ~ /[A-Za-z]/ && v ~ /[0-9]/ && entropy(v) >= 4.0) return "a high-entropy string"
         return ""
       }
