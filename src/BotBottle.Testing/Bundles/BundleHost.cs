@@ -93,6 +93,13 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
             env.Add("BUNDLE_DAEMONS=" + string.Join(',', spec.Daemons));
         }
 
+        // A proxy published on the host's loopback takes only the host bridge, which holds this bottle's credential.
+        var credential = kind == BundleNetworkKind.Published ? ProxyCredential.Create() : null;
+        if (credential is not null)
+        {
+            env.Add("BUNDLE_PROXY_AUTH=" + credential.UserAndPassword);
+        }
+
         env.AddRange(spec.Env.Select(p => p.Key + "=" + p.Value));
         var container = await EngineContainer.CreateAsync(engine, new ContainerRequest(bottleName + "-bundle", spec.Image, bottleName, "bundle")
         {
@@ -103,7 +110,7 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
             Ipv4Address = network.Subnet?.BundleAddress,
             PublishOnLoopback = kind == BundleNetworkKind.Published ? [spec.ProxyPort] : [],
         }).ConfigureAwait(false);
-        return new RunningBundle(container, network.Name, spec.ProxyPort, network.Subnet?.BundleAddress);
+        return new RunningBundle(container, network.Name, spec.ProxyPort, network.Subnet?.BundleAddress) { ProxyCredential = credential };
     }
 
     /// <summary>Joins the upstream networks, starts the bundle and reads its endpoint (its address is known from here on).</summary>
@@ -151,6 +158,9 @@ internal sealed class RunningBundle(EngineContainer container, string network, i
     private BundleEndpoint? _endpoint;
 
     public EngineContainer Container { get; } = container;
+
+    /// <summary>The credential the bundle's proxy demands (only when the engine publishes it on a host's loopback).</summary>
+    public ProxyCredential? ProxyCredential { get; init; }
 
     /// <summary>The bundle's address on its network and its proxy port (known once started).</summary>
     public BundleEndpoint Endpoint => _endpoint ?? throw new InvalidOperationException("the bundle has not started yet");

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using BotBottle.Testing.Bundles;
 using Microsoft.Extensions.Logging;
 
 namespace BotBottle.Testing.Smolmachines;
@@ -13,19 +14,23 @@ namespace BotBottle.Testing.Smolmachines;
 /// allow-listed bundle address is unreachable there; a published port reached through the virtio-net gateway
 /// would open every service on the host's loopback to the VM (the gateway maps to host loopback, and 1.9.3 has
 /// no egress floor for it). A socket relayed to exactly one port lets the VM reach the proxy and nothing else.
+/// The published port is on the host's loopback, where every local account can dial it, so the bundle's proxy there
+/// demands the bottle's <see cref="ProxyCredential"/>, and this bridge adds it to the first request of every connection.
 /// </summary>
 internal sealed class ProxyBridge : IAsyncDisposable
 {
     private readonly Socket _listener;
     private readonly IPEndPoint _target;
+    private readonly byte[]? _credentialHeader;
     private readonly ILogger _logger;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _accepting;
 
-    private ProxyBridge(string socketPath, IPEndPoint target, ILogger logger)
+    private ProxyBridge(string socketPath, IPEndPoint target, ProxyCredential? credential, ILogger logger)
     {
         SocketPath = socketPath;
         _target = target;
+        _credentialHeader = credential is null ? null : Encoding.ASCII.GetBytes(credential.HeaderLine);
         _logger = logger;
         _listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         _listener.Bind(new UnixDomainSocketEndPoint(socketPath));
@@ -48,7 +53,7 @@ internal sealed class ProxyBridge : IAsyncDisposable
     /// Starts a bridge to <paramref name="port"/> on the host's loopback. The socket lives in a private folder (0700,
     /// this account's) of the temporary directory, under short names: macOS limits a socket path to 104 bytes.
     /// </summary>
-    public static ProxyBridge Start(int port, ILogger logger)
+    public static ProxyBridge Start(int port, ProxyCredential? credential, ILogger logger)
     {
         var folder = Directory.CreateTempSubdirectory("bbt-");
         try
@@ -58,7 +63,7 @@ internal sealed class ProxyBridge : IAsyncDisposable
                 File.SetUnixFileMode(folder.FullName, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             }
 
-            return new ProxyBridge(Path.Combine(folder.FullName, "proxy.sock"), new IPEndPoint(IPAddress.Loopback, port), logger);
+            return new ProxyBridge(Path.Combine(folder.FullName, "proxy.sock"), new IPEndPoint(IPAddress.Loopback, port), credential, logger);
         }
         catch
         {
@@ -142,11 +147,53 @@ internal sealed class ProxyBridge : IAsyncDisposable
             try
             {
                 await upstream.ConnectAsync(_target, _stop.Token).ConfigureAwait(false);
+                if (_credentialHeader is not null && !await SendRequestLineWithCredentialAsync(client, upstream).ConfigureAwait(false))
+                {
+                    upstream.Shutdown(SocketShutdown.Send);
+                    await PumpAsync(upstream, client).ConfigureAwait(false);
+                    return;
+                }
+
                 await Task.WhenAll(PumpAsync(client, upstream), PumpAsync(upstream, client)).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException or IOException)
             {
                 _logger.LogDebug("proxy bridge connection ended: {Reason}", e.Message);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Relays the client's request line, then the credential header, then whatever followed the line. Returns false
+    /// when the client closed first. A first line over 8 KiB goes on unchanged (the proxy then refuses it, 407).
+    /// </summary>
+    private async Task<bool> SendRequestLineWithCredentialAsync(Socket client, Socket upstream)
+    {
+        var buffer = new byte[8192];
+        var filled = 0;
+        while (true)
+        {
+            var read = await client.ReceiveAsync(buffer.AsMemory(filled), _stop.Token).ConfigureAwait(false);
+            if (read == 0)
+            {
+                await upstream.SendAsync(buffer.AsMemory(0, filled), _stop.Token).ConfigureAwait(false);
+                return false;
+            }
+
+            filled += read;
+            var end = buffer.AsSpan(0, filled).IndexOf((byte)'\n');
+            if (end >= 0)
+            {
+                await upstream.SendAsync(buffer.AsMemory(0, end + 1), _stop.Token).ConfigureAwait(false);
+                await upstream.SendAsync(_credentialHeader, _stop.Token).ConfigureAwait(false);
+                await upstream.SendAsync(buffer.AsMemory(end + 1, filled - end - 1), _stop.Token).ConfigureAwait(false);
+                return true;
+            }
+
+            if (filled == buffer.Length)
+            {
+                await upstream.SendAsync(buffer, _stop.Token).ConfigureAwait(false);
+                return true;
             }
         }
     }

@@ -43,7 +43,7 @@ internal sealed class SmolmachinesAgentLauncher(
         ArgumentNullException.ThrowIfNull(bundle);
         var port = bundle.PublishedProxyPort
             ?? throw new InvalidOperationException($"the engine ({engine.Product}) did not publish the bundle's proxy port on the host");
-        var bridge = await teardown.CreateAsync("stop proxy bridge", () => Task.FromResult(ProxyBridge.Start(port, logger)), (b, _) => b.DisposeAsync().AsTask(), cancellationToken).ConfigureAwait(false);
+        var bridge = await teardown.CreateAsync("stop proxy bridge", () => Task.FromResult(ProxyBridge.Start(port, bundle.ProxyCredential, logger)), (b, _) => b.DisposeAsync().AsTask(), cancellationToken).ConfigureAwait(false);
         await bridge.PreflightAsync(engine.Product, cancellationToken).ConfigureAwait(false);
 
         await MachineReaper.WatchAsync(smolvm, version, logger).ConfigureAwait(false);

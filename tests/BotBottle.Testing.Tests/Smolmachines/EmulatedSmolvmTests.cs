@@ -300,7 +300,7 @@ public sealed class EmulatedSmolvmTests : IDisposable
         listener.Start();
         var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
         listener.Stop();
-        await using var bridge = ProxyBridge.Start(port, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
+        await using var bridge = ProxyBridge.Start(port, null, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance);
 
         var error = await Assert.ThrowsAsync<InvalidOperationException>(() => bridge.PreflightAsync("Docker Desktop", Ct));
 

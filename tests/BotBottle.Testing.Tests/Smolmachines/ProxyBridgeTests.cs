@@ -15,7 +15,7 @@ public sealed class ProxyBridgeTests
     [Fact]
     public async Task The_socket_is_in_a_private_folder_mode_0600_and_another_local_account_cannot_connect()
     {
-        await using var bridge = ProxyBridge.Start(9, NullLogger.Instance);
+        await using var bridge = ProxyBridge.Start(9, null, NullLogger.Instance);
         var folder = Path.GetDirectoryName(bridge.SocketPath)!;
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(folder));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(bridge.SocketPath));
@@ -32,6 +32,38 @@ public sealed class ProxyBridgeTests
             Assert.Equal((1, "refused: Permission denied\n"), (theirs.ExitCode, theirs.Stdout));
             var listing = await RunAsync("runuser", "-u", other, "--", "ls", folder);
             Assert.NotEqual(0, listing.ExitCode);
+        }
+        finally
+        {
+            await RunAsync("/usr/sbin/userdel", other);
+        }
+    }
+
+    [Fact]
+    [Trait("Category", "Docker")]
+    public async Task The_published_proxy_port_refuses_every_local_account_but_the_bridge_and_the_agent_still_gets_through()
+    {
+        using var smolvm = new BotBottle.Testing.Tests.Support.EmulatedSmolvm();
+        var backend = smolvm.Backend();
+        await BotBottle.Testing.Tests.Support.BackendGate.RequireAsync(backend);
+        await using var bottle = new BottleBuilder().WithBackend(backend).Build();
+        await bottle.StartAsync(Ct);
+        var port = ((BotBottle.Testing.Launch.Bottle)bottle).Launched.Bundle.PublishedProxyPort!.Value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        // A request straight to the published port, with no credential: this account, and a second local one.
+        const string ask = "use IO::Socket::INET; my $s = IO::Socket::INET->new(PeerAddr => '127.0.0.1', PeerPort => $ARGV[0]) or die \"$!\\n\"; " +
+            "print $s \"GET http://not-allowed.botbottle.invalid/ HTTP/1.0\\r\\nHost: not-allowed.botbottle.invalid\\r\\n\\r\\n\"; my $line = <$s>; print $line";
+        Assert.StartsWith("HTTP/1.0 407", (await RunAsync("perl", "-e", ask, port)).Stdout, StringComparison.Ordinal);
+        var agent = await bottle.ExecAsync($"curl -s -o /dev/null -w '%{{http_code}}' -x {bottle.Bundle.ProxyUrl} http://not-allowed.botbottle.invalid/", cancellationToken: Ct);
+        Assert.Equal("403", agent.Stdout);
+        Assert.SkipUnless(Environment.UserName == "root" && File.Exists("/usr/sbin/useradd"), "making a second local account needs root and useradd");
+
+        var other = "bbt-" + Guid.NewGuid().ToString("N")[..8];
+        Assert.Equal(0, (await RunAsync("/usr/sbin/useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", other)).ExitCode);
+        try
+        {
+            var theirs = await RunAsync("runuser", "-u", other, "--", "perl", "-e", ask, port);
+            Assert.StartsWith("HTTP/1.0 407", theirs.Stdout, StringComparison.Ordinal);
         }
         finally
         {
