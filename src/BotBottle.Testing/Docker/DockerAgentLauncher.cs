@@ -59,6 +59,7 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
 
                 DnsServers = AgentResolver.Servers(resolver),
                 DnsOptions = AgentResolver.Options,
+                Labels = spec.ResourceLabels,
             }),
             cancellationToken,
             TeardownStack.Containers).ConfigureAwait(false);
