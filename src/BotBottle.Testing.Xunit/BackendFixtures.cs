@@ -8,14 +8,14 @@ namespace BotBottle.Testing.Xunit;
 public class DockerBottleFixture : BottleFixture
 {
     /// <inheritdoc />
-    protected override BottleSessionOptions Configure(BottleSessionOptions options) => base.Configure(options) with { Bottle = options.Bottle.WithBackend(new DockerBackend()) };
+    protected override BottleSessionOptions Configure(BottleSessionOptions options) => base.Configure(options) with { Bottle = options.Bottle.WithBackend(new DockerBackend(logger: Logger)) };
 }
 
 /// <summary>The reference bottle on the smolmachines backend (Darwin, or Linux with KVM; smolvm and docker).</summary>
 public class SmolmachinesBottleFixture : BottleFixture
 {
     /// <inheritdoc />
-    protected override BottleSessionOptions Configure(BottleSessionOptions options) => base.Configure(options) with { Bottle = options.Bottle.WithBackend(new SmolmachinesBackend()) };
+    protected override BottleSessionOptions Configure(BottleSessionOptions options) => base.Configure(options) with { Bottle = options.Bottle.WithBackend(new SmolmachinesBackend(logger: Logger)) };
 }
 
 /// <summary>The reference bottle on docker with a probe range and a neighbouring bottle: the whole isolation catalogue runs.</summary>
@@ -23,7 +23,7 @@ public class DockerIsolationFixture : BottleFixture
 {
     /// <inheritdoc />
     protected override BottleSessionOptions Configure(BottleSessionOptions options) =>
-        base.Configure(options) with { Bottle = options.Bottle.WithBackend(new DockerBackend()), WithProbeRange = true, WithNeighbour = true };
+        base.Configure(options) with { Bottle = options.Bottle.WithBackend(new DockerBackend(logger: Logger)), WithProbeRange = true, WithNeighbour = true };
 }
 
 /// <summary>The reference bottle on smolmachines with a probe range and a neighbouring bottle.</summary>
@@ -31,5 +31,5 @@ public class SmolmachinesIsolationFixture : BottleFixture
 {
     /// <inheritdoc />
     protected override BottleSessionOptions Configure(BottleSessionOptions options) =>
-        base.Configure(options) with { Bottle = options.Bottle.WithBackend(new SmolmachinesBackend()), WithProbeRange = true, WithNeighbour = true };
+        base.Configure(options) with { Bottle = options.Bottle.WithBackend(new SmolmachinesBackend(logger: Logger)), WithProbeRange = true, WithNeighbour = true };
 }

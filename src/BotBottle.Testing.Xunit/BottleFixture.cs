@@ -2,6 +2,7 @@ using Xunit;
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Sessions;
+using Microsoft.Extensions.Logging;
 
 namespace BotBottle.Testing.Xunit;
 
@@ -14,7 +15,30 @@ namespace BotBottle.Testing.Xunit;
 /// </summary>
 public class BottleFixture : IAsyncLifetime
 {
+    private readonly List<string> _launchLog = [];
     private BottleSession? _session;
+
+    /// <summary>Creates the fixture and its <see cref="Logger"/>.</summary>
+    public BottleFixture() => Logger = new TestOutputLogger(Log);
+
+    /// <summary>
+    /// Writes into the running test's output (under <c>dotnet test</c>, the test's own output), or, while the fixture
+    /// launches and no test runs, into <see cref="LaunchLog"/>. Give it to the backend you configure:
+    /// <c>new DockerBackend(logger: Logger)</c> (the built-in fixtures do).
+    /// </summary>
+    protected ILogger Logger { get; }
+
+    /// <summary>The lines written while no test ran (the launch and its timings); each test of a <see cref="BottleTestClass{TFixture}"/> starts its output with them.</summary>
+    public IReadOnlyList<string> LaunchLog
+    {
+        get
+        {
+            lock (_launchLog)
+            {
+                return [.. _launchLog];
+            }
+        }
+    }
 
     /// <summary>The session behind the fixture (gate, range, neighbour, logs).</summary>
     public BottleSession Session => _session ?? throw new InvalidOperationException("the fixture has not been initialised by xunit yet");
@@ -36,10 +60,15 @@ public class BottleFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var options = Configure(new BottleSessionOptions());
-        _session = await BottleSession.StartAsync(options, Log, cancellationToken: TestContext.Current.CancellationToken).ConfigureAwait(false);
+        _session = await BottleSession.StartAsync(options, Log, Logger, TestContext.Current.CancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Attaches the bottle's and bundle's logs to the current test (call it when a test fails; <see cref="BottleTestClass{TFixture}"/> does).</summary>
+    /// <summary>
+    /// Attaches the bottle's and bundle's logs to the current test (call it when a test fails; <see cref="BottleTestClass{TFixture}"/>
+    /// does): <c>bottle-logs</c> (the agent's and the bundle's console, then the bundle's log files), and each of the
+    /// bundle's log files alone: <c>bundle-proxy-log</c> (allowed and denied requests), <c>bundle-dns-log</c> (every
+    /// query), <c>bundle-egress-log</c>.
+    /// </summary>
     public async Task AttachLogsAsync()
     {
         if (_session is null)
@@ -47,11 +76,31 @@ public class BottleFixture : IAsyncLifetime
             return;
         }
 
-        var logs = await _session.CollectLogsAsync(TestContext.Current.CancellationToken).ConfigureAwait(false);
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var logs = await _session.CollectLogsAsync(cancellationToken).ConfigureAwait(false);
         if (logs.Length > 0)
         {
             TestContext.Current.AddAttachment("bottle-logs", logs, replaceExistingValue: true);
             TestContext.Current.TestOutputHelper?.WriteLine(logs);
+        }
+
+        foreach (var (name, content) in await _session.CollectBundleLogFilesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            TestContext.Current.AddAttachment("bundle-" + Path.GetFileNameWithoutExtension(name) + "-log", content, replaceExistingValue: true);
+        }
+    }
+
+    /// <summary>Writes <see cref="LaunchLog"/> to the running test's output, headed (<see cref="BottleTestClass{TFixture}"/> does at each test's start).</summary>
+    public void WriteLaunchLog()
+    {
+        if (TestContext.Current.TestOutputHelper is not { } output)
+        {
+            return;
+        }
+
+        foreach (var line in LaunchLog)
+        {
+            output.WriteLine(line);
         }
     }
 
@@ -73,6 +122,15 @@ public class BottleFixture : IAsyncLifetime
     {
         var text = $"[botbottle] {GetType().Name}: {line}";
         TestContext.Current.SendDiagnosticMessage(text);
-        TestContext.Current.TestOutputHelper?.WriteLine(text);
+        if (TestContext.Current.Test is not null && TestContext.Current.TestOutputHelper is { } output)
+        {
+            output.WriteLine(text);
+            return;
+        }
+
+        lock (_launchLog)
+        {
+            _launchLog.Add(text);
+        }
     }
 }

@@ -2,8 +2,9 @@ using Xunit;
 namespace BotBottle.Testing.Xunit;
 
 /// <summary>
-/// A base for test classes using a bottle fixture: when a test fails, the bottle's and bundle's
-/// logs are attached to it (attachment <c>bottle-logs</c>) and written to its output.
+/// A base for test classes using a bottle fixture: each test's output starts with the fixture's launch lines, and when a
+/// test fails, the bottle's and bundle's logs are attached to it (<c>bottle-logs</c>, <c>bundle-proxy-log</c>,
+/// <c>bundle-dns-log</c>, <c>bundle-egress-log</c>) and written to its output.
 /// </summary>
 /// <typeparam name="TFixture">The fixture type.</typeparam>
 public abstract class BottleTestClass<TFixture> : IAsyncLifetime
@@ -16,7 +17,11 @@ public abstract class BottleTestClass<TFixture> : IAsyncLifetime
     protected TFixture Fixture { get; }
 
     /// <inheritdoc />
-    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+    public virtual ValueTask InitializeAsync()
+    {
+        Fixture.WriteLaunchLog();
+        return ValueTask.CompletedTask;
+    }
 
     /// <inheritdoc />
     public virtual async ValueTask DisposeAsync()

@@ -99,6 +99,26 @@ public sealed class BottleBuilder
     /// <summary>A fixed bottle name (by default a unique one is generated).</summary>
     public BottleBuilder WithName(string name) => With(_spec with { Name = name });
 
+    /// <summary>
+    /// Adds a label to every resource of the bottle (its network, bundle and agent containers, its upstream network; the
+    /// microVM on smolmachines). Keys in the harness's own <c>dev.botbottle.</c> and Testcontainers' <c>org.testcontainers</c>
+    /// prefixes are refused: the reaper, the sweep and Ryuk act on those.
+    /// </summary>
+    public BottleBuilder WithLabel(string key, string value) => With(_spec.WithLabel(key, value));
+
+    /// <summary>
+    /// Keeps what a failed launch created, for debugging, instead of tearing it down: for <paramref name="keepFor"/> (an hour
+    /// by default) neither the reaper nor the next launch's sweep removes it; after that the sweep does. The
+    /// <see cref="BottleLaunchException"/> says what was kept and the command that removes it by hand. The environment
+    /// variable <c>BOTBOTTLE_KEEP_ON_FAILURE</c> (<c>1</c>, or a duration such as <c>00:30:00</c>) does the same for every bottle.
+    /// </summary>
+    public BottleBuilder WithKeepOnFailure(TimeSpan? keepFor = null)
+    {
+        var keep = keepFor ?? BottleLabels.DefaultKeep;
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(keep, TimeSpan.Zero, nameof(keepFor));
+        return With(_spec with { KeepOnFailure = keep });
+    }
+
     /// <summary>The backend, configured with its options and logger.</summary>
     public BottleBuilder WithBackend(BottleBackend backend) => new(_spec, backend ?? throw new ArgumentNullException(nameof(backend)));
 

@@ -60,10 +60,18 @@ public sealed class CarriesTraits
 public sealed class AttachesLogsWhenATestFails(DockerBottleFixture fixture)
     : BottleTestClass<DockerBottleFixture>(fixture), IClassFixture<DockerBottleFixture>
 {
+    /// <summary>A host the proxy denies (it shows in the proxy log) and a name the agent looks up (it shows in the DNS log).</summary>
+    public const string DeniedHost = "denied-23b.example.test";
+
+    public const string LookedUpName = "looked-up-23b.example.test";
+
     [Fact]
     public async Task Fails_after_using_the_bottle()
     {
-        var result = await Fixture.Bottle.ExecAsync("echo hello from the agent", cancellationToken: TestContext.Current.CancellationToken);
+        var ct = TestContext.Current.CancellationToken;
+        await Fixture.Bottle.ExecAsync(["curl", "-s", "-o", "/dev/null", "--max-time", "5", "https://" + DeniedHost + "/"], ct);
+        await Fixture.Bottle.ExecAsync(["getent", "hosts", LookedUpName], ct);
+        var result = await Fixture.Bottle.ExecAsync("echo hello from the agent", cancellationToken: ct);
         Assert.Fail("deliberate failure after: " + result.Stdout.Trim());
     }
 

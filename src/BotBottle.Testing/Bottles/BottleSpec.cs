@@ -53,6 +53,32 @@ internal sealed record BottleSpec
     /// <summary>The agent's resource limits (processes, memory, CPU).</summary>
     public AgentLimits Limits { get; init; } = AgentLimits.Default;
 
+    /// <summary>The user's labels, put on every resource of the bottle (never in a harness prefix; see <see cref="BottleLabels"/>).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>How long to keep the bottle's resources when its launch fails (null: unwind them, unless <see cref="BottleLabels.KeepVariable"/> says otherwise).</summary>
+    public TimeSpan? KeepOnFailure { get; init; }
+
+    /// <summary>Set at launch for a bottle kept on failure: until when the reaper and the sweep leave its resources alone.</summary>
+    public DateTimeOffset? KeepUntil { get; init; }
+
+    /// <summary>The labels every resource of the launch gets beside the harness's own: the user's, and the keep label.</summary>
+    public IReadOnlyDictionary<string, string> ResourceLabels => KeepUntil is { } until
+        ? new Dictionary<string, string>(Labels, StringComparer.Ordinal) { [BottleLabels.KeepUntil] = BottleLabels.Format(until) }
+        : Labels;
+
+    /// <summary>The spec as launched at <paramref name="now"/>: the keep resolved (the builder's, else the environment's) into <see cref="KeepUntil"/>.</summary>
+    public BottleSpec ForLaunch(DateTimeOffset now, string? keepVariable) =>
+        (KeepOnFailure ?? BottleLabels.KeepFromEnvironment(keepVariable)) is { } keep ? this with { KeepUntil = now + keep } : this;
+
+    /// <summary>Returns a copy with the label <paramref name="key"/>=<paramref name="value"/> on every resource.</summary>
+    public BottleSpec WithLabel(string key, string value)
+    {
+        BottleLabels.ValidateKey(key);
+        ArgumentNullException.ThrowIfNull(value);
+        return this with { Labels = new Dictionary<string, string>(Labels, StringComparer.Ordinal) { [key] = value } };
+    }
+
     /// <summary>
     /// Throws an <see cref="ArgumentException"/> naming every problem a launch would otherwise meet halfway:
     /// images, env names and values, ports, the name, skills that do not exist, duplicate upstream names.

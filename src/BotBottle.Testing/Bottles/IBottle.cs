@@ -42,6 +42,19 @@ public interface IBottle : IAsyncDisposable
     /// </summary>
     Task<BottleExecResult> ExecAsync(string script, string user = GuestUsers.Agent, CancellationToken cancellationToken = default);
 
+    /// <summary>Runs <paramref name="script"/> with <c>/bin/sh -c</c> as the agent user (<c>node</c>); see the overload with a user.</summary>
+    Task<BottleExecResult> ExecAsync(string script, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs <paramref name="argv"/> as <paramref name="user"/>, no shell: every element is one argv element of the
+    /// guest process (<c>argv[0]</c> looked up on the guest's PATH), with the same user switch, HOME/USER and guest env
+    /// as the script overloads. Cancelling ends it and everything it started in the guest.
+    /// </summary>
+    Task<BottleExecResult> ExecAsync(IReadOnlyList<string> argv, string user = GuestUsers.Agent, CancellationToken cancellationToken = default);
+
+    /// <summary>Runs <paramref name="argv"/> as the agent user (<c>node</c>), no shell; see the overload with a user.</summary>
+    Task<BottleExecResult> ExecAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken);
+
     /// <summary>Runs <paramref name="script"/> with <c>/bin/sh -c</c> as root in the bundle (controls, diagnostics).</summary>
     Task<BottleExecResult> ExecInBundleAsync(string script, CancellationToken cancellationToken = default);
 
@@ -62,4 +75,25 @@ public interface IBottle : IAsyncDisposable
 
     /// <summary>Copies a host file or directory into the guest, owned by <paramref name="owner"/> with the given mode.</summary>
     Task CopyInAsync(string hostPath, string guestPath, string owner = GuestUsers.Root, UnixFileMode? mode = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Writes <paramref name="content"/> as the guest file <paramref name="guestPath"/>, owned by <paramref name="owner"/>
+    /// with <paramref name="mode"/> (0644 when null). Like every copy-in it is staged where only root can look and placed
+    /// without following a link: a link planted on the way fails the copy.
+    /// </summary>
+    Task CopyInAsync(ReadOnlyMemory<byte> content, string guestPath, string owner = GuestUsers.Root, UnixFileMode? mode = null, CancellationToken cancellationToken = default);
+
+    /// <summary>Writes what <paramref name="content"/> holds from its position to its end as the guest file <paramref name="guestPath"/>; see the bytes overload.</summary>
+    Task CopyInAsync(Stream content, string guestPath, string owner = GuestUsers.Root, UnixFileMode? mode = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Reads the guest file <paramref name="guestPath"/> back as bytes, as <paramref name="user"/> (root by default; as
+    /// <c>node</c> it reads only what the agent may). Fails with <see cref="FileNotFoundException"/> when there is no
+    /// such file, <see cref="IOException"/> for a directory or a file over <paramref name="maxBytes"/> (16 MiB by
+    /// default), <see cref="UnauthorizedAccessException"/> when the user may not read it.
+    /// </summary>
+    Task<byte[]> ReadFileAsync(string guestPath, string user = GuestUsers.Root, int maxBytes = 16 * 1024 * 1024, CancellationToken cancellationToken = default);
+
+    /// <summary>Reads the guest file <paramref name="guestPath"/> back as root, up to 16 MiB; see the overload with a user.</summary>
+    Task<byte[]> ReadFileAsync(string guestPath, CancellationToken cancellationToken);
 }

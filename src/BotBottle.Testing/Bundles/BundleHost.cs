@@ -50,10 +50,11 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
     /// Creates the bottle's network. A host-isolated one gets a subnet the harness chooses (<see cref="BottleSubnet"/>),
     /// another when the engine says one is taken, and the engine's choice when <see cref="BottleSubnet.Attempts"/> are.
     /// </summary>
-    public async Task<BottleNetwork> CreateNetworkAsync(string bottleName, BundleNetworkKind kind)
+    public async Task<BottleNetwork> CreateNetworkAsync(string bottleName, BundleNetworkKind kind, IReadOnlyDictionary<string, string> labels)
     {
         var request = new NetworkRequest(bottleName + "-net", bottleName, "network")
         {
+            Labels = labels,
             Internal = kind == BundleNetworkKind.HostIsolated,
             HostIsolated = kind == BundleNetworkKind.HostIsolated,
         };
@@ -79,7 +80,7 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
     }
 
     /// <summary>Creates (does not start) the bundle container on <paramref name="network"/>.</summary>
-    public async Task<RunningBundle> CreateAsync(BottleNetwork network, BundleSpec spec, string bottleName, BundleNetworkKind kind)
+    public async Task<RunningBundle> CreateAsync(BottleNetwork network, BundleSpec spec, string bottleName, BundleNetworkKind kind, IReadOnlyDictionary<string, string> labels)
     {
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(spec);
@@ -109,6 +110,7 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
             Aliases = [Alias],
             Ipv4Address = network.Subnet?.BundleAddress,
             PublishOnLoopback = kind == BundleNetworkKind.Published ? [spec.ProxyPort] : [],
+            Labels = labels,
         }).ConfigureAwait(false);
         return new RunningBundle(container, network.Name, spec.ProxyPort, network.Subnet?.BundleAddress) { ProxyCredential = credential };
     }

@@ -18,7 +18,7 @@ internal static class Upstreams
     public const string ConnectPortsVariable = "BUNDLE_CONNECT_PORTS";
 
     /// <summary>Creates the upstream network and connects every service (never abandoned half-way, like every create); returns the network.</summary>
-    public static async Task<EngineNetwork> ConnectAsync(DockerEngine engine, string bottleName, IReadOnlyList<UpstreamService> services, ILogger logger)
+    public static async Task<EngineNetwork> ConnectAsync(DockerEngine engine, string bottleName, IReadOnlyList<UpstreamService> services, IReadOnlyDictionary<string, string> labels, ILogger logger)
     {
         // A container that was never started has no id to connect: say so before anything is created.
         if (services.FirstOrDefault(s => s.Container.State != TestcontainersStates.Running) is { } idle)
@@ -26,7 +26,7 @@ internal static class Upstreams
             throw new InvalidOperationException($"the upstream service '{idle.Hostname}' has not been started (its container is {idle.Container.State}): start it before the bottle");
         }
 
-        var network = await EngineNetwork.CreateAsync(engine, new NetworkRequest(bottleName + "-upstream", bottleName, "upstream-network") { Internal = true }, logger).ConfigureAwait(false);
+        var network = await EngineNetwork.CreateAsync(engine, new NetworkRequest(bottleName + "-upstream", bottleName, "upstream-network") { Internal = true, Labels = labels }, logger).ConfigureAwait(false);
         try
         {
             foreach (var service in services)

@@ -54,7 +54,7 @@ internal static partial class SecretRedactor
 
     /// <summary>Renders argv for a log line: secrets masked, each element quoted when it needs to be.</summary>
     public static string FormatForLog(IEnumerable<string> argv) =>
-        string.Join(' ', RedactArgv(argv).Select(Guest.ShellQuoting.Quote));
+        string.Join(' ', RedactArgv(argv).Select(ShellQuoting.Quote));
 
     [GeneratedRegex("(TOKEN|SECRET|KEY|PASSWORD|PASSWD|AUTH|CREDENTIAL|COOKIE)", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex SecretKey();

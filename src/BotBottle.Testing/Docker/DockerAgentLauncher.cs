@@ -59,6 +59,7 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
 
                 DnsServers = AgentResolver.Servers(resolver),
                 DnsOptions = AgentResolver.Options,
+                Labels = spec.ResourceLabels,
             }, spec.Limits)),
             cancellationToken,
             TeardownStack.Containers).ConfigureAwait(false);

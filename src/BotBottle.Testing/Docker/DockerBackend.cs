@@ -56,6 +56,19 @@ public sealed class DockerBackend : BottleBackend
     public async Task<IDockerEndpointAuthenticationConfiguration> GetTestcontainersEndpointAsync(CancellationToken cancellationToken = default) =>
         (await _engines.GetAsync(cancellationToken).ConfigureAwait(false)).TestcontainersEndpoint;
 
+    /// <summary>
+    /// Labels for a container or network you create with Testcontainers beside your bottles, so its cleanup works with no
+    /// registry (Ryuk, Testcontainers' reaper, pulls its image from one): with <c>.WithCleanUp(false).WithLabel(backend.ReaperLabels("my-api"))</c>
+    /// the harness's own reaper removes it within seconds of a killed test host, and a later launch's sweep removes what a
+    /// dead host left, exactly as for a bottle. <paramref name="name"/> names it in the sweep's log. The reaper watches from
+    /// the first call that reaches the engine (<see cref="GetTestcontainersEndpointAsync"/> does).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ReaperLabels(string name)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        return ResourceLabels.For(name, "interop").Where(l => l.Key.StartsWith("dev.botbottle.", StringComparison.Ordinal)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
+    }
+
     internal override Uri? EngineEndpoint => _options.Endpoint;
 
     internal override async Task<string> DescribeAsync(CancellationToken cancellationToken) =>

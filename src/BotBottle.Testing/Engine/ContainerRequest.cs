@@ -65,11 +65,7 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
     /// <summary>The engine's create parameters for this request.</summary>
     public CreateContainerParameters ToParameters()
     {
-        var labels = ResourceLabels.For(Bottle, Role);
-        foreach (var (key, value) in Labels)
-        {
-            labels[key] = value;
-        }
+        var labels = ResourceLabels.For(Bottle, Role, Labels);
 
         var host = new HostConfig
         {

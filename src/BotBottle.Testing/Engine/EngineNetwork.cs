@@ -19,6 +19,9 @@ internal sealed record NetworkRequest(string Name, string Bottle, string Role)
 
     /// <summary>Fixed subnets (IPv4 and/or IPv6); empty lets the engine choose.</summary>
     public IReadOnlyList<SubnetRequest> Subnets { get; init; } = [];
+
+    /// <summary>Extra labels beside the harness's own.</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
 }
 
 /// <summary>A fixed subnet of a <see cref="NetworkRequest"/>; <paramref name="DynamicRange"/> confines the addresses the engine hands out by itself.</summary>
@@ -52,7 +55,7 @@ internal sealed class EngineNetwork
             .WithLogger(logger)
             .WithName(request.Name)
             .WithDriver(NetworkDriver.Bridge)
-            .WithLabel(ResourceLabels.For(request.Bottle, request.Role))
+            .WithLabel(ResourceLabels.For(request.Bottle, request.Role, request.Labels))
             .WithOption("com.docker.network.bridge.enable_icc", "true");
         if (request.HostIsolated)
         {

@@ -25,8 +25,19 @@ internal static class ResourceLabels
 
     private const string Testcontainers = "org.testcontainers";
 
-    /// <summary>The labels for a resource of <paramref name="bottle"/> in <paramref name="role"/>.</summary>
-    public static Dictionary<string, string> For(string bottle, string role) => new(ProcessIdentity.Current.Labels, StringComparer.Ordinal)
+    /// <summary>The labels for a resource of <paramref name="bottle"/> in <paramref name="role"/>, with <paramref name="extra"/> (the user's, the keep label) beside them.</summary>
+    public static Dictionary<string, string> For(string bottle, string role, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var labels = Own(bottle, role);
+        foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+        {
+            labels.TryAdd(key, value);
+        }
+
+        return labels;
+    }
+
+    private static Dictionary<string, string> Own(string bottle, string role) => new(ProcessIdentity.Current.Labels, StringComparer.Ordinal)
     {
         [Harness] = HarnessName,
         [Session] = BottleNames.SessionId,

@@ -1,4 +1,5 @@
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Diagnostics;
 
 namespace BotBottle.Testing.Guest;
 

@@ -13,6 +13,9 @@ namespace BotBottle.Testing.Guest;
 /// </summary>
 internal static class GuestPlacement
 {
+    /// <summary>The mode of a file written from content when none is given: 0644.</summary>
+    public const UnixFileMode DefaultFileMode = (UnixFileMode)0b110_100_100;
+
     private const string Prepare = "stage=$(mktemp -d /tmp/bbt-stage.XXXXXXXXXX) && id -u -- \"$1\" && id -g -- \"$1\" && echo \"$stage\"";
 
     private static readonly Lazy<string> Placer = new(() =>
@@ -31,7 +34,14 @@ internal static class GuestPlacement
     /// <param name="owner">The guest user who owns the copy.</param>
     /// <param name="mode">The files' mode, or null for the host files' own.</param>
     /// <param name="cancellationToken">Cancels the copy (the staging folder is still removed).</param>
-    public static async Task CopyAsync(IAgentRuntime agent, Func<IReadOnlyList<string>, CancellationToken, Task<BottleExecResult>> exec, string hostPath, string guestPath, string owner, UnixFileMode? mode, CancellationToken cancellationToken)
+    public static Task CopyAsync(IAgentRuntime agent, Func<IReadOnlyList<string>, CancellationToken, Task<BottleExecResult>> exec, string hostPath, string guestPath, string owner, UnixFileMode? mode, CancellationToken cancellationToken) =>
+        PlaceAsync(agent, exec, $"'{hostPath}'", (staged, uid, gid) => GuestFile.From(hostPath, staged, uid, gid, mode), guestPath, owner, cancellationToken);
+
+    /// <summary>Writes <paramref name="content"/> as the file <paramref name="guestPath"/>, owned by <paramref name="owner"/>, the same no-follow way.</summary>
+    public static Task CopyAsync(IAgentRuntime agent, Func<IReadOnlyList<string>, CancellationToken, Task<BottleExecResult>> exec, ReadOnlyMemory<byte> content, string guestPath, string owner, UnixFileMode? mode, CancellationToken cancellationToken) =>
+        PlaceAsync(agent, exec, $"{content.Length} bytes", (staged, uid, gid) => [new GuestFile(staged, null, content, uid, gid, mode ?? DefaultFileMode)], guestPath, owner, cancellationToken);
+
+    private static async Task PlaceAsync(IAgentRuntime agent, Func<IReadOnlyList<string>, CancellationToken, Task<BottleExecResult>> exec, string shown, Func<string, int, int, IReadOnlyList<GuestFile>> files, string guestPath, string owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(exec);
@@ -46,12 +56,12 @@ internal static class GuestPlacement
         var staged = stage + "/copy";
         try
         {
-            await agent.UploadAsync(GuestFile.From(hostPath, staged, uid, gid, mode), cancellationToken).ConfigureAwait(false);
+            await agent.UploadAsync(files(staged, uid, gid), cancellationToken).ConfigureAwait(false);
             var placed = await exec(["perl", "-e", Placer.Value, staged, guestPath, GuestPaths.Number(uid), GuestPaths.Number(gid)], cancellationToken).ConfigureAwait(false);
             if (placed.ExitCode != 0)
             {
                 var why = placed.ExitCode == 127 ? "the image has no perl, which copy-in needs to place files without following links" : placed.Stderr.Trim();
-                throw new IOException($"cannot copy '{hostPath}' to {guestPath}: {why}");
+                throw new IOException($"cannot copy {shown} to {guestPath}: {why}");
             }
         }
         finally

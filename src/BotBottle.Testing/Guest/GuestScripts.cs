@@ -1,4 +1,5 @@
 using System.Globalization;
+using BotBottle.Testing.Diagnostics;
 
 namespace BotBottle.Testing.Guest;
 

@@ -88,6 +88,22 @@ internal sealed class Bottle : IBottle
         return WhileNotDisposedAsync(() => RunAsync(launched, GuestCommand.ForScript(user, script), cancellationToken));
     }
 
+    public Task<BottleExecResult> ExecAsync(string script, CancellationToken cancellationToken) => ExecAsync(script, GuestUsers.Agent, cancellationToken);
+
+    public Task<BottleExecResult> ExecAsync(IReadOnlyList<string> argv, string user = GuestUsers.Agent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(argv);
+        if (argv.Count == 0 || argv.Any(a => a is null))
+        {
+            throw new ArgumentException("an argv needs a command and no null element", nameof(argv));
+        }
+
+        var launched = Launched;
+        return WhileNotDisposedAsync(() => RunAsync(launched, [.. GuestCommand.AsUser(user), .. argv], cancellationToken));
+    }
+
+    public Task<BottleExecResult> ExecAsync(IReadOnlyList<string> argv, CancellationToken cancellationToken) => ExecAsync(argv, GuestUsers.Agent, cancellationToken);
+
     public Task<BottleExecResult> ExecInBundleAsync(string script, CancellationToken cancellationToken = default)
     {
         var launched = Launched;
@@ -137,6 +153,29 @@ internal sealed class Bottle : IBottle
         var launched = Launched;
         await GuestPlacement.CopyAsync(launched.Agent, (argv, ct) => RunAsync(launched, argv, ct), hostPath, guestPath, owner, mode, cancellationToken).ConfigureAwait(false);
     }
+
+    public Task CopyInAsync(ReadOnlyMemory<byte> content, string guestPath, string owner = GuestUsers.Root, UnixFileMode? mode = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(guestPath);
+        var launched = Launched;
+        return GuestPlacement.CopyAsync(launched.Agent, (argv, ct) => RunAsync(launched, argv, ct), content, guestPath, owner, mode, cancellationToken);
+    }
+
+    public async Task CopyInAsync(Stream content, string guestPath, string owner = GuestUsers.Root, UnixFileMode? mode = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(content);
+        using var buffer = new MemoryStream();
+        await content.CopyToAsync(buffer, cancellationToken).ConfigureAwait(false);
+        await CopyInAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), guestPath, owner, mode, cancellationToken).ConfigureAwait(false);
+    }
+
+    public Task<byte[]> ReadFileAsync(string guestPath, string user = GuestUsers.Root, int maxBytes = GuestFileRead.DefaultMaxBytes, CancellationToken cancellationToken = default)
+    {
+        var launched = Launched;
+        return WhileNotDisposedAsync(() => GuestFileRead.ReadAsync((argv, ct) => RunAsync(launched, argv, ct), Name, guestPath, user, maxBytes, cancellationToken));
+    }
+
+    public Task<byte[]> ReadFileAsync(string guestPath, CancellationToken cancellationToken) => ReadFileAsync(guestPath, GuestUsers.Root, GuestFileRead.DefaultMaxBytes, cancellationToken);
 
     /// <summary>Tears the bottle down (agent, bundle, network) in reverse launch order; idempotent, and waits for a launch in progress.</summary>
     public async ValueTask DisposeAsync()

@@ -65,6 +65,10 @@ internal abstract class AgentLauncher
     /// <summary>Where the agent reaches the proxy of <paramref name="bundle"/>.</summary>
     public virtual BundleEndpoint AgentEndpoint(BundleEndpoint bundle) => bundle;
 
+    /// <summary>How a person removes a kept bottle's resources by hand (see <see cref="BottleBuilder.WithKeepOnFailure"/>).</summary>
+    public virtual string RemoveByHand(string bottleName) =>
+        $"docker rm -f -v $(docker ps -aq --filter label=dev.botbottle.bottle={bottleName}); docker network rm $(docker network ls -q --filter label=dev.botbottle.bottle={bottleName})";
+
     /// <summary>Creates the agent (not started). <paramref name="bundle"/> is null when <see cref="AgentNeeds"/> is <see cref="AgentDependency.Nothing"/>.</summary>
     public abstract Task<LaunchedAgent> CreateAgentAsync(string bottleName, BottleSpec spec, string network, RunningBundle? bundle, TeardownStack teardown, CancellationToken cancellationToken);
 }

@@ -18,33 +18,36 @@ internal static class BottleLauncher
     public static async Task<LaunchedBottle> LaunchAsync(BottleBackend backend, BottleSpec spec, string name, CancellationToken cancellationToken)
     {
         var logger = backend.Logger;
+        spec = spec.ForLaunch(DateTimeOffset.UtcNow, Environment.GetEnvironmentVariable(BottleLabels.KeepVariable));
         SecretValues.Register([.. spec.Env.Values, .. spec.Bundle.Env.Values]);
         var teardown = new TeardownStack(logger);
         var steps = new LaunchSteps(backend.Name, name, logger);
         var clock = Stopwatch.StartNew();
+        AgentLauncher? launcher = null;
         try
         {
-            var launcher = await steps.RunAsync("prepare", () => backend.PrepareAsync(spec, cancellationToken)).ConfigureAwait(false);
+            launcher = await steps.RunAsync("prepare", () => backend.PrepareAsync(spec, cancellationToken)).ConfigureAwait(false);
             spec = spec.Validate();
             var bundles = launcher.Bundles;
             if (spec.Upstreams.Count > 0)
             {
                 var upstream = await steps.RunAsync("connect upstreams", () => teardown.CreateAsync(
-                    "disconnect upstreams", () => Upstreams.ConnectAsync(bundles.Engine, name, spec.Upstreams, logger), (n, ct) => Upstreams.DisconnectAsync(n, spec.Upstreams, ct), cancellationToken)).ConfigureAwait(false);
+                    "disconnect upstreams", () => Upstreams.ConnectAsync(bundles.Engine, name, spec.Upstreams, spec.ResourceLabels, logger), (n, ct) => Upstreams.DisconnectAsync(n, spec.Upstreams, ct), cancellationToken)).ConfigureAwait(false);
                 spec = spec with { Bundle = Upstreams.Wire(spec.Bundle, upstream.Name, spec.Upstreams) };
             }
 
             var network = await steps.RunAsync("create network", () => teardown.CreateAsync(
-                "remove bottle network", () => bundles.CreateNetworkAsync(name, launcher.NetworkKind), (n, ct) => n.RemoveAsync(ct), cancellationToken)).ConfigureAwait(false);
+                "remove bottle network", () => bundles.CreateNetworkAsync(name, launcher.NetworkKind, spec.ResourceLabels), (n, ct) => n.RemoveAsync(ct), cancellationToken)).ConfigureAwait(false);
 
             var bundleCreated = CreateBundleAsync(steps, teardown, bundles, network, spec, name, launcher.NetworkKind, cancellationToken);
+            var started = launcher;
             var bundleStarted = StartBundleAsync(bundleCreated, steps, bundles, spec, cancellationToken);
             var bundleUp = WaitForBundleAsync(bundleStarted, steps, bundles, spec, cancellationToken);
             var agentUp = launcher.AgentNeeds switch
             {
-                AgentDependency.BundleAddress => StartAgentAfterAsync(AddressKnownAsync(bundleCreated, bundleStarted), steps, teardown, launcher, spec, name, network.Name, cancellationToken),
-                AgentDependency.BundleReady => StartAgentAfterAsync(bundleUp, steps, teardown, launcher, spec, name, network.Name, cancellationToken),
-                _ => StartAgentAsync(steps, teardown, launcher, spec, name, network.Name, null, cancellationToken),
+                AgentDependency.BundleAddress => StartAgentAfterAsync(AddressKnownAsync(bundleCreated, bundleStarted), steps, teardown, started, spec, name, network.Name, cancellationToken),
+                AgentDependency.BundleReady => StartAgentAfterAsync(bundleUp, steps, teardown, started, spec, name, network.Name, cancellationToken),
+                _ => StartAgentAsync(steps, teardown, started, spec, name, network.Name, null, cancellationToken),
             };
             await SettleAsync(bundleUp, agentUp).ConfigureAwait(false);
             var bundle = await bundleUp.ConfigureAwait(false);
@@ -65,6 +68,13 @@ internal static class BottleLauncher
             await teardown.UnwindAsync().ConfigureAwait(false);
             throw;
         }
+        catch (LaunchStepException failed) when (spec.KeepUntil is { } until && launcher is not null && teardown.Count > 0)
+        {
+            // Kept for debugging: nothing is unwound; the keep label holds off the reaper and the sweep until then.
+            var kept = new BottleLaunchException(backend.Name, name, failed.Step, failed.InnerException ?? failed, [], new KeptBottle(until, launcher.RemoveByHand(name)));
+            logger.LogWarning("{Message}", kept.Message);
+            throw kept;
+        }
         catch (LaunchStepException failed)
         {
             var failures = await teardown.UnwindAsync().ConfigureAwait(false);
@@ -74,7 +84,7 @@ internal static class BottleLauncher
 
     private static Task<RunningBundle> CreateBundleAsync(LaunchSteps steps, TeardownStack teardown, BundleHost bundles, BottleNetwork network, BottleSpec spec, string name, BundleNetworkKind kind, CancellationToken cancellationToken) =>
         steps.RunAsync("create bundle", () => teardown.CreateContainerAsync(
-            "remove bundle", () => bundles.CreateAsync(network, spec.Bundle, name, kind), b => b.Container, cancellationToken, TeardownStack.Containers));
+            "remove bundle", () => bundles.CreateAsync(network, spec.Bundle, name, kind, spec.ResourceLabels), b => b.Container, cancellationToken, TeardownStack.Containers));
 
     private static async Task<RunningBundle> StartBundleAsync(Task<RunningBundle> created, LaunchSteps steps, BundleHost bundles, BottleSpec spec, CancellationToken cancellationToken)
     {

@@ -30,12 +30,14 @@ internal static class Watchdog
         "host=$1; shift\n" +
         "while alive \"$host\"; do sleep 1; done\n";
 
+    // A resource kept for debugging (dev.botbottle.keep-until in the future) is left to a later launch's sweep.
     private const string DockerSweep = WaitForHost +
         "session=$1 docker=$2\n" +
+        "unkept() { now=$(date +%s); while read -r id keep; do case $keep in ''|*[!0-9]*) ;; *) [ \"$keep\" -gt \"$now\" ] && continue ;; esac; printf '%s\\n' \"$id\"; done; }\n" +
         "for pass in 1 2; do\n" +
-        "  ids=$(\"$docker\" ps -aq --filter \"label=dev.botbottle.session=$session\" 2>/dev/null)\n" +
+        "  ids=$(\"$docker\" ps -a --filter \"label=dev.botbottle.session=$session\" --format '{{.ID}} {{.Label \"dev.botbottle.keep-until\"}}' 2>/dev/null | unkept)\n" +
         "  [ -n \"$ids\" ] && \"$docker\" rm -f -v $ids >/dev/null 2>&1\n" +
-        "  nets=$(\"$docker\" network ls -q --filter \"label=dev.botbottle.session=$session\" 2>/dev/null)\n" +
+        "  nets=$(\"$docker\" network ls --filter \"label=dev.botbottle.session=$session\" --format '{{.ID}} {{.Label \"dev.botbottle.keep-until\"}}' 2>/dev/null | unkept)\n" +
         "  [ -n \"$nets\" ] && \"$docker\" network rm $nets >/dev/null 2>&1\n" +
         "  [ \"$pass\" = 1 ] && sleep 2\n" +
         "done\n" +
@@ -88,9 +90,9 @@ internal static class Watchdog
 
     private static readonly ConcurrentDictionary<string, bool> Watching = new(StringComparer.Ordinal);
 
-    /// <summary>Watches this process for the docker engine at <paramref name="endpoint"/>: the session's containers and networks.</summary>
-    public static Task WatchDockerAsync(Uri endpoint, string dockerCli, string session, ILogger logger) =>
-        WatchAsync("docker " + endpoint, DockerSweep, [session, dockerCli], new Dictionary<string, string?> { ["DOCKER_HOST"] = endpoint.ToString(), ["DOCKER_CONTEXT"] = null }, logger);
+    /// <summary>Watches this process (or <paramref name="hostPid"/>) for the docker engine at <paramref name="endpoint"/>: the session's containers and networks, but for those kept for debugging.</summary>
+    public static Task WatchDockerAsync(Uri endpoint, string dockerCli, string session, ILogger logger, int? hostPid = null) =>
+        WatchAsync("docker " + endpoint + " " + session, DockerSweep, [session, dockerCli], new Dictionary<string, string?> { ["DOCKER_HOST"] = endpoint.ToString(), ["DOCKER_CONTEXT"] = null }, logger, hostPid);
 
     /// <summary>
     /// Watches this process for a smolvm CLI: every machine <c>machine ls --json</c> lists with the label

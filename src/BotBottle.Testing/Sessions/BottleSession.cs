@@ -17,6 +17,9 @@ namespace BotBottle.Testing.Sessions;
 /// </summary>
 public sealed class BottleSession : IAsyncDisposable
 {
+    /// <summary>The bundle's log files, as the reference bundle writes them (bundle-init).</summary>
+    private static readonly string[] BundleLogFiles = ["/var/log/bundle/proxy.log", "/var/log/bundle/dns.log", "/var/log/bundle/egress.log"];
+
     private readonly Action<string> _log;
     private readonly AsyncOnce<ProbeReport> _isolation;
     private PrerequisiteReport? _prerequisites;
@@ -110,7 +113,36 @@ public sealed class BottleSession : IAsyncDisposable
     /// <summary>Runs the whole catalogue once (one battery) and caches the report for every test that asks.</summary>
     public Task<ProbeReport> IsolationReportAsync(CancellationToken cancellationToken) => _isolation.GetAsync(cancellationToken);
 
-    /// <summary>The bottle's (and the neighbour's) logs, for a failing test; never throws.</summary>
+    /// <summary>
+    /// The bundle's own log files (the proxy's, with every allowed and denied request; the DNS forwarder's, with every
+    /// query; the egress proxy's), the last 256 KiB of each, secrets masked: what a person reads first after a denial.
+    /// Keys are <c>proxy.log</c>, <c>dns.log</c>, <c>egress.log</c>; a file that cannot be read says why. Never throws but for cancellation.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<string, string>> CollectBundleLogFilesAsync(CancellationToken cancellationToken)
+    {
+        var files = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        if (Bottle is not { } bottle)
+        {
+            return files;
+        }
+
+        foreach (var path in BundleLogFiles)
+        {
+            try
+            {
+                var read = await bottle.ExecInBundleAsync($"tail -c 262144 -- {path}", cancellationToken).ConfigureAwait(false);
+                files[Path.GetFileName(path)] = SecretValues.Mask(read.ExitCode == 0 ? read.Stdout : $"(unreadable: {read.Stderr.Trim()})");
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                files[Path.GetFileName(path)] = $"(unreadable: {SecretValues.Mask(e.Message)})";
+            }
+        }
+
+        return files;
+    }
+
+    /// <summary>The bottle's (and the neighbour's) logs, then the bundle's log files (<see cref="CollectBundleLogFilesAsync"/>), for a failing test; never throws.</summary>
     public async Task<string> CollectLogsAsync(CancellationToken cancellationToken)
     {
         var text = new System.Text.StringBuilder();
@@ -129,6 +161,11 @@ public sealed class BottleSession : IAsyncDisposable
             {
                 text.Append(CultureInfo.InvariantCulture, $"=== {label}: logs unavailable: {e.Message} ===\n");
             }
+        }
+
+        foreach (var (name, content) in await CollectBundleLogFilesAsync(cancellationToken).ConfigureAwait(false))
+        {
+            text.Append(CultureInfo.InvariantCulture, $"--- bundle {name} ---\n").Append(content.TrimEnd()).Append('\n');
         }
 
         return text.ToString();

@@ -32,6 +32,10 @@ internal sealed class SmolmachinesAgentLauncher(
 
     public override BundleHost Bundles => bundles;
 
+    /// <summary>The machine's delete, then the bundle's containers and networks (the reaper still deletes a kept machine when the test host exits).</summary>
+    public override string RemoveByHand(string bottleName) =>
+        string.Join(' ', [smolvm.Executable, .. SmolvmCommands.Delete(version, bottleName)]) + "; " + base.RemoveByHand(bottleName);
+
     public override BundleNetworkKind NetworkKind => BundleNetworkKind.Published;
 
     public override AgentDependency AgentNeeds => AgentDependency.BundleReady;
@@ -47,7 +51,7 @@ internal sealed class SmolmachinesAgentLauncher(
         await bridge.PreflightAsync(engine.Product, cancellationToken).ConfigureAwait(false);
 
         await MachineReaper.WatchAsync(smolvm, version, logger).ConfigureAwait(false);
-        var labels = ResourceLabels.For(bottleName, "agent").Where(l => l.Key.StartsWith("dev.botbottle.", StringComparison.Ordinal)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
+        var labels = ResourceLabels.For(bottleName, "agent", spec.ResourceLabels).Where(l => !l.Key.StartsWith("org.testcontainers", StringComparison.Ordinal)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
         try
         {
             await teardown.CreateAsync(

@@ -2,6 +2,7 @@ using BotBottle.Testing.Tests.Support;
 using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Images;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BotBottle.Testing.Tests.Interop;
 
@@ -37,6 +38,61 @@ public sealed class TestcontainersUpstreamTests
             // Without Testcontainers' reaper session (no Ryuk image here), its disposal stops short of removing the container.
             await EngineContainer.RemoveAsync((await EngineProvider.For().GetAsync(CancellationToken.None)).Client, api.Id, CancellationToken.None);
         }
+    }
+
+    [Fact]
+    public async Task A_Testcontainers_container_with_the_reaper_labels_and_no_Ryuk_is_the_harness_reapers_and_sweeps_to_remove()
+    {
+        var backend = new DockerBackend();
+        await BackendGate.RequireAsync(backend);
+        var name = "bbt-" + BottleNames.SessionId + "-interop-" + Guid.NewGuid().ToString("N")[..6];
+        var engine = await EngineProvider.For().GetAsync(Ct);
+        await using var mine = new ContainerBuilder(TestImages.Bundle)
+            .WithDockerEndpoint(await backend.GetTestcontainersEndpointAsync(Ct))
+            .WithCleanUp(false)
+            .WithImagePullPolicy(PullPolicy.Never)
+            .WithLabel(backend.ReaperLabels("my-api"))
+            .WithName(name)
+            .WithEntrypoint("sleep", "600")
+            .Build();
+
+        // The same labels on a container whose creator is dead: what the sweep sees after a killed test host.
+        var orphanLabels = backend.ReaperLabels("my-api").ToDictionary();
+        orphanLabels[ResourceLabels.Pid] = int.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        await using var orphan = new ContainerBuilder(TestImages.Bundle)
+            .WithDockerEndpoint(await backend.GetTestcontainersEndpointAsync(Ct))
+            .WithCleanUp(false)
+            .WithImagePullPolicy(PullPolicy.Never)
+            .WithLabel(orphanLabels)
+            .WithName(name + "-orphan")
+            .WithEntrypoint("sleep", "600")
+            .Build();
+        try
+        {
+            await mine.StartAsync(Ct);
+            await orphan.StartAsync(Ct);
+
+            // The reaper removes by this session's label: the container is in its list.
+            Assert.Contains("container " + name, await EngineSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct));
+            await EngineSweeper.RemoveOrphansAsync(engine.Client, NullLogger.Instance, Ct);
+            var left = await EngineSweeper.ListAsync(engine.Client, BottleNames.SessionId, Ct);
+            Assert.Contains("container " + name, left);
+            Assert.DoesNotContain("container " + name + "-orphan", left);
+        }
+        finally
+        {
+            await EngineContainer.RemoveAsync(engine.Client, mine.Id, CancellationToken.None);
+            await EngineContainer.RemoveAsync(engine.Client, name + "-orphan", CancellationToken.None);
+        }
+    }
+
+    [Fact]
+    public void Reaper_labels_are_the_harness_own_and_nothing_of_Testcontainers()
+    {
+        var labels = new DockerBackend().ReaperLabels("my-api");
+
+        Assert.Equal((BottleNames.SessionId, "my-api", "interop"), (labels[ResourceLabels.Session], labels[ResourceLabels.Bottle], labels[ResourceLabels.Role]));
+        Assert.DoesNotContain(labels.Keys, k => k.StartsWith("org.testcontainers", StringComparison.Ordinal));
     }
 
     [Fact]

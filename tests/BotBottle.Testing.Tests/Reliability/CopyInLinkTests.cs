@@ -28,6 +28,22 @@ public sealed class CopyInLinkTests(ReferenceBottleFixture fixture) : IClassFixt
     }
 
     [Fact]
+    public async Task Bytes_and_a_stream_copied_through_a_planted_link_fail_the_same_way_and_write_nothing_there()
+    {
+        var id = Guid.NewGuid().ToString("N")[..8];
+        (await fixture.Bottle.ExecAsync($"ln -s /etc/profile.d ~/bytes-{id}", Ct)).ThrowOnFailure();
+        using var stream = new MemoryStream("echo owned-by-node\n"u8.ToArray());
+
+        var fromBytes = await Assert.ThrowsAsync<IOException>(() => fixture.Bottle.CopyInAsync("echo owned-by-node\n"u8.ToArray(), $"/home/node/bytes-{id}/zz-{id}.sh", GuestUsers.Agent, cancellationToken: Ct));
+        var fromStream = await Assert.ThrowsAsync<IOException>(() => fixture.Bottle.CopyInAsync(stream, $"/home/node/bytes-{id}/zy-{id}.sh", GuestUsers.Agent, cancellationToken: Ct));
+
+        Assert.Contains($"/home/node/bytes-{id} is a symbolic link", fromBytes.Message, StringComparison.Ordinal);
+        Assert.Contains($"/home/node/bytes-{id} is a symbolic link", fromStream.Message, StringComparison.Ordinal);
+        Assert.NotEqual(0, (await fixture.Bottle.ExecAsync(["sh", "-c", $"ls /etc/profile.d/z*-{id}.sh"], GuestUsers.Root, Ct)).ExitCode);
+        Assert.Equal("0\n", (await fixture.Bottle.ExecAsync("ls -d /tmp/bbt-stage.* 2>/dev/null | wc -l", GuestUsers.Root, Ct)).Stdout);
+    }
+
+    [Fact]
     public async Task A_target_file_node_replaced_by_a_link_is_not_followed()
     {
         var id = Guid.NewGuid().ToString("N")[..8];

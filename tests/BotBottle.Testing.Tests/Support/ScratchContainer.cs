@@ -23,7 +23,7 @@ internal sealed class ScratchContainer : IAsyncDisposable
         var ct = TestContext.Current.CancellationToken;
         var name = BottleNames.NewBottleName();
         var network = onBottleNetwork
-            ? await new BundleHost(engine, NullLogger.Instance, TimeSpan.FromSeconds(30)).CreateNetworkAsync(name, BundleNetworkKind.HostIsolated)
+            ? await new BundleHost(engine, NullLogger.Instance, TimeSpan.FromSeconds(30)).CreateNetworkAsync(name, BundleNetworkKind.HostIsolated, new Dictionary<string, string>())
             : null;
         EngineContainer? container = null;
         try

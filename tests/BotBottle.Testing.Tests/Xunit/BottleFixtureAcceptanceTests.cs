@@ -76,9 +76,28 @@ public sealed class BottleFixtureAcceptanceTests
         Assert.Contains("--- bundle log ---", logs, StringComparison.Ordinal);
         Assert.Contains("bundle ready", logs, StringComparison.Ordinal);
         Assert.Contains("bundle ready", failed.Output, StringComparison.Ordinal);
+        Assert.Contains(AttachesLogsWhenATestFails.DeniedHost, failed.Attachments["bundle-proxy-log"].AsString(), StringComparison.Ordinal);
+        Assert.Contains(AttachesLogsWhenATestFails.LookedUpName, failed.Attachments["bundle-dns-log"].AsString(), StringComparison.Ordinal);
+        Assert.NotEmpty(failed.Attachments["bundle-egress-log"].AsString());
+        Assert.Contains("--- bundle proxy.log ---", logs, StringComparison.Ordinal);
 
         var passed = results.Single(r => r.Method == "Passes");
         Assert.Equal("Passed", passed.Outcome);
         Assert.Empty(passed.Attachments);
+    }
+
+    [Fact]
+    public async Task Every_test_of_a_fixture_shows_the_launch_lines_in_its_own_output()
+    {
+        await BackendGate.RequireAsync(new BotBottle.Testing.Docker.DockerBackend());
+
+        var results = await InProcessRunner.RunAsync(typeof(AttachesLogsWhenATestFails));
+
+        Assert.All(results, r =>
+        {
+            // The backend's own launch line, through the fixture's ILogger, and the session's, both in the test's output.
+            Assert.Matches(@"\[botbottle\] DockerBottleFixture: docker[^\n]* bottle bbt-[0-9a-f-]+ ready in \d+ ms", r.Output);
+            Assert.Matches(@"\[botbottle\] DockerBottleFixture: docker bottle bbt-[0-9a-f-]+ launched in \d+ ms", r.Output);
+        });
     }
 }

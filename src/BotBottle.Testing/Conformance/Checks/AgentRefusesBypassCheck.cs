@@ -1,4 +1,5 @@
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Diagnostics;
 using BotBottle.Testing.Guest;
 
 namespace BotBottle.Testing.Conformance.Checks;

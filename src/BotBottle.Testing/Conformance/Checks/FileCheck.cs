@@ -1,6 +1,7 @@
-using BotBottle.Testing.Bottles;
-using BotBottle.Testing.Guest;
 using System.Text.RegularExpressions;
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Diagnostics;
+using BotBottle.Testing.Guest;
 
 namespace BotBottle.Testing.Conformance.Checks;
 

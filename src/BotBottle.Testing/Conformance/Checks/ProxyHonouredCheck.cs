@@ -1,5 +1,6 @@
 using System.Globalization;
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Diagnostics;
 using BotBottle.Testing.Guest;
 
 namespace BotBottle.Testing.Conformance.Checks;

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Spec;
+using BotBottle.Testing.Diagnostics;
 using BotBottle.Testing.Docker;
 using BotBottle.Testing.Guest;
 using BotBottle.Testing.Images;

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.RegularExpressions;
+using BotBottle.Testing.Diagnostics;
 using BotBottle.Testing.Guest;
 
 namespace BotBottle.Testing.Probes;

@@ -1,4 +1,4 @@
-namespace BotBottle.Testing.Guest;
+namespace BotBottle.Testing.Diagnostics;
 
 /// <summary>POSIX shell single-quoting, for the rare places a value must sit inside a shell word.</summary>
 internal static class ShellQuoting
