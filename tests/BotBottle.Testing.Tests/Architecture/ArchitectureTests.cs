@@ -38,6 +38,26 @@ public sealed partial class ArchitectureTests
         Assert.Empty(types.Where(t => !Regex.IsMatch(readme, $@"\b{Regex.Escape(t.Name.Split('`')[0])}\b")).Select(t => t.Name + " (no README example)"));
     }
 
+    [Fact]
+    public void Every_public_type_of_the_libraries_is_declared_in_their_tracked_public_api()
+    {
+        // The build fails on an undeclared public symbol (PublicApiAnalyzers, RS0016); this checks the tracking is wired
+        // to each library a user compiles against, and that what is declared is what the assemblies export.
+        foreach (var assembly in (Assembly[])[Core, typeof(BotBottle.Testing.Xunit.BottleFixture).Assembly])
+        {
+            var name = assembly.GetName().Name!;
+            var folder = Path.Combine(RepositoryLayout.Root, "src", name);
+            var declared = File.ReadAllLines(Path.Combine(folder, "PublicAPI.Shipped.txt")).Concat(File.ReadAllLines(Path.Combine(folder, "PublicAPI.Unshipped.txt")))
+                .Where(l => l.Length > 0 && !l.StartsWith('#')).ToHashSet(StringComparer.Ordinal);
+            var types = assembly.GetExportedTypes().Select(t => (t.FullName ?? t.Name).Replace('+', '.')).Select(n => n.Split('`')[0]);
+
+            var undeclared = types.Where(t => !declared.Any(d => d == t || d.StartsWith(t + " ", StringComparison.Ordinal) || d.StartsWith(t + "<", StringComparison.Ordinal) || d.StartsWith(t + ".", StringComparison.Ordinal))).ToList();
+            Assert.True(undeclared.Count == 0, $"{name}: undeclared public types: {string.Join(", ", undeclared)}");
+            Assert.Contains("PublicApiAnalyzers", File.ReadAllText(Path.Combine(RepositoryLayout.Root, "Directory.Build.targets")), StringComparison.Ordinal);
+            Assert.Contains("<BotBottleTrackPublicApi>true</BotBottleTrackPublicApi>", File.ReadAllText(Path.Combine(folder, name + ".csproj")), StringComparison.Ordinal);
+        }
+    }
+
     private static string Short(string ns) => ns == "BotBottle.Testing" ? "(root)" : ns["BotBottle.Testing.".Length..];
 
     /// <summary>Which of the assembly's namespaces each of its namespaces uses: signatures, base types and every token in every method body.</summary>
