@@ -30,19 +30,7 @@ public sealed class SweepTests
     [MemberData(nameof(Foreign))]
     public async Task A_dead_pid_of_another_namespace_boot_or_host_is_not_swept(string label, string value)
     {
-        var engine = await EngineAsync();
-        var session = Session();
-        var network = await CreateAsync(engine, session, labels => { labels[label] = value; labels[ResourceLabels.Pid] = DeadPid; });
-        try
-        {
-            await EngineSweeper.RemoveOrphansAsync(engine.Client, NullLogger.Instance, Ct);
-
-            Assert.Contains("network " + network, await EngineSweeper.ListAsync(engine.Client, session, Ct));
-        }
-        finally
-        {
-            await EngineSweeper.RemoveSessionAsync(engine.Client, session, NullLogger.Instance, Ct);
-        }
+        await AssertASweepKeepsAsync(labels => { labels[label] = value; labels[ResourceLabels.Pid] = DeadPid; });
     }
 
     [Fact]
@@ -78,25 +66,13 @@ public sealed class SweepTests
     [Fact]
     public async Task A_live_process_of_this_namespace_keeps_its_resources()
     {
-        var engine = await EngineAsync();
-        var session = Session();
         var parent = ParentPid();
         var stat = await File.ReadAllTextAsync($"/proc/{parent}/stat", Ct);
-        var network = await CreateAsync(engine, session, labels =>
+        await AssertASweepKeepsAsync(labels =>
         {
             labels[ResourceLabels.Pid] = parent.ToString(CultureInfo.InvariantCulture);
             labels[ResourceLabels.Started] = "ticks:" + stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[19];
         });
-        try
-        {
-            await EngineSweeper.RemoveOrphansAsync(engine.Client, NullLogger.Instance, Ct);
-
-            Assert.Contains("network " + network, await EngineSweeper.ListAsync(engine.Client, session, Ct));
-        }
-        finally
-        {
-            await EngineSweeper.RemoveSessionAsync(engine.Client, session, NullLogger.Instance, Ct);
-        }
     }
 
     [Fact]
@@ -127,6 +103,24 @@ public sealed class SweepTests
         finally
         {
             reports.Delete(recursive: true);
+            await EngineSweeper.RemoveSessionAsync(engine.Client, session, NullLogger.Instance, Ct);
+        }
+    }
+
+    /// <summary>Creates a labelled network (labels changed by <paramref name="label"/>), sweeps, and asserts the network is still there.</summary>
+    private static async Task AssertASweepKeepsAsync(Action<Dictionary<string, string>> label)
+    {
+        var engine = await EngineAsync();
+        var session = Session();
+        var network = await CreateAsync(engine, session, label);
+        try
+        {
+            await EngineSweeper.RemoveOrphansAsync(engine.Client, NullLogger.Instance, Ct);
+
+            Assert.Contains("network " + network, await EngineSweeper.ListAsync(engine.Client, session, Ct));
+        }
+        finally
+        {
             await EngineSweeper.RemoveSessionAsync(engine.Client, session, NullLogger.Instance, Ct);
         }
     }
