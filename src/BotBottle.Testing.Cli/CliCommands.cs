@@ -25,6 +25,7 @@ internal static class CliCommands
         new ProbesCommand(),
         new PrerequisitesCommand(),
         new ImagesCommand(),
+        new DoctorCommand(),
     ];
 
     public static RootCommand Build(TextWriter output, TextWriter error)

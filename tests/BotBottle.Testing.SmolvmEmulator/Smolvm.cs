@@ -190,6 +190,18 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
             }
         }
 
+        // VmResources::validate (src/data/resources.rs, the same at 1.7.7, 1.8.0 and 1.9.3), called by CreateCmd::run
+        // after the image is classified and before the record is built: at least 1 vCPU and 64 MiB.
+        if (a.Value("cpus") is { } givenCpus && int.TryParse(givenCpus, NumberStyles.None, CultureInfo.InvariantCulture, out var vcpus) && vcpus == 0)
+        {
+            throw Fail("config operation failed: validate resources: CPU count must be at least 1");
+        }
+
+        if (a.Value("mem") is { } givenMem && long.TryParse(givenMem, NumberStyles.None, CultureInfo.InvariantCulture, out var mib) && mib < 64)
+        {
+            throw Fail($"config operation failed: validate resources: memory must be at least 64 MiB (got {mib} MiB)");
+        }
+
         if (image is not null && !local)
         {
             // validate_image_fetchable (src/config.rs), called as the record is built (src/cli/vm_common.rs): a registry

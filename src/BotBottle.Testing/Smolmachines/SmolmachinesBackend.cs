@@ -74,6 +74,9 @@ public sealed class SmolmachinesBackend : BottleBackend
 
     internal SmolmachinesOptions Options => _options;
 
+    /// <summary>The smolvm command line this backend drives (throws <see cref="SmolvmException"/> when it cannot be found or runs under a foreign name).</summary>
+    internal Task<SmolvmCli> GetCliAsync(CancellationToken cancellationToken) => _smolvm.GetAsync(cancellationToken);
+
     internal override Uri? EngineEndpoint => _options.DockerEndpoint;
 
     internal override async Task<string> DescribeAsync(CancellationToken cancellationToken)
@@ -110,7 +113,7 @@ public sealed class SmolmachinesBackend : BottleBackend
                 "which would be read as the guest's output; run it under its own name (the harness never copies or renames it)");
         }
 
-        return new SmolvmCli(path, _options.Environment, Logger);
+        return new SmolvmCli(path, _options.Environment, Logger, _options.CallLog);
     }
 
     /// <summary>

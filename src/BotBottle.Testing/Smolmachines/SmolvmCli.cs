@@ -19,17 +19,22 @@ internal sealed class SmolvmCli
     public const string LogFilter = "error";
 
     private readonly HostCommand _command;
+    private readonly SmolvmCallLog? _calls;
     private readonly AsyncOnce<SmolvmVersion> _version;
 
-    /// <summary>The smolvm at <paramref name="executable"/>, run under its own name (never copied or renamed) with RUST_LOG=error.</summary>
-    public SmolvmCli(string executable, IReadOnlyDictionary<string, string?> environment, Microsoft.Extensions.Logging.ILogger logger)
-        : this(new HostCommand(executable, new Dictionary<string, string?>(environment, StringComparer.Ordinal) { ["RUST_LOG"] = LogFilter }, logger))
+    /// <summary>
+    /// The smolvm at <paramref name="executable"/>, run under its own name (never copied or renamed) with RUST_LOG=error;
+    /// every call's argv, exit code, stderr and timing go to <paramref name="calls"/> when one is given (the doctor's bundle).
+    /// </summary>
+    public SmolvmCli(string executable, IReadOnlyDictionary<string, string?> environment, Microsoft.Extensions.Logging.ILogger logger, SmolvmCallLog? calls = null)
+        : this(new HostCommand(executable, new Dictionary<string, string?>(environment, StringComparer.Ordinal) { ["RUST_LOG"] = LogFilter }, logger), calls)
     {
     }
 
-    private SmolvmCli(HostCommand command)
+    private SmolvmCli(HostCommand command, SmolvmCallLog? calls)
     {
         _command = command;
+        _calls = calls;
         _version = new AsyncOnce<SmolvmVersion>(async () =>
         {
             var output = await RunCheckedAsync(SmolvmCommands.Version(), CancellationToken.None).ConfigureAwait(false);
@@ -49,7 +54,7 @@ internal sealed class SmolvmCli
     /// <summary>Runs a smolvm command; throws <see cref="SmolvmException"/> when it does not exit 0.</summary>
     public async Task<ProcessOutput> RunCheckedAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
     {
-        var output = await _command.RunAsync(arguments, cancellationToken, environment: environment).ConfigureAwait(false);
+        var output = await RunAsync(arguments, environment, cancellationToken).ConfigureAwait(false);
         if (output.ExitCode != 0)
         {
             var detail = output.Stderr.Trim().Length > 0 ? output.Stderr.Trim() : output.Stdout.Trim();
@@ -68,13 +73,30 @@ internal sealed class SmolvmCli
     public async Task<BottleExecResult> ExecAsync(string machine, IReadOnlyList<string> guestArgv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
     {
         var passed = GuestEnvHandoff.For(env);
-        var output = await _command.RunAsync(SmolvmCommands.Exec(machine, guestArgv, passed.Names), cancellationToken, environment: passed.Values).ConfigureAwait(false);
+        var output = await RunAsync(SmolvmCommands.Exec(machine, guestArgv, passed.Names), passed.Values, cancellationToken).ConfigureAwait(false);
         if (SmolvmException.IsExecFailure(output.ExitCode, output.Stdout, output.Stderr, machine))
         {
             throw new SmolvmException($"smolvm could not exec in machine '{machine}': {SecretValues.Mask(SecretRedactor.RedactText(output.Stderr.Trim(), env))}", output.ExitCode, output.Stderr);
         }
 
         return new BottleExecResult(output.ExitCode, output.Stdout, output.Stderr, output.Duration);
+    }
+
+    /// <summary>Every smolvm process the harness starts goes through here, and into the call log when there is one.</summary>
+    private async Task<ProcessOutput> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken)
+    {
+        var started = DateTimeOffset.UtcNow;
+        try
+        {
+            var output = await _command.RunAsync(arguments, cancellationToken, environment: environment).ConfigureAwait(false);
+            _calls?.Record(new SmolvmCall(arguments, started, output.Duration, output.ExitCode, output.Stderr, null));
+            return output;
+        }
+        catch (Exception e) when (_calls is not null)
+        {
+            _calls.Record(new SmolvmCall(arguments, started, DateTimeOffset.UtcNow - started, null, "", e.GetType().Name + ": " + e.Message));
+            throw;
+        }
     }
 }
 

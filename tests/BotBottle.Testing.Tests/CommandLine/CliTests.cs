@@ -36,7 +36,7 @@ public sealed class CliTests : IDisposable
 
         Assert.Equal(0, exit);
         Assert.Equal("", stderr);
-        foreach (var command in (string[])["conformance", "probes", "prerequisites", "images"])
+        foreach (var command in (string[])["conformance", "probes", "prerequisites", "images", "doctor"])
         {
             Assert.Matches($"(?m)^  {command} ", stdout);
         }
@@ -62,6 +62,8 @@ public sealed class CliTests : IDisposable
     [InlineData("--env needs K=V, not 'X'", "conformance", "--env", "X")]
     [InlineData("--report-dir", "probes", "--report-dir")]
     [InlineData("'sometimes' not recognized", "images", "--build", "sometimes")]
+    [InlineData("Option '--backend' is required", "doctor")]
+    [InlineData("Argument 'docker' not recognized", "doctor", "--backend", "docker")]
     public async Task Every_usage_error_exits_2_with_one_clear_line_and_runs_nothing(string expected, params string[] args)
     {
         var (exit, stdout, stderr) = await RunAsync(args);

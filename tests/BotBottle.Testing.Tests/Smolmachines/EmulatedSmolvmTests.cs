@@ -44,6 +44,20 @@ public sealed class EmulatedSmolvmTests : IDisposable
         Assert.Equal("[]", (await _smolvm.RunAsync("machine", "ls", "--json")).Stdout.Trim());
     }
 
+    [Theory]
+    [InlineData("--cpus", "0", "CPU count must be at least 1")]
+    [InlineData("--mem", "63", "memory must be at least 64 MiB (got 63 MiB)")]
+    public async Task Create_refuses_no_vcpus_or_under_64_MiB_and_records_nothing(string option, string value, string message)
+    {
+        await BackendGate.RequireAsync(_smolvm.Backend());
+
+        var refused = await _smolvm.RunAsync("machine", "create", "--name", "m1", option, value);
+
+        Assert.Equal((1, $"Error: config operation failed: validate resources: {message}\n"), (refused.ExitCode, refused.Stderr));
+        Assert.Equal("[]", (await _smolvm.RunAsync("machine", "ls", "--json")).Stdout.Trim());
+        Assert.Equal(0, (await _smolvm.RunAsync("machine", "create", "--name", "m1", option, option == "--cpus" ? "1" : "64")).ExitCode);
+    }
+
     [Fact]
     public async Task Create_refuses_a_registry_image_on_a_machine_with_no_network()
     {
