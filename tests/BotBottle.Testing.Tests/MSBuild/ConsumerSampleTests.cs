@@ -41,6 +41,28 @@ public sealed class ConsumerSampleTests(PackedPackagesFixture packages)
     }
 
     [Fact]
+    public async Task The_readme_s_first_test_passes_against_the_packed_packages()
+    {
+        packages.RequireFeed();
+        packages.RequireDocker();
+        var project = CopySample("readme-first-test");
+        File.Delete(Path.Combine(project, "ReferenceBottleTests.cs"));
+
+        // The block the README's "Getting started" shows as a first test, as written; a new xunit.v3 project imports Xunit.
+        var readme = File.ReadAllText(Path.Combine(RepositoryLayout.Root, "README.md"));
+        var start = readme.IndexOf("```csharp\n", readme.IndexOf("A first test", StringComparison.Ordinal), StringComparison.Ordinal) + "```csharp\n".Length;
+        File.WriteAllText(Path.Combine(project, "MyFirstBottleTests.cs"), "global using Xunit;\n" + readme[start..readme.IndexOf("```", start, StringComparison.Ordinal)]);
+
+        var test = await DotnetRun.RunAsync(project, ["test", "-p:BotBottleVersion=" + packages.Version], "readme-first-test", TestContext.Current.CancellationToken);
+
+        DotnetRun.KeepBinlogWhenFailing(test, () =>
+        {
+            Assert.Equal(0, test.ExitCode);
+            Assert.Matches(@"Failed:\s+0, Passed:\s+1, Skipped:\s+0", test.Output);
+        });
+    }
+
+    [Fact]
     public async Task The_sample_runs_the_whole_probe_catalogue_with_dotnet_build_t_BottleProbes()
     {
         packages.RequireFeed();
