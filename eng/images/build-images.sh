@@ -12,6 +12,13 @@
 #   eng/images/build-images.sh [agent] [bundle] [variants]     (default: all three)
 #   eng/images/build-images.sh parity                          (both paths agree? exit 1 with the differences if not)
 set -euo pipefail
+# One build at a time per machine: a build's prune of replaced images would otherwise remove another build's
+# intermediate images, which the legacy builder leaves untagged and labelled while it runs (flock: util-linux).
+if command -v flock >/dev/null 2>&1 && [ -z "${BOTBOTTLE_IMAGES_LOCKED:-}" ]; then
+  exec 9>"${TMPDIR:-/tmp}/botbottle-build-images.lock"
+  flock 9
+  export BOTBOTTLE_IMAGES_LOCKED=1
+fi
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mirror="${BOTBOTTLE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 suite=bookworm

@@ -1,5 +1,7 @@
 using BotBottle.Testing.Bottles;
+using System.Globalization;
 using BotBottle.Testing.Bundles;
+using BotBottle.Testing.Docker;
 using BotBottle.Testing.Engine;
 using BotBottle.Testing.Guest;
 using BotBottle.Testing.Provisioning;
@@ -13,7 +15,9 @@ namespace BotBottle.Testing.Benchmarks;
 /// <summary>The same bottle built by hand with the docker CLI, step for step: the peer every harness row is compared with.</summary>
 internal sealed class CliBottle
 {
-    private const string Label = ResourceLabels.Harness + "=" + ResourceLabels.HarnessName;
+    /// <summary>The harness's own labels for this process's session, so its reaper removes what a killed benchmark left.</summary>
+    private static string[] Labels(string bottle) =>
+        [.. ResourceLabels.For(bottle, "bench").SelectMany(l => new[] { "--label", l.Key + "=" + l.Value })];
 
     private CliBottle(string name) => Name = name;
 
@@ -25,7 +29,7 @@ internal sealed class CliBottle
     /// What a launch does, by hand, step for step, one command after the other: the network, on a subnet of the
     /// harness's pool (another when the engine says it is taken); the bundle, at the subnet's bundle address; the
     /// agent, with that address as its only resolver (CVE-2024-29018); the bundle waited for until ready; the prompt
-    /// file copied in and the home given to node (mode 0600, owned by node); the first exec as node.
+    /// file copied in (root's, group node, 0640, in its root-owned folder) and the home given to node; the first exec as node.
     /// </summary>
     public static async Task<CliBottle> LaunchAsync()
     {
@@ -36,22 +40,30 @@ internal sealed class CliBottle
         do
         {
             subnet = BottleSubnet.Pick();
-            created = await Docker("network", "create", "--internal", "--label", Label, "-o", "com.docker.network.bridge.inhibit_ipv4=true",
-                "--subnet", subnet.Request.Subnet, "--ip-range", subnet.Request.DynamicRange!, name + "-net");
+            created = await Docker(["network", "create", "--internal", .. Labels(name), "-o", "com.docker.network.bridge.inhibit_ipv4=true",
+                "--subnet", subnet.Request.Subnet, "--ip-range", subnet.Request.DynamicRange!, name + "-net"]);
         }
         while (created.ExitCode != 0 && created.StandardError.Contains("overlaps", StringComparison.OrdinalIgnoreCase));
 
-        await Docker("run", "-d", "--init", "--security-opt", "no-new-privileges", "--label", Label, "--name", name + "-bundle", "--hostname", "bundle", "--network", name + "-net",
-            "--ip", subnet.BundleAddress, "--network-alias", "bundle", Images.Bundle);
-        await Docker("run", "-d", "--init", "--security-opt", "no-new-privileges", "--label", Label, "-u", "0", "--name", bottle.Agent, "--hostname", "agent", "--network", name + "-net",
-            "--dns", subnet.BundleAddress, "--dns-option", "timeout:1", "--dns-option", "attempts:1", "--entrypoint", "/bin/sh", Images.Agent, "-c", "while :; do sleep 3600; done");
+        await Docker(["run", "-d", "--init", "--security-opt", "no-new-privileges", .. Labels(name), "--name", name + "-bundle", "--hostname", "bundle", "--network", name + "-net",
+            "--ip", subnet.BundleAddress, "--network-alias", "bundle", Images.Bundle]);
+
+        // The agent as the harness hardens it (AgentHardening), so the peer does the same work.
+        var limits = AgentLimits.Default;
+        await Docker(["run", "-d", "--init", "--security-opt", "no-new-privileges", "--cap-drop", "ALL", .. AgentHardening.Kept.SelectMany(c => new[] { "--cap-add", c }),
+            "--pids-limit", GuestPaths.Number(limits.Pids), "--memory", limits.MemoryBytes.ToString(CultureInfo.InvariantCulture), "--memory-swap", limits.MemoryBytes.ToString(CultureInfo.InvariantCulture),
+            "--cpus", limits.Cpus.ToString(CultureInfo.InvariantCulture), .. Labels(name), "-u", "0", "--name", bottle.Agent, "--hostname", "agent", "--network", name + "-net",
+            "--dns", subnet.BundleAddress, "--dns-option", "timeout:1", "--dns-option", "attempts:1", "--entrypoint", "/bin/sh", Images.Agent, "-c", "while :; do sleep 3600; done"]);
         while ((await Docker("exec", name + "-bundle", "test", "-e", "/run/bundle/ready")).ExitCode != 0)
         {
             await Task.Delay(50);
         }
 
-        await Docker("cp", Prompt.Value, bottle.Agent + ":" + BottleProvisioner.PromptGuestPath);
-        await Docker("exec", "-u", "0", bottle.Agent, "/bin/sh", "-c", $"mkdir -p /home/node && chown -R node:node /home/node && chmod 0600 {BottleProvisioner.PromptGuestPath}");
+        await Docker("cp", Prompt.Value, bottle.Agent + ":/tmp/bbt-prompt.txt");
+        var prompt = BottleProvisioner.PromptGuestPath;
+        var folder = BottleProvisioner.PromptDirectory;
+        await Docker("exec", "-u", "0", bottle.Agent, "/bin/sh", "-c",
+            $"mkdir -p /home/node && chown -R node:node /home/node && rm -rf {folder} && mkdir -m 0750 {folder} && chgrp node {folder} && mv /tmp/bbt-prompt.txt {prompt} && chown root:node {prompt} && chmod 0640 {prompt}");
         await bottle.ExecAsync();
         return bottle;
     }
@@ -164,10 +176,15 @@ internal sealed class RawBottle(DockerClient client, string name)
             User = "0",
             Labels = labels,
             Entrypoint = ["/bin/sh", "-c", "chown -R node:node /home/node; while :; do sleep 3600; done"],
-            HostConfig = new HostConfig { Init = true, NetworkMode = network, DNS = [subnet.BundleAddress], DNSOptions = ["timeout:1", "attempts:1"] },
+            HostConfig = new HostConfig
+            {
+                Init = true, NetworkMode = network, DNS = [subnet.BundleAddress], DNSOptions = ["timeout:1", "attempts:1"],
+                CapDrop = ["ALL"], CapAdd = [.. AgentHardening.Kept], SecurityOpt = ["no-new-privileges"],
+                PidsLimit = AgentLimits.Default.Pids, Memory = AgentLimits.Default.MemoryBytes, MemorySwap = AgentLimits.Default.MemoryBytes, NanoCPUs = (long)(AgentLimits.Default.Cpus * 1e9),
+            },
         });
         await Task.WhenAll(bundle, agent);
-        using (var tar = await EngineArchive.CreateAsync([new GuestFile(BottleProvisioner.PromptGuestPath, null, Array.Empty<byte>(), 1000, 1000, UnixFileMode.UserRead | UnixFileMode.UserWrite)], CancellationToken.None))
+        using (var tar = await EngineArchive.CreateAsync([GuestFile.DirectoryEntry(BottleProvisioner.PromptDirectory, 0, 1000), new GuestFile(BottleProvisioner.PromptGuestPath, null, Array.Empty<byte>(), 0, 1000, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead)], CancellationToken.None))
         {
             await client.Containers.ExtractArchiveToContainerAsync(await agent, new CopyToContainerParameters { Path = "/" }, tar);
         }

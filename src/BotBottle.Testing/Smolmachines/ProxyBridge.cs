@@ -181,7 +181,7 @@ internal sealed class ProxyBridge : IAsyncDisposable
             }
 
             filled += read;
-            var end = buffer.AsSpan(0, filled).IndexOf((byte)'\n');
+            var end = RequestLineEnd(buffer.AsSpan(0, filled));
             if (end >= 0)
             {
                 await upstream.SendAsync(buffer.AsMemory(0, end + 1), _stop.Token).ConfigureAwait(false);
@@ -195,6 +195,32 @@ internal sealed class ProxyBridge : IAsyncDisposable
                 await upstream.SendAsync(buffer, _stop.Token).ConfigureAwait(false);
                 return true;
             }
+        }
+    }
+
+    /// <summary>
+    /// The index of the newline that ends the request line, past any empty lines before it (HTTP lets a client send
+    /// those, and the proxy skips them; the header must follow the request line, not an empty one, or it would be taken
+    /// for the request and logged). -1 while the request line is incomplete.
+    /// </summary>
+    internal static int RequestLineEnd(ReadOnlySpan<byte> received)
+    {
+        var start = 0;
+        while (true)
+        {
+            var newline = received[start..].IndexOf((byte)'\n');
+            if (newline < 0)
+            {
+                return -1;
+            }
+
+            var line = received.Slice(start, newline);
+            if (!line.TrimEnd((byte)'\r').IsEmpty)
+            {
+                return start + newline;
+            }
+
+            start += newline + 1;
         }
     }
 

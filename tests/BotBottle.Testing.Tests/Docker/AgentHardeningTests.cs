@@ -100,6 +100,7 @@ public sealed class AgentHardeningTests(ReferenceBottleFixture fixture) : IClass
     [Theory]
     [InlineData("a.test,.*")]
     [InlineData("a.test,b.test\n.*")]
+    [InlineData("a.test,*")]
     public async Task The_reference_bundle_refuses_an_entry_that_would_widen_its_allowlist(string entries)
     {
         await BackendGate.RequireAsync(fixture.Backend);

@@ -179,4 +179,19 @@ public sealed class SupportBundleTests : IDisposable
             Assert.DoesNotContain(secret, await reader.ReadToEndAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
         }
     }
+
+    [Fact]
+    public async Task A_secret_across_the_stderr_cut_is_masked_whole_and_the_folder_is_private()
+    {
+        var secret = "sk-live-" + Guid.NewGuid().ToString("N")[..12];
+        BotBottle.Testing.Bottles.SecretValues.Register([secret]);
+        var stderr = new string('x', SupportBundle.MaxStderr - 6) + secret + "\n";
+        var call = new SmolvmCall(["machine", "ls"], DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1), 1, stderr, null);
+
+        var (directory, _) = await SupportBundle.WriteAsync(_out.FullName, "smolmachines (emulated smolvm 1.9.3)", [], new PrerequisiteReport("smolmachines", []), [call], TestContext.Current.CancellationToken);
+
+        var json = await File.ReadAllTextAsync(Path.Combine(directory, "doctor.json"), TestContext.Current.CancellationToken);
+        Assert.DoesNotContain(secret[..6], json, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(directory));
+    }
 }

@@ -71,6 +71,14 @@ public sealed class ProxyBridgeTests
         }
     }
 
+    [Theory]
+    [InlineData("GET http://a.test/ HTTP/1.1\r\nHost: a.test\r\n", 28)]
+    [InlineData("\r\n\r\nGET http://a.test/ HTTP/1.1\r\n", 32)]
+    [InlineData("\nCONNECT a.test:443 HTTP/1.1\n", 28)]
+    [InlineData("\r\nGET http://a.test/ HTTP/1.1", -1)]
+    public void The_credential_goes_after_the_request_line_never_after_an_empty_line_before_it(string received, int end) =>
+        Assert.Equal(end, ProxyBridge.RequestLineEnd(System.Text.Encoding.ASCII.GetBytes(received)));
+
     private static async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(string file, params string[] args)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };

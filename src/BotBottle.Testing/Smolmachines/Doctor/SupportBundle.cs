@@ -23,7 +23,13 @@ internal static class SupportBundle
 
     public static async Task<(string Directory, string Zip)> WriteAsync(string under, string subject, IReadOnlyList<DoctorStep> steps, PrerequisiteReport prerequisites, IReadOnlyList<SmolvmCall> calls, CancellationToken cancellationToken)
     {
+        // The bundle is this account's to read (0700), even under a lax umask; it goes where the user sends it.
         var directory = Directory.CreateDirectory(Path.Combine(under, "botbottle-doctor-" + DateTime.UtcNow.ToString("yyyyMMdd-HHmmss-fff", CultureInfo.InvariantCulture))).FullName;
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
         var text = new StringBuilder().AppendLine("botbottle doctor: " + subject);
         foreach (var step in steps)
         {
@@ -44,7 +50,7 @@ internal static class SupportBundle
             {
                 argv = c.Argv,
                 exitCode = c.ExitCode,
-                stderr = c.Stderr.Length > MaxStderr ? c.Stderr[..MaxStderr] + $"… ({c.Stderr.Length - MaxStderr} more characters)" : c.Stderr,
+                stderr = Cut(SecretValues.Mask(c.Stderr)),
                 fault = c.Fault,
                 started = c.Started.ToString("O", CultureInfo.InvariantCulture),
                 seconds = Math.Round(c.Duration.TotalSeconds, 3),
@@ -57,4 +63,8 @@ internal static class SupportBundle
         ZipFile.CreateFromDirectory(directory, zip, CompressionLevel.Optimal, includeBaseDirectory: true);
         return (directory, zip);
     }
+
+    /// <summary>Masked first, then cut: a cut through a secret would leave its first part unmasked.</summary>
+    private static string Cut(string masked) =>
+        masked.Length > MaxStderr ? masked[..MaxStderr] + $"… ({masked.Length - MaxStderr} more characters)" : masked;
 }
