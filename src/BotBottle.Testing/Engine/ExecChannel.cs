@@ -23,13 +23,7 @@ internal sealed class ExecChannel : IAsyncDisposable
     private const int HeaderLength = 9;
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
-    private static readonly Lazy<string> Server = new(() =>
-    {
-        using var stream = typeof(ExecChannel).Assembly.GetManifestResourceStream("BotBottle.Testing.Engine.exec-channel.pl")
-            ?? throw new InvalidOperationException("exec-channel.pl is not embedded");
-        using var reader = new StreamReader(stream);
-        return Guest.GuestSupervisor.Script + "\n" + reader.ReadToEnd();
-    });
+    private static readonly Lazy<string> Server = new(() => Guest.GuestSupervisor.Script + "\n" + Resources.EmbeddedText.Read("BotBottle.Testing.Engine.exec-channel.pl"));
 
     private readonly MultiplexedStream _stream;
     private readonly SemaphoreSlim _writing = new(1, 1);

@@ -18,13 +18,7 @@ internal static class GuestPlacement
 
     private const string Prepare = "stage=$(mktemp -d /tmp/bbt-stage.XXXXXXXXXX) && id -u -- \"$1\" && id -g -- \"$1\" && echo \"$stage\"";
 
-    private static readonly Lazy<string> Placer = new(() =>
-    {
-        using var stream = typeof(GuestPlacement).Assembly.GetManifestResourceStream("BotBottle.Testing.Guest.guest-place.pl")
-            ?? throw new InvalidOperationException("guest-place.pl is not embedded");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
+    private static readonly Lazy<string> Placer = new(() => Resources.EmbeddedText.Read("BotBottle.Testing.Guest.guest-place.pl"));
 
     /// <summary>Copies <paramref name="hostPath"/> (a file or a directory tree) to <paramref name="guestPath"/>, owned by <paramref name="owner"/>.</summary>
     /// <param name="agent">The agent runtime.</param>

@@ -32,13 +32,7 @@ internal static class GuestSupervisor
         }
         """;
 
-    private static readonly Lazy<string> ScriptText = new(() =>
-    {
-        using var stream = typeof(GuestSupervisor).Assembly.GetManifestResourceStream("BotBottle.Testing.Guest.guest-supervise.pl")
-            ?? throw new InvalidOperationException("guest-supervise.pl is not embedded");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    });
+    private static readonly Lazy<string> ScriptText = new(() => Resources.EmbeddedText.Read("BotBottle.Testing.Guest.guest-supervise.pl"));
 
     /// <summary>The supervisor's perl source (subs <c>bbt_supervise</c>, <c>bbt_kill_descendants</c>, <c>bbt_tree</c>), for a script that embeds it.</summary>
     public static string Script => ScriptText.Value;

@@ -34,7 +34,7 @@ internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, Smolv
     /// </summary>
     public async Task<BottleExecResult> ExecAsync(IReadOnlyList<string> argv, IReadOnlyList<KeyValuePair<string, string>> env, CancellationToken cancellationToken)
     {
-        var supervised = await (_supervised ??= new AsyncOnce<bool>(HasPerlAsync)).GetAsync(cancellationToken).ConfigureAwait(false);
+        var supervised = await LazyInitializer.EnsureInitialized(ref _supervised, () => new AsyncOnce<bool>(HasPerlAsync)).GetAsync(cancellationToken).ConfigureAwait(false);
         return await BoundedExecAsync(supervised ? GuestSupervisor.Wrap(argv) : argv, env, cancellationToken).ConfigureAwait(false);
     }
 

@@ -61,11 +61,6 @@ public sealed record ConformanceSpec
     /// <summary>The built-in spec of the bot-bottle contract.</summary>
     public static ConformanceSpec BotBottle { get; } = LoadBuiltIn();
 
-    private static ConformanceSpec LoadBuiltIn()
-    {
-        using var stream = typeof(ConformanceSpec).Assembly.GetManifestResourceStream("BotBottle.Testing.Conformance.bot-bottle.conformance.yaml")
-            ?? throw new InvalidOperationException("the built-in conformance spec is missing from the assembly");
-        using var reader = new StreamReader(stream);
-        return ConformanceSpecParser.Parse(reader.ReadToEnd(), "built-in:bot-bottle.conformance.yaml");
-    }
+    private static ConformanceSpec LoadBuiltIn() =>
+        ConformanceSpecParser.Parse(Resources.EmbeddedText.Read("BotBottle.Testing.Conformance.bot-bottle.conformance.yaml"), "built-in:bot-bottle.conformance.yaml");
 }

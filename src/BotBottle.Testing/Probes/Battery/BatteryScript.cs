@@ -12,13 +12,7 @@ namespace BotBottle.Testing.Probes;
 /// </summary>
 internal static partial class BatteryScript
 {
-    private static readonly Lazy<string> Library = new(() =>
-    {
-        using var stream = typeof(BatteryScript).Assembly.GetManifestResourceStream("BotBottle.Testing.Probes.probe-lib.sh")
-            ?? throw new InvalidOperationException("probe-lib.sh is missing from the assembly");
-        using var reader = new StreamReader(stream, Encoding.UTF8);
-        return reader.ReadToEnd();
-    });
+    private static readonly Lazy<string> Library = new(() => Resources.EmbeddedText.Read("BotBottle.Testing.Probes.probe-lib.sh"));
 
     /// <summary>The in-guest probe library (POSIX sh).</summary>
     public static string LibraryText => Library.Value;
