@@ -31,6 +31,6 @@ start() { # name suite images... [-- start options]
   "$dind" load "$name" "$@" || { say "error: images could not be loaded into $name"; return 1; }
   echo "$uri"
 }
-second="$(start engine2 forky "$agent" "$bundle" botbottle/agent:busybox-only botbottle/agent:curl-only)" && echo "export BOTBOTTLE_SECOND_ENGINE=$second"
-cve="$(start cve bookworm --loopback-resolver "$agent" "$bundle")" && echo "export BOTBOTTLE_CVE_ENGINE=$cve"
+second="$(start engine2 forky "$agent" "$bundle" botbottle/prober:reference botbottle/agent:busybox-only botbottle/agent:curl-only)" && echo "export BOTBOTTLE_SECOND_ENGINE=$second"
+cve="$(start cve bookworm --loopback-resolver "$agent" "$bundle" botbottle/prober:reference)" && echo "export BOTBOTTLE_CVE_ENGINE=$cve"
 exit 0

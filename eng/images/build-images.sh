@@ -9,7 +9,7 @@
 # Each image is labelled with a content hash of its recipe and rebuilt only when the recipe changes.
 # Variants (eng/images/variants/*.Dockerfile) derive from those two offline, in seconds.
 #
-#   eng/images/build-images.sh [agent] [bundle] [variants]     (default: all three)
+#   eng/images/build-images.sh [agent] [bundle] [prober] [variants]     (default: all four)
 #   eng/images/build-images.sh parity                          (both paths agree? exit 1 with the differences if not)
 set -euo pipefail
 # One build at a time per machine: a build's prune of replaced images would otherwise remove another build's
@@ -23,7 +23,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 mirror="${BOTBOTTLE_DEBIAN_MIRROR:-http://deb.debian.org/debian}"
 suite=bookworm
 images=("$@")
-[ ${#images[@]} -gt 0 ] || images=(agent bundle variants)
+[ ${#images[@]} -gt 0 ] || images=(agent bundle prober variants)
 
 log() { printf '[images] %s\n' "$*" >&2; }
 
@@ -95,30 +95,31 @@ build_agent() {
   log "built $IMAGE ($hash)"
 }
 
-build_bundle() {
-  # shellcheck disable=SC1091
-  . "$here/bundle/recipe.env"
-  local hash work
-  hash="$(recipe_hash bundle)"
+# The harness's own images (the bundle, the prober): Debian packages and, where the image has one, its init script
+# (<dir>/<dir>-init, the image's entrypoint), nothing else.
+build_harness_image() { # dir
+  local dir="$1" hash work init=() config=()
+  # shellcheck disable=SC1090
+  . "$here/$dir/recipe.env"
+  hash="$(recipe_hash "$dir")"
   if [ "$(current_hash "$IMAGE")" = "$hash" ]; then log "$IMAGE is up to date ($hash)"; return; fi
   if [ "$path" = dockerfile ]; then
-    log "docker build $IMAGE (bundle/Dockerfile, FROM debian:bookworm-slim)"
-    dockerfile_build bundle "$IMAGE" "$hash" debian:bookworm-slim
+    log "docker build $IMAGE ($dir/Dockerfile, FROM debian:bookworm-slim)"
+    dockerfile_build "$dir" "$IMAGE" "$hash" debian:bookworm-slim
     log "built $IMAGE ($hash)"; return
+  fi
+  if [ -f "$here/$dir/$dir-init" ]; then
+    init=(--customize-hook="copy-in $here/$dir/$dir-init /usr/local/bin" --customize-hook="chmod 0755 \"\$1/usr/local/bin/$dir-init\"")
+    config=(--change "ENTRYPOINT [\"/usr/local/bin/$dir-init\"]")
   fi
   need mmdebstrap mmdebstrap
   work="$(mktemp -d)"; trap 'rm -rf "$work"' RETURN
   log "mmdebstrap $suite ($PACKAGES)"
-  mmdebstrap --variant=minbase --include="$PACKAGES" \
-    --customize-hook="copy-in $here/bundle/bundle-init /usr/local/bin" \
-    --customize-hook='chmod 0755 "$1/usr/local/bin/bundle-init"' \
+  mmdebstrap --variant=minbase --include="$PACKAGES" "${init[@]}" \
     --customize-hook='rm -rf "$1"/var/lib/apt/lists/* "$1"/var/cache/apt/*.bin' \
     "$suite" "$work/rootfs.tar" "$mirror"
   log "docker import -> $IMAGE"
-  docker import \
-    --change 'ENTRYPOINT ["/usr/local/bin/bundle-init"]' \
-    --change "LABEL dev.botbottle.recipe-hash=$hash" \
-    "$work/rootfs.tar" "$IMAGE" >/dev/null
+  docker import "${config[@]}" --change "LABEL dev.botbottle.recipe-hash=$hash" "$work/rootfs.tar" "$IMAGE" >/dev/null
   log "built $IMAGE ($hash)"
 }
 
@@ -145,7 +146,7 @@ build_variants() {
 parity() {
   local base=botbottle/parity-base:bookworm work hash fails=0 dir image probe a b
   [ "$path" = mmdebstrap ] || { log "error: the parity check needs the mmdebstrap path (root and apt)"; exit 2; }
-  build_agent; build_bundle
+  build_agent; build_harness_image bundle; build_harness_image prober
   hash="$( { sha256sum < "$here/build-images.sh"; echo "$suite $mirror"; } | sha256sum | cut -c1-16)"
   if [ "$(current_hash "$base")" != "$hash" ]; then
     need mmdebstrap mmdebstrap
@@ -156,7 +157,7 @@ parity() {
     rm -rf "$work"
   fi
   probe='dpkg-query -W -f="package ${Package} ${Version}\n" | sort; awk -F: "{print \"user \" \$1 \":\" \$3 \":\" \$4 \":\" \$6 \":\" \$7}" /etc/passwd | sort; awk -F: "{print \"group \" \$1 \":\" \$3}" /etc/group | sort; for f in /usr/local/bin/*; do echo "file $f $(sha256sum < "$f" | cut -c1-16) $(stat -c %a "$f")"; done'
-  for dir in agent bundle; do
+  for dir in agent bundle prober; do
     image="botbottle/$dir:reference"
     log "docker build $dir/Dockerfile FROM $base"
     dockerfile_build "$dir" "botbottle/$dir:dockerfile" parity "$base"
@@ -177,10 +178,11 @@ parity() {
 for image in "${images[@]}"; do
   case "$image" in
     agent) build_agent ;;
-    bundle) build_bundle ;;
+    bundle) build_harness_image bundle ;;
+    prober) build_harness_image prober ;;
     variants) build_variants ;;
     parity) parity ;;
-    *) log "unknown image '$image' (agent, bundle, variants, parity)"; exit 2 ;;
+    *) log "unknown image '$image' (agent, bundle, prober, variants, parity)"; exit 2 ;;
   esac
 done
 # Images replaced by a rebuild are left untagged; drop them.

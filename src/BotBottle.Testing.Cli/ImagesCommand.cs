@@ -16,7 +16,7 @@ internal sealed class ImagesCommand : ICliCommand
         };
         build.AcceptOnlyFromAmong("auto", "offline", "dockerfile");
         var cache = new Option<string?>("--cache-dir") { Description = "where the recipes are unpacked (default: ~/.cache/botbottle/images)", HelpName = "DIR" };
-        var command = new Command("images", $"build the reference images ({ReferenceImages.Agent}, {ReferenceImages.Bundle}) unless they are up to date") { build, cache };
+        var command = new Command("images", $"build the reference images ({ReferenceImages.Agent}, {ReferenceImages.Bundle}, {ReferenceImages.Prober}) unless they are up to date") { build, cache };
         command.SetAction(async (parsed, ct) =>
         {
             try

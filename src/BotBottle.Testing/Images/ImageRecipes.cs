@@ -19,6 +19,8 @@ internal static class ImageRecipes
     public const string AgentTag = "botbottle/agent:reference";
     public const string BundleTag = "botbottle/bundle:reference";
 
+    public const string ProberTag = Bottles.ReferenceImageNames.Prober;
+
     /// <summary>The recipe files, by path relative to the recipe folder.</summary>
     public static IReadOnlyList<string> Files { get; } = typeof(ImageRecipes).Assembly.GetManifestResourceNames()
         .Where(n => n.StartsWith(Prefix, StringComparison.Ordinal)).Select(n => n[Prefix.Length..]).Order(StringComparer.Ordinal).ToList();
@@ -107,7 +109,7 @@ internal static class ImageRecipes
         try
         {
             var run = await new HostCommand(bash, environment, logger)
-                .RunAsync([Path.Combine(folder, "build-images.sh"), "agent", "bundle"], cancellationToken, onLine: OnLine).ConfigureAwait(false);
+                .RunAsync([Path.Combine(folder, "build-images.sh"), "agent", "bundle", "prober"], cancellationToken, onLine: OnLine).ConfigureAwait(false);
             if (run.ExitCode != 0)
             {
                 throw new ReferenceImageException($"building the reference images failed (build-images.sh exited {run.ExitCode}): {string.Join(" | ", tail)}");
@@ -118,7 +120,7 @@ internal static class ImageRecipes
             OneBuild.Release();
         }
 
-        return [AgentTag, BundleTag];
+        return [AgentTag, BundleTag, ProberTag];
     }
 
     private static Stream Open(string file) =>

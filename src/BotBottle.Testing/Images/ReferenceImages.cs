@@ -21,6 +21,12 @@ public static class ReferenceImages
     /// <summary>The reference bundle image (<c>BOTBOTTLE_BUNDLE_IMAGE</c> overrides it).</summary>
     public static string Bundle => ReferenceImageNames.Bundle;
 
+    /// <summary>
+    /// The harness's prober image (<c>botbottle/prober:reference</c>): its tools run the network probes from the agent's
+    /// network namespace and its tcpdump is the wire witness, so no verdict rests on a tool of the agent image.
+    /// </summary>
+    public static string Prober => ReferenceImageNames.Prober;
+
     /// <summary>Builds the reference images on the local docker engine unless they are up to date.</summary>
     /// <param name="cancellationToken">Stops the build.</param>
     public static Task<IReadOnlyList<string>> EnsureAsync(CancellationToken cancellationToken = default) =>
@@ -39,7 +45,8 @@ public static class ReferenceImages
 
     /// <summary>True when <paramref name="image"/> is one of the reference images (the ones <see cref="EnsureAsync(CancellationToken)"/> builds).</summary>
     public static bool IsReference(string image) =>
-        string.Equals(image, ImageRecipes.AgentTag, StringComparison.Ordinal) || string.Equals(image, ImageRecipes.BundleTag, StringComparison.Ordinal);
+        string.Equals(image, ImageRecipes.AgentTag, StringComparison.Ordinal) || string.Equals(image, ImageRecipes.BundleTag, StringComparison.Ordinal)
+        || string.Equals(image, ImageRecipes.ProberTag, StringComparison.Ordinal);
 }
 
 /// <summary>How <see cref="ReferenceImages.EnsureAsync(ReferenceImageOptions, CancellationToken)"/> builds.</summary>
