@@ -79,6 +79,14 @@ internal sealed class EngineContainer
         }
     }
 
+    /// <summary>Everything the container has written to its stdout (a one-shot container's result, carried by the engine).</summary>
+    public async Task<string> StdoutAsync(CancellationToken cancellationToken)
+    {
+        using var stream = await Client.Containers.GetContainerLogsAsync(Id, new ContainerLogsParameters { ShowStdout = true }, cancellationToken).ConfigureAwait(false);
+        var (stdout, _) = await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
+        return stdout;
+    }
+
     public Task<ContainerInspectResponse> InspectAsync(CancellationToken cancellationToken) =>
         Client.Containers.InspectContainerAsync(Id, cancellationToken);
 

@@ -62,6 +62,9 @@ internal sealed class Bottle : IBottle
     /// <summary>Whether the agent resolves its peers through the engine (docker); the catalogue's DNS control depends on it.</summary>
     internal bool AgentResolvesPeers => Launched.Agent.ResolvesPeers;
 
+    /// <summary>The harness's eyes on the agent from outside it, or null where the backend has none.</summary>
+    internal Observers.IAgentObserver? Observer => Launched.Agent.Observer;
+
     internal LaunchedBottle Launched => _launched
         ?? (Volatile.Read(ref _disposed) != 0
             ? throw new ObjectDisposedException(Name, $"bottle {Name} has been disposed")
