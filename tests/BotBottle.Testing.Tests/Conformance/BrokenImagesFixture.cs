@@ -4,8 +4,6 @@ using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
 using BotBottle.Testing.Sessions;
 using BotBottle.Testing.Tests.Support;
-using CliWrap;
-using CliWrap.Buffered;
 
 using BotBottle.Testing.Conformance.Results;
 
@@ -38,19 +36,9 @@ public sealed class BrokenImagesFixture : IAsyncLifetime
 
         try
         {
-            var folder = Path.Combine(AppContext.BaseDirectory, "Conformance", "BrokenImages");
             foreach (var defect in Defects)
             {
-                var built = await Cli.Wrap("docker")
-                    .WithArguments(["build", "--quiet", "--network", "none", "--label", ResourceLabels.Harness + "=" + ResourceLabels.HarnessName,
-                        "-t", ImageFor(defect), "-f", Path.Combine(folder, defect + ".Dockerfile"), folder])
-                    .WithValidation(CommandResultValidation.None)
-                    .ExecuteBufferedAsync(ct);
-                if (built.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"docker build of {defect} failed: {built.StandardError}");
-                }
-
+                await FixtureImages.BuildAsync(Path.Combine("Conformance", "BrokenImages"), defect, ImageFor(defect), ct);
                 _built.Add(ImageFor(defect));
             }
 
@@ -95,9 +83,6 @@ public sealed class BrokenImagesFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_built.Count > 0)
-        {
-            await Cli.Wrap("docker").WithArguments(["image", "rm", "--force", .. _built]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(CancellationToken.None);
-        }
+        await FixtureImages.RemoveAsync(_built);
     }
 }
