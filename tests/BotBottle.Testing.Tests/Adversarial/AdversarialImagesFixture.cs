@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BotBottle.Testing.Conformance.Results;
 using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
@@ -71,24 +70,8 @@ public sealed class AdversarialImagesFixture : IAsyncLifetime
             }
 
             var spec = ConformanceSpec.BotBottle.WithoutProbes();
-            using var gate = new SemaphoreSlim(2);
-            var runs = Subjects.Append(Reference).Append(Markers).Select(async subject =>
-            {
-                await gate.WaitAsync(ct);
-                try
-                {
-                    var clock = Stopwatch.StartNew();
-                    var (which, image) = subject == Markers ? (ConformanceSpec.Parse(MarkerSpec, "markers.yaml"), ImageFor("ca-hook-only")) : (spec, ImageFor(subject));
-                    var report = await ConformanceRunner.RunAsync(which, new ConformanceOptions { AgentImage = image, Backends = [new DockerBackend()] }, cancellationToken: ct);
-                    TestContext.Current.SendDiagnosticMessage($"[adversarial-images] {subject}: {string.Join(", ", report[DockerBackend.BackendName].FailedIds)} failed in {clock.ElapsedMilliseconds} ms");
-                    return (subject, report);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }).ToList();
-            foreach (var (subject, report) in await Task.WhenAll(runs))
+            var runs = Subjects.Append(Reference).Select(s => (s, spec, ImageFor(s))).Append((Markers, ConformanceSpec.Parse(MarkerSpec, "markers.yaml"), ImageFor("ca-hook-only")));
+            foreach (var (subject, report) in await DockerConformanceRuns.RunAsync(runs, 2, "adversarial-images", ct))
             {
                 _reports[subject] = report;
             }

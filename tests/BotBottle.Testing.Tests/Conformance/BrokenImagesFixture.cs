@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using BotBottle.Testing.Conformance.Reports;
 using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
@@ -43,23 +42,7 @@ public sealed class BrokenImagesFixture : IAsyncLifetime
             }
 
             var spec = ConformanceSpec.BotBottle.WithoutProbes();
-            using var gate = new SemaphoreSlim(3);
-            var runs = Defects.Select(async defect =>
-            {
-                await gate.WaitAsync(ct);
-                try
-                {
-                    var clock = Stopwatch.StartNew();
-                    var report = await ConformanceRunner.RunAsync(spec, new ConformanceOptions { AgentImage = ImageFor(defect), Backends = [new DockerBackend()] }, cancellationToken: ct);
-                    TestContext.Current.SendDiagnosticMessage($"[broken-images] {defect}: {string.Join(", ", report[DockerBackend.BackendName].FailedIds)} failed in {clock.ElapsedMilliseconds} ms");
-                    return (defect, report);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }).ToList();
-            foreach (var (defect, report) in await Task.WhenAll(runs))
+            foreach (var (defect, report) in await DockerConformanceRuns.RunAsync(Defects.Select(d => (d, spec, ImageFor(d))), 3, "broken-images", ct))
             {
                 _reports[defect] = report;
             }
