@@ -1,7 +1,7 @@
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Xunit;
 
-namespace BotBottle.Testing.Tests.Verdicts;
+namespace BotBottle.Testing.Tests.Adversarial;
 
 /// <summary>
 /// The rule of the verdict, tried as a hostile image author would: the subject (the agent image, the agent as node, a

@@ -1,13 +1,11 @@
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Range;
 using BotBottle.Testing.Tests.Support;
-using CliWrap;
-using CliWrap.Buffered;
 
-namespace BotBottle.Testing.Tests.Verdicts;
+namespace BotBottle.Testing.Tests.Adversarial;
 
 /// <summary>
-/// The hostile images of the verdict tests (Verdicts/Images/*.Dockerfile, built offline from the reference images) and
+/// The hostile images of the verdict tests (Adversarial/*.Dockerfile, built offline from the reference images) and
 /// one bottle per case on one probe range: lying tools with a leaky bundle, the reference agent with the leaky bundle
 /// (for tampering), a root service, a set-uid-root shell. The images are removed afterwards.
 /// </summary>
@@ -40,19 +38,9 @@ public sealed class VerdictImagesFixture : IAsyncLifetime
 
         try
         {
-            var folder = Path.Combine(AppContext.BaseDirectory, "Verdicts", "Images");
             await Task.WhenAll(Built.Select(async name =>
             {
-                var built = await Cli.Wrap("docker")
-                    .WithArguments(["build", "--quiet", "--network", "none", "--label", ResourceLabels.Harness + "=" + ResourceLabels.HarnessName,
-                        "-t", ImageFor(name), "-f", Path.Combine(folder, name + ".Dockerfile"), folder])
-                    .WithValidation(CommandResultValidation.None)
-                    .ExecuteBufferedAsync(ct);
-                if (built.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"docker build of {name} failed: {built.StandardError}");
-                }
-
+                await FixtureImages.BuildAsync("Adversarial", name, ImageFor(name), ct);
                 lock (_images)
                 {
                     _images.Add(ImageFor(name));
@@ -111,9 +99,6 @@ public sealed class VerdictImagesFixture : IAsyncLifetime
             await Range.DisposeAsync();
         }
 
-        if (_images.Count > 0)
-        {
-            await Cli.Wrap("docker").WithArguments(["rmi", "-f", .. _images]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(CancellationToken.None);
-        }
+        await FixtureImages.RemoveAsync(_images);
     }
 }
