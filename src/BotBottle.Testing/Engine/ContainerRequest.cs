@@ -118,7 +118,7 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
             Labels = labels,
             ExposedPorts = exposed.Count > 0 ? exposed : null!,
             HostConfig = host,
-            NetworkingConfig = Network is null or "none" ? null! : new NetworkingConfig
+            NetworkingConfig = Network is null or "none" or "host" ? null! : new NetworkingConfig
             {
                 EndpointsConfig = new Dictionary<string, EndpointSettings>
                 {
