@@ -46,6 +46,9 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
 
     public override AgentDependency AgentNeeds => AgentDependency.BundleAddress;
 
+    public override async Task<Witness.WireWitness?> StartWitnessAsync(string bottleName, BottleSpec spec, BottleNetwork network, Task<RunningBundle> bundle, TeardownStack teardown, CancellationToken cancellationToken) =>
+        await Witness.Docker.BridgeWitness.StartAsync(engine, bottleName, spec, network, bundle, teardown, options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+
     public override async Task<LaunchedAgent> CreateAgentAsync(string bottleName, BottleSpec spec, string network, RunningBundle? bundle, TeardownStack teardown, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);

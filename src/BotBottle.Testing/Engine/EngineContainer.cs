@@ -115,6 +115,24 @@ internal sealed class EngineContainer
     public Task ExtractAsync(Stream tar, string directory, CancellationToken cancellationToken) =>
         Client.Containers.ExtractArchiveToContainerAsync(Id, new CopyToContainerParameters { Path = directory }, tar, cancellationToken);
 
+    /// <summary>One regular file of the container as it is now, copied out through the engine's archive endpoint (nothing runs in the container).</summary>
+    public async Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var archive = await Client.Containers.GetArchiveFromContainerAsync(Id, new ContainerPathStatParameters { Path = path }, statOnly: false, cancellationToken).ConfigureAwait(false);
+        using var stream = archive.Stream ?? throw new IOException($"the engine sent no archive of {path} in {Name}");
+        using var reader = new System.Formats.Tar.TarReader(stream);
+        var entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
+        if (entry is not { EntryType: System.Formats.Tar.TarEntryType.RegularFile or System.Formats.Tar.TarEntryType.V7RegularFile, DataStream: { } data })
+        {
+            throw new IOException($"{path} in {Name} is not a regular file");
+        }
+
+        // Exactly the size the engine stat'ed: a file that grows meanwhile (a capture) ends the engine's stream right after it.
+        var content = new byte[entry.Length];
+        await data.ReadExactlyAsync(content, cancellationToken).ConfigureAwait(false);
+        return content;
+    }
+
     /// <summary>
     /// Waits until <paramref name="check"/> (a root shell script) exits 0, failing at once with the logs
     /// when the container stops, or after <paramref name="timeout"/> with the last check's errors and the logs.

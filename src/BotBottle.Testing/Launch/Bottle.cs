@@ -21,6 +21,9 @@ internal sealed record LaunchedBottle(
 {
     /// <summary>The agent's security settings as its backend reported them (capabilities, no-new-privileges, limits).</summary>
     public string? AgentSecurity { get; init; }
+
+    /// <summary>The bottle's wire witness (null where the backend has none).</summary>
+    public Witness.WireWitness? Witness { get; init; }
 }
 
 /// <summary>
@@ -55,6 +58,8 @@ internal sealed class Bottle : IBottle
     public string? AgentAddress => Launched.Agent.Address;
 
     public string? PromptPath => Launched.PromptPath;
+
+    public Witness.WireWitness? Witness => Launched.Witness;
 
     /// <summary>The agent's security settings as its backend reported them, for reports (null where the backend reports none).</summary>
     internal string? AgentSecurity => Launched.AgentSecurity;
