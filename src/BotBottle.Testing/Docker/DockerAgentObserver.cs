@@ -15,8 +15,9 @@ namespace BotBottle.Testing.Docker;
 /// replace its tools, read its results or signal it. It starts on first use (not in the launch), lives as long as the
 /// bottle and is removed with it; its results come back on the engine's exec stream;</item>
 /// <item>the <em>facts</em>: the engine's record of the agent container (user, capabilities, no_new_privs, mounts, env)
-/// and a one-shot observer of the same image in the agent's pid namespace (no network) that reads the agent's
-/// filesystem and sockets through <c>/proc/1</c> (<c>agent-observer.sh</c>).</item>
+/// and a one-shot observer of the same image in the engine host's pid namespace (no network), out of sight and reach of
+/// every agent process, that reads the agent's filesystem and sockets through <c>/proc/PID</c> of the agent's init
+/// (<c>agent-observer.sh</c>).</item>
 /// </list>
 /// </summary>
 internal sealed class DockerAgentObserver : IAgentObserver
@@ -59,8 +60,11 @@ internal sealed class DockerAgentObserver : IAgentObserver
     public async Task<AgentFacts> ReadFactsAsync(CancellationToken cancellationToken)
     {
         var inspect = await _agent.InspectAsync(cancellationToken).ConfigureAwait(false);
-        var (records, problem) = await ObserveAsync(cancellationToken).ConfigureAwait(false);
-        return ObserverRecords.ToFacts(inspect, records, problem, $"engine inspect + observer {ReferenceImageNames.Prober} in the agent's pid namespace");
+        var environment = Facts.SecretScan.ReadAsync(_agent, cancellationToken);
+        var (records, problem) = inspect.State?.Pid is > 0 and var pid
+            ? await ObserveAsync(pid, cancellationToken).ConfigureAwait(false)
+            : ([], "the engine reports no process for the agent (it is not running)");
+        return ObserverRecords.ToFacts(inspect, await environment.ConfigureAwait(false), records, problem, $"engine inspect + observer {ReferenceImageNames.Prober} in the engine host's pid namespace");
     }
 
     /// <summary>Creates the prober (the start of the bottle's first battery waits for it) and registers its removal with the bottle's.</summary>
@@ -84,14 +88,14 @@ internal sealed class DockerAgentObserver : IAgentObserver
     }
 
     /// <summary>Runs the one-shot observer and returns its records, or why there are none.</summary>
-    private async Task<(IReadOnlyList<string[]> Records, string? Problem)> ObserveAsync(CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<string[]> Records, string? Problem)> ObserveAsync(long agentPid, CancellationToken cancellationToken)
     {
         var request = new ContainerRequest($"{_bottle}-observer-{Guid.NewGuid().ToString("N")[..8]}", ReferenceImageNames.Prober, _bottle, "observer")
         {
             Network = "none",
-            PidMode = "container:" + _agent.Id,
+            PidMode = "host",
             User = "0",
-            Entrypoint = ["/bin/sh", "-c", ObserverScript.Value, "bbt-observer", GuestUsers.Agent],
+            Entrypoint = ["/bin/sh", "-c", ObserverScript.Value, "bbt-observer", GuestUsers.Agent, agentPid.ToString(System.Globalization.CultureInfo.InvariantCulture)],
             CapDrop = ["ALL"],
             CapAdd = ["SYS_PTRACE", "DAC_READ_SEARCH", "DAC_OVERRIDE"],
             Labels = _labels,
@@ -108,7 +112,7 @@ internal sealed class DockerAgentObserver : IAgentObserver
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return ([], $"the observer did not finish within {ObserverTimeout.TotalSeconds:0} s (stopped by something in the agent's pid namespace?)");
+                return ([], $"the observer did not finish within {ObserverTimeout.TotalSeconds:0} s");
             }
 
             var output = await observer.StdoutAsync(cancellationToken).ConfigureAwait(false);

@@ -21,19 +21,18 @@ internal static class ObserverRecords
 
         if (lines[^1] is not ["end"])
         {
-            return ([], "the observer ended before its last record (killed or stopped from inside the agent's pid namespace?)");
+            return ([], "the observer ended before its last record");
         }
 
         return (lines.Skip(1).SkipLast(1).ToList(), null);
     }
 
-    public static AgentFacts ToFacts(ContainerInspectResponse inspect, IReadOnlyList<string[]> records, string? problem, string source)
+    public static AgentFacts ToFacts(ContainerInspectResponse inspect, IReadOnlyList<Facts.EnvEntry> environment, IReadOnlyList<string[]> records, string? problem, string source)
     {
         ArgumentNullException.ThrowIfNull(inspect);
         var host = inspect.HostConfig;
         int? uid = records.FirstOrDefault(r => r is ["user", _]) is [_, var id] && int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
         var mounts = (inspect.Mounts ?? []).Select(m => $"{m.Source} → {m.Destination}").ToList();
-        var env = (inspect.Config?.Env ?? []).Select(e => e.Split('=', 2)).Select(p => new KeyValuePair<string, string>(p[0], p.Length > 1 ? p[1] : "")).ToList();
         var setuid = records.Where(r => r is ["setuid", _, _]).Select(r => $"{r[1]} {r[2]}").ToList();
         var listeners = records.Select(r => ReachableListener(r, uid)).OfType<string>().ToList();
         return new AgentFacts(
@@ -45,7 +44,7 @@ internal static class ObserverRecords
             host?.CapAdd?.ToList() ?? [],
             host?.CapDrop?.ToList() ?? [],
             mounts,
-            env,
+            environment,
             setuid,
             listeners,
             problem is null,

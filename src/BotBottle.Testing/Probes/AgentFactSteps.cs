@@ -53,7 +53,16 @@ internal static class AgentFactSteps
             return new(step.Id, Tool, 1, elapsed, step.Timeout, "", failure ?? facts?.Problem ?? "the facts are incomplete");
         }
 
-        var lines = Decide(step.Action, facts);
+        IReadOnlyList<string>? lines;
+        try
+        {
+            lines = Decide(step.Action, facts);
+        }
+        catch (InvalidOperationException e)
+        {
+            return new(step.Id, Tool, 1, elapsed, step.Timeout, "", e.Message);
+        }
+
         return lines is null
             ? new(step.Id, Tool, 2, elapsed, step.Timeout, "", $"a {step.Action.Kind} step cannot be decided from outside the agent")
             : new(step.Id, Tool, 0, elapsed, step.Timeout, string.Join('\n', lines), "");
@@ -67,8 +76,23 @@ internal static class AgentFactSteps
             ? [$"the observer saw the agent's pid 1 ({init})", "permitted"]
             : ["the observer saw no pid 1 in the agent's pid namespace", "denied"],
         SocketScan scan => Sockets(scan.Paths, facts),
+        SecretScan scan => Secrets(scan, facts),
         _ => null,
     };
+
+    /// <summary>
+    /// Credentials the agent starts with (<see cref="Facts.SecretScan"/>: the engine's env and the start path's
+    /// assignments), never a value; the control adds a synthetic token that the same scan must name.
+    /// </summary>
+    private static List<string> Secrets(SecretScan scan, AgentFacts facts)
+    {
+        var entries = scan.Control ? facts.Environment.Append(ControlToken) : facts.Environment;
+        var lines = Facts.SecretScan.Find(entries, scan.Placeholders).Select(f => "present: " + f).ToList();
+        lines.Add(lines.Count > 0 ? "present" : "absent");
+        return lines;
+    }
+
+    private static readonly Facts.EnvEntry ControlToken = new("the check's control", "BBT_CONTROL_TOKEN", "sk-ant-api03-botbottle-check-control");
 
     /// <summary>
     /// Ways the agent user is or becomes root: its uid, a privileged container, a root socket it can connect to (a root
@@ -135,7 +159,7 @@ internal static class AgentFactSteps
         var lines = facts.Mounts.Concat(EngineFiles.Select(f => $"{f} → {f}"))
             .Where(mount => mount.Split(" → ").Any(end => names.Any(n => end.EndsWith(n, StringComparison.Ordinal))))
             .Select(mount => "present: mount " + mount).ToList();
-        if (facts.Environment.Any(e => e.Key == "DOCKER_HOST" && e.Value.Length > 0))
+        if (facts.Environment.Any(e => e.Name == "DOCKER_HOST" && e.Value.Length > 0))
         {
             lines.Add("present: DOCKER_HOST in the container's env");
         }

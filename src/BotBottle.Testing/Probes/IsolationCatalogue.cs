@@ -30,6 +30,7 @@ public static class IsolationCatalogue
         ("no-engine-socket", "No container-engine socket (or remote DOCKER_HOST) is in the bottle"),
         ("placeholder-secrets-only", "The agent's env holds only placeholder credentials"),
         ("dns-stays-in-the-bottle", "A name the agent looks up reaches only the bottle's own resolver, never one outside"),
+        ("wire-witness", "Every frame the agent's side sent, from launch to the end of the battery, went to the bundle's proxy or resolver"),
     ];
 
     /// <summary>The id of every check the catalogue can build with the default <see cref="CatalogueOptions"/>, in order.</summary>
@@ -60,6 +61,20 @@ public static class IsolationCatalogue
         return new IsolationCheck("dns-stays-in-the-bottle", $"A name the agent looks up ({marker}) reaches only the bottle's own resolver, never one outside", lookup, controls) { Category = "dns" };
     }
 
+    /// <summary>
+    /// Read after every other step: no frame of the agent's side went anywhere but the bundle's proxy and resolver, but
+    /// where a probe of this battery tried on purpose (each of those is tested by its own check). Its control finds the
+    /// battery's own connection to the proxy in the capture, so a capture that saw nothing cannot pass.
+    /// </summary>
+    private static IsolationCheck WireWitnessCheck(ProbeVantage wire, IReadOnlyList<IsolationCheck> checks, ProbeVantage agent, Func<string, ProbeVantage, ProbeAction, ProbeExpectation, ProbeStep> step)
+    {
+        var targets = checks.SelectMany(c => c.Steps).Where(s => s.Vantage == agent).Select(s => s.Action).OfType<TcpDial>()
+            .Select(d => new Witness.WireWitness.Destination(d.Host, d.Port)).Distinct().ToList();
+        return new IsolationCheck("wire-witness", "Every frame the agent's side sent, from launch to the end of the battery, went to the bundle's proxy or resolver",
+            step("witness", wire, new WitnessReview(targets), ProbeExpectation.Absent),
+            [step("ctl-witness-saw-the-proxy-connection", wire, new WitnessReview(targets, Control: true), ProbeExpectation.Present)]) { Category = "witness" };
+    }
+
     /// <summary>Builds the catalogue for <paramref name="bottle"/>, aimed at the caller's own <paramref name="targets"/>.</summary>
     /// <param name="bottle">The bottle under test (its bundle must be wired to the range the targets come from).</param>
     /// <param name="targets">Decoys and addresses the caller owns.</param>
@@ -74,7 +89,6 @@ public static class IsolationCatalogue
         // agent: read from outside it where it has an observer. Elsewhere both are the agent's own report (subject-reported).
         var agent = ProbeVantage.Agent(bottle);
         var facts = ProbeVantage.Facts(bottle);
-        var itself = ProbeVantage.AgentItself(bottle);
         var bundle = ProbeVantage.Bundle(bottle);
         var b = bottle.Bundle;
         ProbeStep Step(string id, ProbeVantage at, ProbeAction action, ProbeExpectation expected) =>
@@ -156,9 +170,14 @@ public static class IsolationCatalogue
             Step("engine-sockets", facts, new SocketScan(SocketScan.EngineSockets), ProbeExpectation.Absent),
             [Step("ctl-socket-scan-finds-a-file", facts, new SocketScan([facts.SubjectReported ? "/proc/self/status" : "/etc/hostname"]), ProbeExpectation.Present)]) { Category = "identity" });
         checks.Add(new("placeholder-secrets-only", "The agent's env holds only placeholder credentials",
-            Step("secrets", itself, new SecretScan(options.SecretPlaceholders), ProbeExpectation.Absent),
-            [Step("ctl-secret-scan-finds-a-token", itself, new SecretScan(options.SecretPlaceholders, Control: true), ProbeExpectation.Present)]) { Category = "secrets" });
+            Step("secrets", facts, new SecretScan(options.SecretPlaceholders), ProbeExpectation.Absent),
+            [Step("ctl-secret-scan-finds-a-token", facts, new SecretScan(options.SecretPlaceholders, Control: true), ProbeExpectation.Present)]) { Category = "secrets" });
         checks.Add(DnsStaysInTheBottle(agent, bundle, resolvesPeers, dnsControls, options, Step));
+        if (ProbeVantage.WitnessOf(bottle) is { } wire)
+        {
+            checks.Add(WireWitnessCheck(wire, checks, agent, Step));
+        }
+
         return checks;
     }
 }

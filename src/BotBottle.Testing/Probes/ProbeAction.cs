@@ -175,3 +175,24 @@ internal sealed record InterfaceScan : ProbeAction
     /// <inheritdoc />
     public override string Describe() => "list network interfaces other than loopback";
 }
+
+/// <summary>
+/// Reads the bottle's wire witness once the rest of the battery has run: every frame the agent's side sent from launch
+/// on, classified outside the agent. <paramref name="ProbeTargets"/> are the destinations the battery's own probes
+/// tried on purpose (each tested by its probe). <see cref="Control"/> asks instead whether the capture holds the battery's
+/// own connection to the bundle's proxy port, so a dead capture cannot pass.
+/// </summary>
+internal sealed record WitnessReview(IReadOnlyList<Witness.WireWitness.Destination> ProbeTargets, bool Control = false) : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => Control ? "witness-control" : "witness";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => [];
+
+    /// <inheritdoc />
+    public override bool IsNetwork => false;
+
+    /// <inheritdoc />
+    public override string Describe() => Control ? "find the battery's own proxy connection in the wire witness" : "every frame of the agent's side, from launch on, in the wire witness";
+}

@@ -5,7 +5,7 @@ namespace BotBottle.Testing.Probes;
 
 /// <summary>
 /// Runs isolation checks: every step of every check, grouped by vantage, in one exec round trip per
-/// vantage, all vantages at once. Each step has its own limit, so the battery takes about as long
+/// vantage, all vantages at once (but those that observe what the others did, such as the wire witness, after them). Each step has its own limit, so the battery takes about as long
 /// as its slowest step.
 /// </summary>
 internal static class ProbeBattery
@@ -17,8 +17,10 @@ internal static class ProbeBattery
         var list = checks.ToList();
         var steps = UniqueSteps(list);
         var clock = Stopwatch.StartNew();
-        var runs = steps.GroupBy(s => s.Vantage).Select(group => RunVantageAsync(group.Key, group.ToList(), tool, cancellationToken)).ToList();
-        var vantages = await Task.WhenAll(runs).ConfigureAwait(false);
+        var groups = steps.GroupBy(s => s.Vantage).ToList();
+        var first = await Task.WhenAll(groups.Where(g => !g.Key.RunsLast).Select(g => RunVantageAsync(g.Key, g.ToList(), tool, cancellationToken))).ConfigureAwait(false);
+        var last = await Task.WhenAll(groups.Where(g => g.Key.RunsLast).Select(g => RunVantageAsync(g.Key, g.ToList(), tool, cancellationToken))).ConfigureAwait(false);
+        var vantages = first.Concat(last).ToList();
         clock.Stop();
 
         var observations = vantages.SelectMany(v => v.Observations).ToDictionary(o => o.Step);

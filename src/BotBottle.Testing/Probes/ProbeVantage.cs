@@ -97,6 +97,21 @@ public sealed class ProbeVantage
             : AsAgentUser(bottle, "agent", isSubject: true);
     }
 
+    /// <summary>
+    /// The bottle's wire witness (null where the backend has none): read once the rest of the battery has run
+    /// (<see cref="RunsLast"/>), so it covers every frame the battery made the agent's side send.
+    /// </summary>
+    internal static ProbeVantage? WitnessOf(IBottle bottle)
+    {
+        ArgumentNullException.ThrowIfNull(bottle);
+        return bottle.Witness is { } witness
+            ? new("wire", (steps, ct) => WitnessSteps.ReadAsync(witness, steps, bottle.Bundle.ProxyPort, ct), "the wire witness on the bottle network's bridge") { RunsLast = true }
+            : null;
+    }
+
+    /// <summary>Whether this vantage runs after every other of the battery (it observes what they did).</summary>
+    internal bool RunsLast { get; private init; }
+
     /// <summary>Runs a battery script here.</summary>
     public Task<BottleExecResult> RunAsync(string script, CancellationToken cancellationToken) =>
         _exec is { } exec ? exec(script, cancellationToken) : throw new InvalidOperationException($"the {Name} vantage observes from outside and runs no script");

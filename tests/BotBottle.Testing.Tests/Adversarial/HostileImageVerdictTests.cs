@@ -1,3 +1,4 @@
+using System.Text;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Xunit;
 
@@ -12,6 +13,32 @@ namespace BotBottle.Testing.Tests.Adversarial;
 [IsolationTest]
 public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : IClassFixture<VerdictImagesFixture>
 {
+    /// <summary>As node: stops every other process of node's, over and over, and overwrites what a battery might leave in /tmp.</summary>
+    private const string NodeTamperer = """
+        #!/bin/sh
+        sleep 1
+        while :; do
+          kill -STOP -1
+          for f in /tmp/*/*; do echo forged > "$f"; done 2>/dev/null
+          sleep 0.05
+        done
+        """;
+
+    /// <summary>
+    /// As root: stops every process of the agent but the engine's own runc (a root process that stops the `runc init`
+    /// of an engine exec wedges that container's execs and its removal; see the README's limits), over and over.
+    /// </summary>
+    private const string RootTamperer = """
+        #!/bin/sh
+        sleep 1
+        while :; do
+          for p in $(ps -eo pid=,comm= | awk '$2 !~ /^runc/ { print $1 }'); do
+            [ "$p" = "$$" ] || [ "$p" = 1 ] || kill -STOP "$p" 2>/dev/null
+          done
+          sleep 0.05
+        done
+        """;
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]
@@ -66,22 +93,22 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.TamperedLeaky);
         var checks = IsolationCatalogue.Build(bottle, targets);
 
-        // As node: stop every other process of node's, over and over, and overwrite anything the battery might leave in /tmp.
-        await bottle.ExecAsync("setsid sh -c 'while :; do kill -STOP -1; for f in /tmp/*/*; do echo forged > \"$f\"; done; sleep 0.05; done' </dev/null >/dev/null 2>&1 &", cancellationToken: Ct);
-
-        // As root: the same for every process in the agent, the exec channel's and any observer's included.
-        // (It starts a second later, so the exec that starts it has answered first.)
-        await bottle.ExecAsync("setsid sh -c 'sleep 1; while :; do kill -STOP -1; sleep 0.05; done' </dev/null >/dev/null 2>&1 &", GuestUsers.Root, Ct);
+        // Each tamperer starts a second later, so the exec that starts it has answered first.
+        await bottle.CopyInAsync(Encoding.UTF8.GetBytes(NodeTamperer), "/tmp/tamper-node", GuestUsers.Agent, (UnixFileMode)0b111_101_101, Ct);
+        await bottle.CopyInAsync(Encoding.UTF8.GetBytes(RootTamperer), "/root/tamper-root", GuestUsers.Root, (UnixFileMode)0b111_000_000, Ct);
+        await bottle.ExecAsync("setsid /tmp/tamper-node </dev/null >/dev/null 2>&1 &", cancellationToken: Ct);
+        await bottle.ExecAsync("setsid /root/tamper-root </dev/null >/dev/null 2>&1 &", GuestUsers.Root, Ct);
         await Task.Delay(TimeSpan.FromSeconds(1.5), Ct);
 
         var report = await bottle.RunChecksAsync(checks, cancellationToken: Ct);
         TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
-        Assert.NotEqual(CheckVerdict.Passed, report["bypass-egress-port"].Verdict);
 
-        // What the tamperer reaches (the subject's own view, the facts observer in its pid namespace) ends failed or
-        // inconclusive; what it cannot reach (the prober) still tells the truth.
-        Assert.NotEqual(CheckVerdict.Passed, report["agent-not-root"].Verdict);
-        Assert.NotEqual(CheckVerdict.Passed, report["placeholder-secrets-only"].Verdict);
-        Assert.Equal(CheckVerdict.Passed, report["direct-egress-blocked"].Verdict);
+        // Nothing of the verdict passes through the agent, so the tamperers change nothing: the leak is still found,
+        // and every other check still says what it says untampered.
+        Assert.Equal(CheckVerdict.Failed, report["bypass-egress-port"].Verdict);
+        Assert.False(report.AllPassed);
+        Assert.All(report.Results.SelectMany(r => r.Controls.Append(r.Probe)).Where(o => o.Step.Vantage.Name.StartsWith("agent", StringComparison.Ordinal)),
+            o => Assert.False(o.Step.Vantage.SubjectReported, $"{o.Step.Id} was reported by the subject"));
+        Assert.All(report.Results.Where(r => r.Check.Id != "bypass-egress-port"), r => Assert.True(r.Passed, r.Describe()));
     }
 }
