@@ -127,7 +127,7 @@ internal sealed class ExecChannel : IAsyncDisposable
         {
             if (_closed is { } closed)
             {
-                throw new IOException("the exec channel is closed", closed);
+                throw new IOException("the exec channel is closed: " + closed.Message, closed);
             }
 
             await SendAsync(type, id, payload, CancellationToken.None).ConfigureAwait(false);
@@ -210,7 +210,7 @@ internal sealed class ExecChannel : IAsyncDisposable
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new IOException("the exec channel is closed: " + e.Message, e);
+            throw new IOException("the exec channel is closed: " + (_closed ?? e).Message, e);
         }
         finally
         {
