@@ -32,6 +32,12 @@ public interface IBottle : IAsyncDisposable
     /// <summary>In-guest path of the prompt file, or null when the bottle's prompt is empty.</summary>
     string? PromptPath { get; }
 
+    /// <summary>
+    /// The bottle's wire witness: every frame on the bottle network from launch to teardown, recorded outside the agent
+    /// (docker: on the network's bridge), or null where the backend has none (smolmachines: its agent has no NIC).
+    /// </summary>
+    Witness.WireWitness? Witness => null;
+
     /// <summary>Launches the bottle (network, bundle, agent, provisioning); a failure leaves nothing behind. Idempotent.</summary>
     Task StartAsync(CancellationToken cancellationToken = default);
 

@@ -20,11 +20,23 @@ internal static class AgentHardening
     /// </summary>
     public static readonly IReadOnlyList<string> Kept = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL", "SETGID", "SETUID"];
 
+    private static readonly AsyncLocal<IReadOnlyList<string>?> Granted = new();
+
+    /// <summary>
+    /// The test seam of a deliberately over-privileged agent: bottles launched in this async flow get
+    /// <paramref name="capabilities"/> back (e.g. NET_RAW, to show the wire witness sees what root then sends) until the scope is disposed.
+    /// </summary>
+    internal static IDisposable GrantForTest(params string[] capabilities)
+    {
+        Granted.Value = capabilities;
+        return new GrantScope();
+    }
+
     /// <summary>The hardened request.</summary>
     public static Engine.ContainerRequest Apply(Engine.ContainerRequest request, AgentLimits limits) => request with
     {
         CapDrop = ["ALL"],
-        CapAdd = Kept,
+        CapAdd = [.. Kept, .. Granted.Value ?? []],
         NoNewPrivileges = true,
         PidsLimit = limits.Pids,
         MemoryBytes = limits.MemoryBytes,
@@ -46,4 +58,9 @@ internal static class AgentHardening
     }
 
     private static string Limit(long? value) => value is > 0 ? value.Value.ToString(CultureInfo.InvariantCulture) : "unlimited";
+
+    private sealed class GrantScope : IDisposable
+    {
+        public void Dispose() => Granted.Value = null;
+    }
 }

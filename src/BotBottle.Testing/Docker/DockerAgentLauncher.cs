@@ -19,15 +19,20 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
     private const string Loop = "while :; do sleep 3600; done";
 
     /// <summary>
-    /// What the agent container runs as PID 1 (under docker's init, so it stops at once): it gives the agent its home
-    /// first and reports it on its output, so the launch needs no exec for that, then stays alive.
+    /// What the agent container runs under docker's init (the engine's own, PID 1, so it stops at once): as root, it gives
+    /// the agent its home first and reports it on its output, so the launch needs no exec for that; then it becomes the
+    /// agent user for good (<c>setpriv</c>, else <c>runuser</c>) and stays alive as that user, so no program of the image
+    /// runs as root for the bottle's life on the harness's behalf. Root execs are unaffected: the engine gives each its
+    /// capabilities from the container's settings, not from this process.
     /// </summary>
     public static IReadOnlyList<string> KeepAlive(BottleSpec spec) =>
     [
         "/bin/sh", "-c",
         $"if ids=$({BottleProvisioner.HomeScript(spec)}); then set -- $ids; " +
         $"printf '{HomeOwnedLine}{{\"version\":1,\"status\":0,\"uid\":%s,\"gid\":%s}}\\n' \"$1\" \"$2\"; " +
-        $"else printf '{HomeOwnedLine}{{\"version\":1,\"status\":%s}}\\n' \"$?\"; fi; {Loop}",
+        $"else printf '{HomeOwnedLine}{{\"version\":1,\"status\":%s}}\\n' \"$?\"; fi; " +
+        $"if command -v setpriv >/dev/null 2>&1; then exec setpriv --reuid={GuestUsers.Agent} --regid={GuestUsers.Agent} --init-groups /bin/sh -c '{Loop}'; fi; " +
+        $"exec runuser -u {GuestUsers.Agent} -- /bin/sh -c '{Loop}'",
     ];
 
     public override string BackendLabel => Describe(engine);
@@ -41,6 +46,9 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
 
     public override AgentDependency AgentNeeds => AgentDependency.BundleAddress;
 
+    public override async Task<Witness.WireWitness?> StartWitnessAsync(string bottleName, BottleSpec spec, BottleNetwork network, Task<RunningBundle> bundle, TeardownStack teardown, CancellationToken cancellationToken) =>
+        await Witness.Docker.BridgeWitness.StartAsync(engine, bottleName, spec, network, bundle, teardown, options.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+
     public override async Task<LaunchedAgent> CreateAgentAsync(string bottleName, BottleSpec spec, string network, RunningBundle? bundle, TeardownStack teardown, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
@@ -51,8 +59,8 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
             {
                 Hostname = "agent",
 
-                // The keep-alive runs as root so root execs keep their capabilities under no-new-privileges;
-                // every exec then drops to its user with runuser -u.
+                // The keep-alive starts as root to give the agent its home, then drops to the agent user; root execs
+                // keep the container's capabilities under no-new-privileges, and every exec drops to its user with runuser -u.
                 User = "0",
                 Entrypoint = KeepAlive(spec),
                 Network = network,
@@ -63,10 +71,10 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
             }, spec.Limits)),
             cancellationToken,
             TeardownStack.Containers).ConfigureAwait(false);
-        return new DockerAgent(container, network, options);
+        return new DockerAgent(container, network, options, new DockerAgentObserver(engine, container, bottleName, spec.ResourceLabels, teardown));
     }
 
-    private sealed class DockerAgent(EngineContainer container, string network, DockerBackendOptions options) : LaunchedAgent
+    private sealed class DockerAgent(EngineContainer container, string network, DockerBackendOptions options, DockerAgentObserver observer) : LaunchedAgent
     {
         private DockerAgentRuntime? _runtime;
         private (int Uid, int Gid)? _owner;
@@ -85,7 +93,7 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
             var inspect = await container.InspectAsync(cancellationToken).ConfigureAwait(false);
             var address = EngineContainer.EndpointOn(inspect, network)?.IPAddress;
             Security = AgentHardening.Describe(inspect);
-            _runtime = new DockerAgentRuntime(container, address, options.DockerCli, options.ExecChannel);
+            _runtime = new DockerAgentRuntime(container, address, options.DockerCli, options.ExecChannel, observer);
 
             // It opens while the home is given and the files are placed, so the first exec does not wait for it.
             _runtime.OpenChannelEarly();

@@ -82,7 +82,7 @@ public sealed class DockerBackend : BottleBackend
             await Swept.GetOrAdd(engine.Endpoint.Uri.ToString(), _ => EngineSweeper.RemoveOrphansAsync(engine.Client, Logger, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        await Images.EngineImages.RequireAsync(engine, [spec.AgentImage, spec.Bundle.Image], cancellationToken).ConfigureAwait(false);
+        await Images.EngineImages.RequireAsync(engine, [spec.AgentImage, spec.Bundle.Image, ReferenceImageNames.Prober], cancellationToken).ConfigureAwait(false);
 
         return new DockerAgentLauncher(engine, _options, new BundleHost(engine, Logger, _options.BundleReadyTimeout));
     }

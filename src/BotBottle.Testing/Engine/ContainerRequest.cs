@@ -22,6 +22,9 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
     /// <summary>The network the container is created on (null: docker's default bridge; "none" for no network).</summary>
     public string? Network { get; init; }
 
+    /// <summary>The pid namespace to share (<c>container:ID</c>); null gives the container its own.</summary>
+    public string? PidMode { get; init; }
+
     /// <summary>Names other members of <see cref="Network"/> resolve the container by.</summary>
     public IReadOnlyList<string> Aliases { get; init; } = [];
 
@@ -73,6 +76,7 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
             Privileged = Privileged,
             SecurityOpt = NoNewPrivileges ? ["no-new-privileges"] : [],
             NetworkMode = Network!,
+            PidMode = PidMode!,
             DNSOptions = DnsOptions.Count > 0 ? DnsOptions.ToList() : null!,
             DNS = DnsServers.Count > 0 ? DnsServers.ToList() : null!,
             Binds = Binds.Count > 0 ? Binds.ToList() : null!,
@@ -118,7 +122,7 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
             Labels = labels,
             ExposedPorts = exposed.Count > 0 ? exposed : null!,
             HostConfig = host,
-            NetworkingConfig = Network is null or "none" ? null! : new NetworkingConfig
+            NetworkingConfig = Network is null or "none" or "host" || Network.StartsWith("container:", StringComparison.Ordinal) ? null! : new NetworkingConfig
             {
                 EndpointsConfig = new Dictionary<string, EndpointSettings>
                 {

@@ -79,6 +79,14 @@ internal sealed class EngineContainer
         }
     }
 
+    /// <summary>Everything the container has written to its stdout (a one-shot container's result, carried by the engine).</summary>
+    public async Task<string> StdoutAsync(CancellationToken cancellationToken)
+    {
+        using var stream = await Client.Containers.GetContainerLogsAsync(Id, new ContainerLogsParameters { ShowStdout = true }, cancellationToken).ConfigureAwait(false);
+        var (stdout, _) = await stream.ReadOutputToEndAsync(cancellationToken).ConfigureAwait(false);
+        return stdout;
+    }
+
     public Task<ContainerInspectResponse> InspectAsync(CancellationToken cancellationToken) =>
         Client.Containers.InspectContainerAsync(Id, cancellationToken);
 
@@ -106,6 +114,24 @@ internal sealed class EngineContainer
     /// <summary>Extracts a tar stream into <paramref name="directory"/>.</summary>
     public Task ExtractAsync(Stream tar, string directory, CancellationToken cancellationToken) =>
         Client.Containers.ExtractArchiveToContainerAsync(Id, new CopyToContainerParameters { Path = directory }, tar, cancellationToken);
+
+    /// <summary>One regular file of the container as it is now, copied out through the engine's archive endpoint (nothing runs in the container).</summary>
+    public async Task<byte[]> ReadFileAsync(string path, CancellationToken cancellationToken)
+    {
+        var archive = await Client.Containers.GetArchiveFromContainerAsync(Id, new ContainerPathStatParameters { Path = path }, statOnly: false, cancellationToken).ConfigureAwait(false);
+        using var stream = archive.Stream ?? throw new IOException($"the engine sent no archive of {path} in {Name}");
+        using var reader = new System.Formats.Tar.TarReader(stream);
+        var entry = await reader.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false);
+        if (entry is not { EntryType: System.Formats.Tar.TarEntryType.RegularFile or System.Formats.Tar.TarEntryType.V7RegularFile, DataStream: { } data })
+        {
+            throw new IOException($"{path} in {Name} is not a regular file");
+        }
+
+        // Exactly the size the engine stat'ed: a file that grows meanwhile (a capture) ends the engine's stream right after it.
+        var content = new byte[entry.Length];
+        await data.ReadExactlyAsync(content, cancellationToken).ConfigureAwait(false);
+        return content;
+    }
 
     /// <summary>
     /// Waits until <paramref name="check"/> (a root shell script) exits 0, failing at once with the logs

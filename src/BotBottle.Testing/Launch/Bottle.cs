@@ -21,6 +21,9 @@ internal sealed record LaunchedBottle(
 {
     /// <summary>The agent's security settings as its backend reported them (capabilities, no-new-privileges, limits).</summary>
     public string? AgentSecurity { get; init; }
+
+    /// <summary>The bottle's wire witness (null where the backend has none).</summary>
+    public Witness.WireWitness? Witness { get; init; }
 }
 
 /// <summary>
@@ -56,11 +59,16 @@ internal sealed class Bottle : IBottle
 
     public string? PromptPath => Launched.PromptPath;
 
+    public Witness.WireWitness? Witness => Launched.Witness;
+
     /// <summary>The agent's security settings as its backend reported them, for reports (null where the backend reports none).</summary>
     internal string? AgentSecurity => Launched.AgentSecurity;
 
     /// <summary>Whether the agent resolves its peers through the engine (docker); the catalogue's DNS control depends on it.</summary>
     internal bool AgentResolvesPeers => Launched.Agent.ResolvesPeers;
+
+    /// <summary>The harness's eyes on the agent from outside it, or null where the backend has none.</summary>
+    internal Observers.IAgentObserver? Observer => Launched.Agent.Observer;
 
     internal LaunchedBottle Launched => _launched
         ?? (Volatile.Read(ref _disposed) != 0

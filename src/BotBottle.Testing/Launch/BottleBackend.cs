@@ -69,6 +69,13 @@ internal abstract class AgentLauncher
     public virtual string RemoveByHand(string bottleName) =>
         $"docker rm -f -v $(docker ps -aq --filter label=dev.botbottle.bottle={bottleName}); docker network rm $(docker network ls -q --filter label=dev.botbottle.bottle={bottleName})";
 
+    /// <summary>
+    /// Starts the launch's wire witness on <paramref name="network"/> as soon as it exists, beside the bundle; the agent is
+    /// started only once it captures. <paramref name="bundle"/> completes with the bundle created. Null: the backend has none.
+    /// </summary>
+    public virtual Task<Witness.WireWitness?> StartWitnessAsync(string bottleName, BottleSpec spec, BottleNetwork network, Task<RunningBundle> bundle, TeardownStack teardown, CancellationToken cancellationToken) =>
+        Task.FromResult<Witness.WireWitness?>(null);
+
     /// <summary>Creates the agent (not started). <paramref name="bundle"/> is null when <see cref="AgentNeeds"/> is <see cref="AgentDependency.Nothing"/>.</summary>
     public abstract Task<LaunchedAgent> CreateAgentAsync(string bottleName, BottleSpec spec, string network, RunningBundle? bundle, TeardownStack teardown, CancellationToken cancellationToken);
 }

@@ -41,17 +41,21 @@ internal static class BottleLauncher
 
             var bundleCreated = CreateBundleAsync(steps, teardown, bundles, network, spec, name, launcher.NetworkKind, cancellationToken);
             var started = launcher;
+
+            // The witness captures beside the bundle's start; the agent starts only once it captures.
+            var witnessUp = steps.RunAsync("start witness", () => started.StartWitnessAsync(name, spec, network, bundleCreated, teardown, cancellationToken));
             var bundleStarted = StartBundleAsync(bundleCreated, steps, bundles, spec, cancellationToken);
             var bundleUp = WaitForBundleAsync(bundleStarted, steps, bundles, spec, cancellationToken);
             var agentUp = launcher.AgentNeeds switch
             {
-                AgentDependency.BundleAddress => StartAgentAfterAsync(AddressKnownAsync(bundleCreated, bundleStarted), steps, teardown, started, spec, name, network.Name, cancellationToken),
-                AgentDependency.BundleReady => StartAgentAfterAsync(bundleUp, steps, teardown, started, spec, name, network.Name, cancellationToken),
-                _ => StartAgentAsync(steps, teardown, started, spec, name, network.Name, null, cancellationToken),
+                AgentDependency.BundleAddress => StartAgentAfterAsync(AddressKnownAsync(bundleCreated, bundleStarted), witnessUp, steps, teardown, started, spec, name, network.Name, cancellationToken),
+                AgentDependency.BundleReady => StartAgentAfterAsync(bundleUp, witnessUp, steps, teardown, started, spec, name, network.Name, cancellationToken),
+                _ => StartAgentAsync(steps, teardown, started, spec, name, network.Name, null, witnessUp, cancellationToken),
             };
-            await SettleAsync(bundleUp, agentUp).ConfigureAwait(false);
+            await SettleAsync(bundleUp, agentUp, witnessUp).ConfigureAwait(false);
             var bundle = await bundleUp.ConfigureAwait(false);
             var agent = await agentUp.ConfigureAwait(false);
+            var witness = await witnessUp.ConfigureAwait(false);
 
             var endpoint = launcher.AgentEndpoint(bundle.Endpoint);
             var guestEnv = GuestEnvironment.For(endpoint, spec.Env);
@@ -60,7 +64,7 @@ internal static class BottleLauncher
             await steps.RunAsync("provision", () => agent.ProvisionAsync(BottleProvisioner.Files(spec, uid, gid), cancellationToken)).ConfigureAwait(false);
             var promptPath = BottleProvisioner.PromptPathFor(spec);
             logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle}; agent {Security})", launcher.BackendLabel, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address, agent.Security ?? "security settings not reported");
-            return new LaunchedBottle(name, launcher.BackendLabel, spec, agent.Runtime, bundle, endpoint, guestEnv, promptPath, agent.RetrySettle, teardown) { AgentSecurity = agent.Security };
+            return new LaunchedBottle(name, launcher.BackendLabel, spec, agent.Runtime, bundle, endpoint, guestEnv, promptPath, agent.RetrySettle, teardown) { AgentSecurity = agent.Security, Witness = witness };
         }
         catch (OperationCanceledException)
         {
@@ -107,32 +111,33 @@ internal static class BottleLauncher
         return bundle;
     }
 
-    private static async Task<LaunchedAgent> StartAgentAfterAsync(Task<RunningBundle> bundleUp, LaunchSteps steps, TeardownStack teardown, AgentLauncher launcher, BottleSpec spec, string name, string network, CancellationToken cancellationToken)
+    private static async Task<LaunchedAgent> StartAgentAfterAsync(Task<RunningBundle> bundleUp, Task witnessUp, LaunchSteps steps, TeardownStack teardown, AgentLauncher launcher, BottleSpec spec, string name, string network, CancellationToken cancellationToken)
     {
         var bundle = await bundleUp.ConfigureAwait(false);
-        return await StartAgentAsync(steps, teardown, launcher, spec, name, network, bundle, cancellationToken).ConfigureAwait(false);
+        return await StartAgentAsync(steps, teardown, launcher, spec, name, network, bundle, witnessUp, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<LaunchedAgent> StartAgentAsync(LaunchSteps steps, TeardownStack teardown, AgentLauncher launcher, BottleSpec spec, string name, string network, RunningBundle? bundle, CancellationToken cancellationToken)
+    /// <summary>Creates the agent, then starts it once the witness captures (so the witness misses none of its frames).</summary>
+    private static async Task<LaunchedAgent> StartAgentAsync(LaunchSteps steps, TeardownStack teardown, AgentLauncher launcher, BottleSpec spec, string name, string network, RunningBundle? bundle, Task witnessUp, CancellationToken cancellationToken)
     {
         var agent = await steps.RunAsync("create agent", () => launcher.CreateAgentAsync(name, spec, network, bundle, teardown, cancellationToken)).ConfigureAwait(false);
+        await witnessUp.ConfigureAwait(false);
         await steps.RunAsync("start agent", () => agent.StartAsync(cancellationToken)).ConfigureAwait(false);
         return agent;
     }
 
-    /// <summary>Waits until both have finished, successfully or not, so nothing is still being created while the stack unwinds.</summary>
-    private static async Task SettleAsync(Task first, Task second)
+    /// <summary>Waits until all have finished, successfully or not, so nothing is still being created while the stack unwinds.</summary>
+    private static async Task SettleAsync(params Task[] tasks)
     {
         try
         {
-            await Task.WhenAll(first, second).ConfigureAwait(false);
+            await Task.WhenAll(tasks).ConfigureAwait(false);
         }
         catch (Exception e) when (e is LaunchStepException or OperationCanceledException)
         {
             // Rethrown below by awaiting the failed task itself (its own exception, not the aggregate's first).
         }
 
-        var failed = first.IsFaulted || first.IsCanceled ? first : second;
-        await failed.ConfigureAwait(false);
+        await (tasks.FirstOrDefault(t => t.IsFaulted || t.IsCanceled) ?? Task.CompletedTask).ConfigureAwait(false);
     }
 }

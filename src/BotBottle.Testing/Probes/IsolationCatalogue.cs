@@ -70,7 +70,11 @@ public static class IsolationCatalogue
         ArgumentNullException.ThrowIfNull(bottle);
         ArgumentNullException.ThrowIfNull(targets);
         options ??= new CatalogueOptions();
+        // Network steps: the harness's prober in the agent's network namespace where the backend has one. Facts about the
+        // agent: read from outside it where it has an observer. Elsewhere both are the agent's own report (subject-reported).
         var agent = ProbeVantage.Agent(bottle);
+        var facts = ProbeVantage.Facts(bottle);
+        var itself = ProbeVantage.AgentItself(bottle);
         var bundle = ProbeVantage.Bundle(bottle);
         var b = bottle.Bundle;
         ProbeStep Step(string id, ProbeVantage at, ProbeAction action, ProbeExpectation expected) =>
@@ -146,14 +150,14 @@ public static class IsolationCatalogue
         }
 
         checks.Add(new("agent-not-root", "The agent runs as non-root and cannot become root (sudo, su, setuid)",
-            Step("escalate", agent, new EscalationAttempt(), ProbeExpectation.Denied),
-            [Step("ctl-escalation-reporter", agent, new EscalationAttempt(Control: true), ProbeExpectation.Permitted)]) { Category = "identity" });
+            Step("escalate", facts, new EscalationAttempt(), ProbeExpectation.Denied),
+            [Step("ctl-escalation-reporter", facts, new EscalationAttempt(Control: true), ProbeExpectation.Permitted)]) { Category = "identity" });
         checks.Add(new("no-engine-socket", "No container-engine socket (or remote DOCKER_HOST) is in the bottle",
-            Step("engine-sockets", agent, new SocketScan(SocketScan.EngineSockets), ProbeExpectation.Absent),
-            [Step("ctl-socket-scan-finds-a-file", agent, new SocketScan(["/proc/self/status"]), ProbeExpectation.Present)]) { Category = "identity" });
+            Step("engine-sockets", facts, new SocketScan(SocketScan.EngineSockets), ProbeExpectation.Absent),
+            [Step("ctl-socket-scan-finds-a-file", facts, new SocketScan([facts.SubjectReported ? "/proc/self/status" : "/etc/hostname"]), ProbeExpectation.Present)]) { Category = "identity" });
         checks.Add(new("placeholder-secrets-only", "The agent's env holds only placeholder credentials",
-            Step("secrets", agent, new SecretScan(options.SecretPlaceholders), ProbeExpectation.Absent),
-            [Step("ctl-secret-scan-finds-a-token", agent, new SecretScan(options.SecretPlaceholders, Control: true), ProbeExpectation.Present)]) { Category = "secrets" });
+            Step("secrets", itself, new SecretScan(options.SecretPlaceholders), ProbeExpectation.Absent),
+            [Step("ctl-secret-scan-finds-a-token", itself, new SecretScan(options.SecretPlaceholders, Control: true), ProbeExpectation.Present)]) { Category = "secrets" });
         checks.Add(DnsStaysInTheBottle(agent, bundle, resolvesPeers, dnsControls, options, Step));
         return checks;
     }

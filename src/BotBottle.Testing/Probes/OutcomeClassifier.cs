@@ -20,6 +20,8 @@ internal static partial class OutcomeClassifier
 
         return action switch
         {
+            TcpDial { Host: var host } when !host.Contains(':', StringComparison.Ordinal) && Line(raw.Stderr, NoLocalAddress()) is { } exhausted =>
+                (ProbeOutcome.Error, "no local address or port for an IPv4 dial (the network namespace's ports exhausted?): " + exhausted),
             TcpDial => ClassifyTcp(raw),
             HttpViaProxy => ClassifyProxy(raw, connect: false),
             ConnectViaProxy => ClassifyProxy(raw, connect: true),
@@ -218,6 +220,10 @@ internal static partial class OutcomeClassifier
 
     [GeneratedRegex(@"Network is unreachable|No route to host|Host is unreachable|Network unreachable|Cannot assign requested address|Address family not supported", RegexOptions.IgnoreCase)]
     private static partial Regex UnreachableText();
+
+    /// <summary>EADDRNOTAVAIL: for IPv6 with the stack off, there is no address (unreachable); for IPv4, something took every local port.</summary>
+    [GeneratedRegex(@"Cannot assign requested address", RegexOptions.IgnoreCase)]
+    private static partial Regex NoLocalAddress();
 
     [GeneratedRegex(@"Operation not permitted|Permission denied", RegexOptions.IgnoreCase)]
     private static partial Regex DeniedText();

@@ -50,8 +50,37 @@ internal static class ProbeBattery
         return steps;
     }
 
+    /// <summary>
+    /// How much longer than its slowest step a vantage may take before its steps are given up (as errors): a subject
+    /// that stops the processes of its own side cannot hold the battery, and never turns a step into a pass.
+    /// </summary>
+    internal static readonly TimeSpan VantageGrace = TimeSpan.FromSeconds(20);
+
     private static async Task<VantageRun> RunVantageAsync(ProbeVantage vantage, IReadOnlyList<ProbeStep> steps, ProbeTool tool, CancellationToken cancellationToken)
     {
+        var limit = steps.Max(s => s.Timeout) + VantageGrace;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+        try
+        {
+            return await RunVantageWithinAsync(vantage, steps, tool, deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return new VantageRun(vantage, "(no answer)", steps.Select(s => Missing(s, $"the {vantage.Name} side gave no answer within {limit.TotalSeconds:0} s (its processes stopped?)")).ToList());
+        }
+    }
+
+    private static async Task<VantageRun> RunVantageWithinAsync(ProbeVantage vantage, IReadOnlyList<ProbeStep> steps, ProbeTool tool, CancellationToken cancellationToken)
+    {
+        if (vantage.ObserveAsync(steps, cancellationToken) is { } observing)
+        {
+            var observed = (await observing.ConfigureAwait(false)).ToDictionary(r => r.Id, StringComparer.Ordinal);
+            return new VantageRun(vantage, vantage.Observer, steps.Select(step => observed.TryGetValue(step.Id, out var raw)
+                ? Classify(step, raw, vantage)
+                : Missing(step, $"the {vantage.Name} observer reported nothing for this step")).ToList());
+        }
+
         var script = BatteryScript.Build(steps, vantage.IsSubject ? tool : ProbeTool.Auto);
         BottleExecResult exec;
         try
@@ -65,17 +94,17 @@ internal static class ProbeBattery
 
         var reports = BatteryOutput.Parse(exec.Stdout).ToDictionary(r => r.Id, StringComparer.Ordinal);
         var tools = reports.TryGetValue(BatteryOutput.ToolsId, out var line) ? line.Stdout : "(not reported)";
-        var observations = steps.Select(step =>
-        {
-            if (!reports.TryGetValue(step.Id, out var raw))
-            {
-                return Missing(step, $"no report from the {vantage.Name} battery (exit {exec.ExitCode}; stderr: {Trim(exec.Stderr)})");
-            }
+        var observations = steps.Select(step => reports.TryGetValue(step.Id, out var raw)
+            ? Classify(step, raw, vantage)
+            : Missing(step, $"no report from the {vantage.Name} battery (exit {exec.ExitCode}; stderr: {Trim(exec.Stderr)})")).ToList();
+        return new VantageRun(vantage, vantage.Observer.Length > 0 ? $"{tools} ({vantage.Observer})" : tools, observations);
+    }
 
-            var (outcome, reason) = OutcomeClassifier.Classify(step.Action, raw);
-            return new ProbeObservation(step, outcome, reason, raw.Tool, raw.ExitCode, raw.Duration, raw.Stdout, raw.Stderr);
-        }).ToList();
-        return new VantageRun(vantage, tools, observations);
+    /// <summary>One step's observation; the tool is named with whose it is where that is not the vantage's own guest ("prober bash").</summary>
+    private static ProbeObservation Classify(ProbeStep step, RawProbeReport raw, ProbeVantage vantage)
+    {
+        var (outcome, reason) = OutcomeClassifier.Classify(step.Action, raw);
+        return new ProbeObservation(step, outcome, reason, vantage.ToolPrefix + raw.Tool, raw.ExitCode, raw.Duration, raw.Stdout, raw.Stderr);
     }
 
     private static ProbeObservation Missing(ProbeStep step, string reason) =>

@@ -1,54 +1,118 @@
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Guest;
+using BotBottle.Testing.Observers;
 
 namespace BotBottle.Testing.Probes;
 
 /// <summary>
-/// Where a probe runs: the agent (as the agent user), the bundle (as root), or another bottle's
-/// side. Steps with the same vantage share one exec round trip.
+/// Where a probe runs and who observes it: the agent's network view from the harness's own prober (docker), facts about
+/// the agent read from outside it (docker), the agent itself as the agent user (where a backend has no prober, and for
+/// checks that need the agent's own view: those are <see cref="SubjectReported"/>), the bundle (as root), or another
+/// bottle's side. Steps with the same vantage share one round trip.
 /// </summary>
 public sealed class ProbeVantage
 {
-    private readonly Func<string, CancellationToken, Task<BottleExecResult>> _exec;
+    private readonly Func<string, CancellationToken, Task<BottleExecResult>>? _exec;
+    private readonly Func<IReadOnlyList<ProbeStep>, CancellationToken, Task<IReadOnlyList<RawProbeReport>>>? _observe;
 
-    /// <summary>Creates a vantage from a name and a way to run a script there.</summary>
+    /// <summary>Creates a vantage from a name and a way to run a script there (its results are as good as that place: see <see cref="SubjectReported"/>).</summary>
     public ProbeVantage(string name, Func<string, CancellationToken, Task<BottleExecResult>> exec, bool isSubject = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
         IsSubject = isSubject;
+        SubjectReported = isSubject;
         _exec = exec ?? throw new ArgumentNullException(nameof(exec));
+    }
+
+    private ProbeVantage(string name, Func<IReadOnlyList<ProbeStep>, CancellationToken, Task<IReadOnlyList<RawProbeReport>>> observe, string observer)
+    {
+        Name = name;
+        _observe = observe;
+        Observer = observer;
     }
 
     /// <summary>
     /// Whether this is the agent under test: a forced <see cref="ProbeTool"/> applies here only, so
     /// controls elsewhere keep using whatever their side ships.
     /// </summary>
-    public bool IsSubject { get; }
+    public bool IsSubject { get; private init; }
+
+    /// <summary>
+    /// Whether the subject (the agent image, the agent as <c>node</c>, a root process in the agent) produces what this
+    /// vantage reports: its tools run in the agent and its results travel through the agent. Such results may say what
+    /// the agent sees (its env, its tools), but no isolation verdict rests on them alone.
+    /// </summary>
+    public bool SubjectReported { get; private init; }
+
+    /// <summary>Who observes from here, as evidence names it ("the agent's own tools, as node", "prober botbottle/prober:reference …").</summary>
+    public string Observer { get; private init; } = "";
+
+    /// <summary>What evidence puts before a tool's name to say whose it is ("prober " for the harness's prober).</summary>
+    internal string ToolPrefix { get; private init; } = "";
 
     /// <summary>The vantage's name in reports ("agent", "bundle", "neighbour agent").</summary>
     public string Name { get; }
 
-    /// <summary>The bottle's agent under test, as the agent user (<c>node</c>).</summary>
+    /// <summary>
+    /// The agent under test's network view: the harness's prober in the agent's network namespace where the backend has
+    /// one (docker), else the agent itself as the agent user (<c>node</c>), subject-reported.
+    /// </summary>
     public static ProbeVantage Agent(IBottle bottle) => AgentOf(bottle, "agent", isSubject: true);
 
-    /// <summary>A bottle's agent as the agent user, named <paramref name="name"/> (e.g. a neighbouring bottle's, for controls).</summary>
+    /// <summary>A bottle's agent's network view (its prober where it has one, else as the agent user), named <paramref name="name"/>.</summary>
     public static ProbeVantage AgentOf(IBottle bottle, string name, bool isSubject = false)
     {
         ArgumentNullException.ThrowIfNull(bottle);
-        return new(name, (script, ct) => bottle.ExecAsync(script, GuestUsers.Agent, ct), isSubject);
+        if (ObserverOf(bottle) is { } observer)
+        {
+            return new(name, observer.ProbeAsync, isSubject) { SubjectReported = false, Observer = observer.ProberName, ToolPrefix = "prober " };
+        }
+
+        return AsAgentUser(bottle, name, isSubject);
     }
+
+    /// <summary>
+    /// The agent itself, as the agent user (<c>node</c>), with the agent's own tools: for what only the agent's own view
+    /// shows (its env, whether its tools honour the proxy). Always <see cref="SubjectReported"/>.
+    /// </summary>
+    public static ProbeVantage AgentItself(IBottle bottle) => AsAgentUser(bottle, "agent", isSubject: true);
 
     /// <summary>The bottle's bundle, as root.</summary>
     public static ProbeVantage Bundle(IBottle bottle, string name = "bundle")
     {
         ArgumentNullException.ThrowIfNull(bottle);
-        return new(name, bottle.ExecInBundleAsync);
+        return new(name, bottle.ExecInBundleAsync) { Observer = "the bundle's own tools, as root" };
+    }
+
+    /// <summary>
+    /// Facts about the agent read from outside it (the engine, a harness-owned observer) where the backend has an
+    /// observer, else the agent's own report of them as the agent user (subject-reported).
+    /// </summary>
+    internal static ProbeVantage Facts(IBottle bottle)
+    {
+        ArgumentNullException.ThrowIfNull(bottle);
+        return ObserverOf(bottle) is { } observer
+            ? new("agent (outside)", (steps, ct) => AgentFactSteps.ObserveAsync(observer, steps, ct), "engine inspect + observer " + ReferenceImageNames.Prober)
+            : AsAgentUser(bottle, "agent", isSubject: true);
     }
 
     /// <summary>Runs a battery script here.</summary>
-    public Task<BottleExecResult> RunAsync(string script, CancellationToken cancellationToken) => _exec(script, cancellationToken);
+    public Task<BottleExecResult> RunAsync(string script, CancellationToken cancellationToken) =>
+        _exec is { } exec ? exec(script, cancellationToken) : throw new InvalidOperationException($"the {Name} vantage observes from outside and runs no script");
+
+    /// <summary>Observes <paramref name="steps"/> from outside the guest, or null where this vantage runs scripts instead.</summary>
+    internal Task<IReadOnlyList<RawProbeReport>>? ObserveAsync(IReadOnlyList<ProbeStep> steps, CancellationToken cancellationToken) =>
+        _observe?.Invoke(steps, cancellationToken);
 
     /// <inheritdoc />
     public override string ToString() => Name;
+
+    private static ProbeVantage AsAgentUser(IBottle bottle, string name, bool isSubject)
+    {
+        ArgumentNullException.ThrowIfNull(bottle);
+        return new(name, (script, ct) => bottle.ExecAsync(script, GuestUsers.Agent, ct), isSubject) { SubjectReported = true, Observer = "the agent's own tools, as " + GuestUsers.Agent };
+    }
+
+    private static IAgentObserver? ObserverOf(IBottle bottle) => bottle is Launch.Bottle { Observer: { } observer } ? observer : null;
 }

@@ -1,11 +1,8 @@
-using System.Diagnostics;
 using BotBottle.Testing.Conformance.Reports;
 using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
 using BotBottle.Testing.Sessions;
 using BotBottle.Testing.Tests.Support;
-using CliWrap;
-using CliWrap.Buffered;
 
 using BotBottle.Testing.Conformance.Results;
 
@@ -38,40 +35,14 @@ public sealed class BrokenImagesFixture : IAsyncLifetime
 
         try
         {
-            var folder = Path.Combine(AppContext.BaseDirectory, "Conformance", "BrokenImages");
             foreach (var defect in Defects)
             {
-                var built = await Cli.Wrap("docker")
-                    .WithArguments(["build", "--quiet", "--network", "none", "--label", ResourceLabels.Harness + "=" + ResourceLabels.HarnessName,
-                        "-t", ImageFor(defect), "-f", Path.Combine(folder, defect + ".Dockerfile"), folder])
-                    .WithValidation(CommandResultValidation.None)
-                    .ExecuteBufferedAsync(ct);
-                if (built.ExitCode != 0)
-                {
-                    throw new InvalidOperationException($"docker build of {defect} failed: {built.StandardError}");
-                }
-
+                await FixtureImages.BuildAsync(Path.Combine("Conformance", "BrokenImages"), defect, ImageFor(defect), ct);
                 _built.Add(ImageFor(defect));
             }
 
             var spec = ConformanceSpec.BotBottle.WithoutProbes();
-            using var gate = new SemaphoreSlim(3);
-            var runs = Defects.Select(async defect =>
-            {
-                await gate.WaitAsync(ct);
-                try
-                {
-                    var clock = Stopwatch.StartNew();
-                    var report = await ConformanceRunner.RunAsync(spec, new ConformanceOptions { AgentImage = ImageFor(defect), Backends = [new DockerBackend()] }, cancellationToken: ct);
-                    TestContext.Current.SendDiagnosticMessage($"[broken-images] {defect}: {string.Join(", ", report[DockerBackend.BackendName].FailedIds)} failed in {clock.ElapsedMilliseconds} ms");
-                    return (defect, report);
-                }
-                finally
-                {
-                    gate.Release();
-                }
-            }).ToList();
-            foreach (var (defect, report) in await Task.WhenAll(runs))
+            foreach (var (defect, report) in await DockerConformanceRuns.RunAsync(Defects.Select(d => (d, spec, ImageFor(d))), 3, "broken-images", ct))
             {
                 _reports[defect] = report;
             }
@@ -95,9 +66,6 @@ public sealed class BrokenImagesFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        if (_built.Count > 0)
-        {
-            await Cli.Wrap("docker").WithArguments(["image", "rm", "--force", .. _built]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(CancellationToken.None);
-        }
+        await FixtureImages.RemoveAsync(_built);
     }
 }

@@ -12,7 +12,6 @@ public sealed class OutcomeClassifierTests
         { "bash", 0, 5, "connected", "", ProbeOutcome.Connected },
         { "bash", 1, 3, "", "bash: connect: Connection refused\nbash: line 1: /dev/tcp/10.0.0.2/9099: Connection refused", ProbeOutcome.Refused },
         { "bash", 1, 3100, "", "bash: connect: No route to host", ProbeOutcome.Unreachable },
-        { "bash", 1, 2, "", "fd00::2: connect: Cannot assign requested address", ProbeOutcome.Unreachable },
         { "bash", 124, 3010, "", "", ProbeOutcome.TimedOut },
         { "bash", 1, 1100, "", "bash: nosuch.test: Temporary failure in name resolution\nbash: /dev/tcp/nosuch.test/9: Invalid argument", ProbeOutcome.DnsFailed },
         { "nc", 0, 4, "connected", "Connection to 10.0.0.2 9099 port [tcp/*] succeeded!", ProbeOutcome.Connected },
@@ -36,6 +35,18 @@ public sealed class OutcomeClassifierTests
         var (outcome, reason) = OutcomeClassifier.Classify(Tcp, Raw(tool, rc, ms, stdout, stderr));
         Assert.Equal(expected, outcome);
         Assert.False(string.IsNullOrWhiteSpace(reason));
+    }
+
+    [Fact]
+    public void No_local_address_is_unreachable_for_ipv6_but_never_blocked_for_ipv4()
+    {
+        // An IPv6 stack that is off leaves no source address: there is no path. For IPv4, EADDRNOTAVAIL means something in
+        // the network namespace took every local port (the agent can do that as node): no proof of a block, so an error.
+        var v6 = OutcomeClassifier.Classify(Probe.Tcp("fd00::2", 80), Raw("bash", 1, 2, "", "fd00::2: connect: Cannot assign requested address"));
+        var v4 = OutcomeClassifier.Classify(Tcp, Raw("bash", 1, 2, "", "bash: connect: Cannot assign requested address"));
+        Assert.Equal(ProbeOutcome.Unreachable, v6.Outcome);
+        Assert.Equal(ProbeOutcome.Error, v4.Outcome);
+        Assert.Contains("exhausted", v4.Reason, StringComparison.Ordinal);
     }
 
     [Fact]

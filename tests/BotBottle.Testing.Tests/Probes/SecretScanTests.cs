@@ -4,8 +4,6 @@ using BotBottle.Testing.Conformance.Results;
 using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
 using BotBottle.Testing.Tests.Support;
-using CliWrap;
-using CliWrap.Buffered;
 
 namespace BotBottle.Testing.Tests.Probes;
 
@@ -25,7 +23,7 @@ public sealed class SecretScanTests
     public static TheoryData<string, string, string> Images { get; } = new()
     {
         { "token-in-env", "DEPLOY_NOTE", "ghp_Zq7XbWm2VtR9kLp4NsYd8HcFgJ3eUa6QoT1i" },
-        { "token-in-profile", "SERVICE_LINK", "glpat-8Hx2Kq9Rm4Tz7Wv1Yb3N" },
+        { "token-in-profile-d", "SERVICE_LINK", "glpat-8Hx2Kq9Rm4Tz7Wv1Yb3N" },
     };
 
     [Theory]
@@ -34,13 +32,7 @@ public sealed class SecretScanTests
     {
         await BackendGate.RequireAsync(new DockerBackend());
         var image = "botbottle/agent-secret:" + defect;
-        var folder = Path.Combine(AppContext.BaseDirectory, "Probes", "SecretImages");
-        var built = await Cli.Wrap("docker")
-            .WithArguments(["build", "--quiet", "--network", "none", "--label", ResourceLabels.Harness + "=" + ResourceLabels.HarnessName,
-                "-t", image, "-f", Path.Combine(folder, defect + ".Dockerfile"), folder])
-            .WithValidation(CommandResultValidation.None)
-            .ExecuteBufferedAsync(Ct);
-        Assert.True(built.ExitCode == 0, built.StandardError);
+        await FixtureImages.BuildAsync("Adversarial", defect, image, Ct);
         try
         {
             var result = await RunAsync(new ConformanceOptions { AgentImage = image, Backends = [new DockerBackend()] });
@@ -51,7 +43,7 @@ public sealed class SecretScanTests
         }
         finally
         {
-            await Cli.Wrap("docker").WithArguments(["rmi", "-f", image]).WithValidation(CommandResultValidation.None).ExecuteBufferedAsync(CancellationToken.None);
+            await FixtureImages.RemoveAsync([image]);
         }
     }
 

@@ -5,12 +5,12 @@ namespace BotBottle.Testing.Conformance.Checks;
 
 /// <summary>
 /// The stable diagnostic code of a check, for build logs: <c>BBT0101</c>–<c>BBT0199</c> one per probe of the
-/// catalogue (in catalogue order, new probes appended), <c>BBT0201</c>–<c>BBT0207</c> one per conformance
-/// check kind (user, file, command, env, agent, proxy, the launch).
+/// catalogue (in catalogue order, new probes appended), <c>BBT0201</c>–<c>BBT0208</c> one per conformance
+/// check kind (user, file, command, env, agent, proxy, the launch, image files read through the engine; new kinds appended).
 /// </summary>
 internal static class CheckCodes
 {
-    private static readonly string[] Kinds = ["user", "file", "command", "env", "agent", "proxy", "bottle"];
+    private static readonly string[] Kinds = ["user", "file", "command", "env", "agent", "proxy", "bottle", "image"];
 
     /// <summary>The code for <paramref name="check"/>, from its kind (and, for a probe, its place in the catalogue).</summary>
     public static string For(ConformanceCheck check)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Engine;
 using BotBottle.Testing.Guest;
 using BotBottle.Testing.Processes;
 using BotBottle.Testing.Probes;
@@ -9,11 +10,16 @@ namespace BotBottle.Testing.Conformance.Checks;
 
 /// <summary>
 /// What a check can do where it runs: exec as a user (image as shipped, or the bottle), start the
-/// agent the way the bottle does, read the agent's env, and the bottle's one probe battery.
+/// agent the way the bottle does, read the agent's env, read the image's files through the engine, and the
+/// bottle's one probe battery. In the bottle stage, only the agent user's execs run in the probed bottle: an
+/// exec as any other user (root) runs in a throwaway container of the same image (<c>elsewhere</c>), so no image
+/// code runs with more than the agent's rights in a bottle that is probed, and the order of checks cannot matter.
 /// </summary>
 internal sealed class ConformanceContext
 {
     private readonly Func<string, string, CancellationToken, Task<BottleExecResult>> _exec;
+    private readonly Func<string, string, CancellationToken, Task<BottleExecResult>>? _elsewhere;
+    private readonly EngineContainer? _imageFiles;
     private readonly IBottle? _bottle;
     private readonly Func<IReadOnlyList<string>, IReadOnlyList<string>, HostCommandLine>? _agentStart;
     private readonly AsyncOnce<IReadOnlyDictionary<string, string>> _agentEnv;
@@ -25,11 +31,23 @@ internal sealed class ConformanceContext
     /// <param name="bottle">The launched bottle (bottle stage only).</param>
     /// <param name="agentStart">The bottle's own agent start path: (agent command, argv) to the host command and its environment.</param>
     /// <param name="probes">The bottle's probe battery.</param>
-    internal ConformanceContext(string backend, AgentSettings agent, Func<string, string, CancellationToken, Task<BottleExecResult>> exec, IBottle? bottle, Func<IReadOnlyList<string>, IReadOnlyList<string>, HostCommandLine>? agentStart, Func<Task<ProbeReport>>? probes)
+    /// <param name="elsewhere">Runs a script as a user other than the agent user in a throwaway container of the image (bottle stage: never in the probed bottle).</param>
+    /// <param name="imageFiles">A never-started container of the image, for checks that read its files through the engine (image stage).</param>
+    internal ConformanceContext(
+        string backend,
+        AgentSettings agent,
+        Func<string, string, CancellationToken, Task<BottleExecResult>> exec,
+        IBottle? bottle,
+        Func<IReadOnlyList<string>, IReadOnlyList<string>, HostCommandLine>? agentStart,
+        Func<Task<ProbeReport>>? probes,
+        Func<string, string, CancellationToken, Task<BottleExecResult>>? elsewhere = null,
+        EngineContainer? imageFiles = null)
     {
         Backend = backend;
         Agent = agent;
         _exec = exec;
+        _elsewhere = elsewhere;
+        _imageFiles = imageFiles;
         _bottle = bottle;
         _agentStart = agentStart;
         _agentEnv = new AsyncOnce<IReadOnlyDictionary<string, string>>(ReadAgentEnvironmentAsync);
@@ -45,15 +63,22 @@ internal sealed class ConformanceContext
     /// <summary>The launched bottle (bottle stage only).</summary>
     public IBottle Bottle => _bottle ?? throw new InvalidOperationException("this check needs a launched bottle; it cannot run on the image as shipped");
 
-    /// <summary>Runs <paramref name="script"/> as <paramref name="user"/>, ended after <paramref name="limit"/>.</summary>
+    /// <summary>A never-started container of the image, whose files the engine reads (no image code has run in it).</summary>
+    public EngineContainer ImageFiles => _imageFiles ?? throw new InvalidOperationException("this check reads the image's files through the engine; it runs in the image stage");
+
+    /// <summary>
+    /// Runs <paramref name="script"/> as <paramref name="user"/>, ended after <paramref name="limit"/>: as the agent user
+    /// where the checks run; as anyone else in the throwaway container when the stage has one.
+    /// </summary>
     public async Task<GuestRun> ExecAsync(string script, string user, TimeSpan limit, CancellationToken cancellationToken)
     {
+        var exec = user != GuestUsers.Agent && _elsewhere is not null ? _elsewhere : _exec;
         using var backstop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         backstop.CancelAfter(limit + GuestTimeout.HostGrace);
         var clock = Stopwatch.StartNew();
         try
         {
-            var result = await _exec(GuestTimeout.Wrap(script, limit), user, backstop.Token).ConfigureAwait(false);
+            var result = await exec(GuestTimeout.Wrap(script, limit), user, backstop.Token).ConfigureAwait(false);
             return new GuestRun(result.ExitCode, result.Stdout, result.Stderr, clock.Elapsed, GuestTimeout.EndedByLimit(result.ExitCode, clock.Elapsed, limit));
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

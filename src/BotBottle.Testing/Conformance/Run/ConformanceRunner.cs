@@ -17,7 +17,8 @@ namespace BotBottle.Testing.Conformance.Run;
 /// <summary>
 /// Runs a conformance spec against an agent image: the image-stage checks once, in the image as
 /// shipped; then, per backend, one bottle (with the probe range and a neighbour when the spec has
-/// probes) and every bottle-stage check. A backend that cannot run here is reported as skipped, with
+/// probes) and every bottle-stage check. In the bottle only the agent user's execs run; a check's exec as
+/// root (or any other user) runs in a throwaway container of the image with no network, one per exec. A backend that cannot run here is reported as skipped, with
 /// why; one that is required (BOTBOTTLE_REQUIRE) but missing fails its launch check.
 /// </summary>
 public static class ConformanceRunner
@@ -55,8 +56,7 @@ public static class ConformanceRunner
             return (new Dictionary<string, ConformanceResult>(), false);
         }
 
-        // The image is inspected on the engine the backends name (a docker backend at another DOCKER_HOST), else the default.
-        var endpoint = options.Backends.Select(b => b.EngineEndpoint).FirstOrDefault(e => e is not null);
+        var endpoint = ImageEndpoint(options);
         var gate = SessionGate.For(await new DockerBackend(new DockerBackendOptions { Endpoint = endpoint }).CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false));
         if (gate.Kind != SessionGateKind.Ready)
         {
@@ -68,7 +68,7 @@ public static class ConformanceRunner
         ImageInspector inspector;
         try
         {
-            inspector = await ImageInspector.StartAsync(options.AgentImage, endpoint, cancellationToken).ConfigureAwait(false);
+            inspector = await ImageInspector.StartAsync(options.AgentImage, endpoint, cancellationToken, withFiles: true).ConfigureAwait(false);
         }
         catch (BottleImageNotFoundException e)
         {
@@ -84,7 +84,7 @@ public static class ConformanceRunner
 
         await using (inspector.ConfigureAwait(false))
         {
-            var context = new ConformanceContext("image", spec.Agent, inspector.ExecAsync, bottle: null, agentStart: null, probes: null);
+            var context = new ConformanceContext("image", spec.Agent, inspector.ExecAsync, bottle: null, agentStart: null, probes: null, imageFiles: inspector.Files);
             var results = await CheckScheduler.RunAsync(checks, context, new Dictionary<string, ConformanceResult>(), cancellationToken).ConfigureAwait(false);
             log($"image stage: {checks.Count} checks on {options.AgentImage} as shipped in {clock.ElapsedMilliseconds} ms");
             return (results, false);
@@ -156,13 +156,17 @@ public static class ConformanceRunner
                 (script, user, ct) => running.ExecAsync(script, user, ct),
                 running,
                 running is Bottle ours ? (command, argv) => ours.AgentCommand(argv, tty: false, command) : null,
-                () => ProbeBattery.RunAsync(session.IsolationChecks.Where(c => probeIds.Contains(c.Id)).ToList(), ProbeTool.Auto, cancellationToken));
+                () => ProbeBattery.RunAsync(session.IsolationChecks.Where(c => probeIds.Contains(c.Id)).ToList(), ProbeTool.Auto, cancellationToken),
+                elsewhere: (script, user, ct) => ImageInspector.RunOnceAsync(options.AgentImage, configured.EngineEndpoint ?? ImageEndpoint(options), script, user, ct));
             var clock = Stopwatch.StartNew();
             var results = await CheckScheduler.RunAsync(bottleChecks, context, settled, cancellationToken).ConfigureAwait(false);
             log($"{backend}: {bottleChecks.Count} bottle checks in {clock.ElapsedMilliseconds} ms");
             return Assemble(spec, backend, null, results, [], CheckOutcome.Skip("not reached"), label);
         }
     }
+
+    /// <summary>The engine the image is inspected on: the one the backends name (a docker backend at another DOCKER_HOST), else the default.</summary>
+    private static Uri? ImageEndpoint(ConformanceOptions options) => options.Backends.Select(b => b.EngineEndpoint).FirstOrDefault(e => e is not null);
 
     private static async Task<CheckOutcome> LaunchOutcomeAsync(BottleSession session, AgentSettings agent, CancellationToken cancellationToken)
     {

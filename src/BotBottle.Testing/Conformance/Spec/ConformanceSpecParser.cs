@@ -12,7 +12,7 @@ namespace BotBottle.Testing.Conformance.Spec;
 /// </summary>
 internal static class ConformanceSpecParser
 {
-    private static readonly string[] TopKeys = ["name", "agent", "launch", "users", "files", "commands", "env", "proxy", "probes"];
+    private static readonly string[] TopKeys = ["name", "agent", "launch", "users", "files", "commands", "image", "env", "proxy", "probes"];
     private static readonly string[] CommonKeys = ["id", "title", "needs", "hint"];
 
     /// <summary>Reads the spec at <paramref name="path"/>.</summary>
@@ -79,6 +79,11 @@ internal static class ConformanceSpecParser
             Each(top, "users", "a user", ["name", "uid", "home", "shell", .. CommonKeys], User);
             Each(top, "files", "a file", ["path", "stage", "exists", "mode", "owner", "content", .. CommonKeys], File);
             Each(top, "commands", "a command", ["run", "user", "stage", "exit", "stdout", "stderr", "timeout", .. CommonKeys], Command);
+            if (top.TryGetValue("image", out var image))
+            {
+                Image(image);
+            }
+
             Each(top, "env", "an env entry", ["name", "present", "matches", .. CommonKeys], Env);
             if (a is not null)
             {
@@ -281,6 +286,52 @@ internal static class ConformanceSpecParser
                 Present = present,
                 Matches = matches,
             }), at);
+        }
+
+        /// <summary>Checks read from the image through the engine, no image code run: <c>root-hooks</c> (directories a bottle's provisioning runs as root) and <c>secrets</c>.</summary>
+        private void Image(YamlNode node)
+        {
+            if (reader.Mapping(node, "image") is not { } map)
+            {
+                return;
+            }
+
+            var f = reader.Fields(map, "image", ["root-hooks", "secrets"]);
+            if (f.TryGetValue("root-hooks", out var hooks))
+            {
+                foreach (var item in reader.Sequence(hooks, "image.root-hooks"))
+                {
+                    if (reader.Mapping(item, "a root-hooks entry") is not { } entry)
+                    {
+                        continue;
+                    }
+
+                    var h = reader.Fields(entry, "a root-hooks entry", ["path", .. CommonKeys], "id", "path");
+                    if (!h.TryGetValue("path", out var p) || reader.String(p, "a root-hooks path") is not { } path || !h.ContainsKey("id"))
+                    {
+                        continue;
+                    }
+
+                    if (!path.StartsWith('/'))
+                    {
+                        reader.Error(p, $"the root-hooks path '{path}' must be absolute");
+                    }
+
+                    Add(Common(h, entry, new RootHooksCheck { Id = "image", Title = $"{path} holds no hooks a bottle would run as root", Stage = ConformanceStage.Image, Path = path }), entry);
+                }
+            }
+
+            if (f.TryGetValue("secrets", out var secrets) && reader.Mapping(secrets, "image.secrets") is { } s)
+            {
+                var fields = reader.Fields(s, "image.secrets", ["placeholders", .. CommonKeys]);
+                var check = new ImageSecretsCheck { Id = "image.no-secrets", Title = "The image ships no credential in its ENV or on the agent's start path", Stage = ConformanceStage.Image };
+                if (fields.TryGetValue("placeholders", out var placeholders))
+                {
+                    check = check with { Placeholders = reader.Strings(placeholders, "image.secrets.placeholders") };
+                }
+
+                Add(Common(fields, s, check), s);
+            }
         }
 
         private void Proxy(YamlNode node)

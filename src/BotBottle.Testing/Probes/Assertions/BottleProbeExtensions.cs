@@ -20,6 +20,29 @@ public static class BottleProbeExtensions
         return ProbeBattery.RunAsync(checks, tool, cancellationToken);
     }
 
+    /// <summary>
+    /// Throws <see cref="IsolationAssertionException"/> naming every finding of the wire witness (destination, protocol,
+    /// port, time), or saying why its capture is incomplete: a report passes only when the capture ran throughout and
+    /// nothing but the bundle's proxy, its resolver, ARP, neighbour discovery and probe attempts crossed the wire.
+    /// </summary>
+    public static Witness.WireWitness.Report ShouldShowOnlyBundleTraffic(this Witness.WireWitness.Report report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        if (!report.ShowsOnlyBundleTraffic)
+        {
+            throw new IsolationAssertionException($"the wire witness saw traffic besides the bundle's: {report.Describe()}");
+        }
+
+        return report;
+    }
+
+    /// <summary>Awaits the report and asserts it shows only bundle traffic.</summary>
+    public static async Task<Witness.WireWitness.Report> ShouldShowOnlyBundleTraffic(this Task<Witness.WireWitness.Report> report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        return (await report.ConfigureAwait(false)).ShouldShowOnlyBundleTraffic();
+    }
+
     /// <summary>Throws <see cref="IsolationAssertionException"/> listing every check that did not pass, with its evidence.</summary>
     public static ProbeReport ShouldAllPass(this ProbeReport report)
     {

@@ -74,7 +74,8 @@ bbt_http_curl() { exec curl -sS -v -D - -o /dev/null -m "$BBT_T" -x "http://$(bb
 bbt_connect_curl() { exec curl -sS -v -p -D - -o /dev/null -m "$BBT_T" -x "http://$(bbt_url_host "$1"):$2" "http://$(bbt_url_host "$3"):$4/"; }
 
 bbt_dns_getent() { exec getent hosts "$1"; }
-bbt_dns_nslookup() { $BBT_NSLOOKUP "$1"; }
+# A prober names the resolver it asks ($BBT_DNS_SERVER): a resolv.conf the agent shares and root in it can rewrite is never read.
+bbt_dns_nslookup() { $BBT_NSLOOKUP "$1" ${BBT_DNS_SERVER:+"$BBT_DNS_SERVER"}; }
 
 bbt_escalation() { # uid, no-new-privs, and whether sudo or su turns this user into root
   echo "uid=$(id -u) user=$(id -un 2>/dev/null)"
@@ -170,7 +171,7 @@ bbt_probe() {
     tcp) bbt_tool=$(bbt_pick bash nc curl) ;;
     http) bbt_tool=$(bbt_pick curl bash nc) ;;
     connect) bbt_tool=$(bbt_pick curl bash nc) ;;
-    dns) bbt_tool=$(bbt_pick getent nslookup) ;;
+    dns) if [ -n "${BBT_DNS_SERVER:-}" ]; then bbt_tool=$(bbt_pick nslookup); else bbt_tool=$(bbt_pick getent nslookup); fi ;;
     *) bbt_tool=sh ;;
   esac
   case "$bbt_kind:$bbt_tool" in
@@ -198,7 +199,7 @@ bbt_probe() {
   if [ "$bbt_tool" = none ]; then
     echo "no tool for a $bbt_kind probe (looked for: bash, nc, curl, getent, nslookup)" >"$bbt_base.err"; : >"$bbt_base.out"; bbt_rc=127
   else
-    export BBT_T BBT_NC BBT_NC_FLAVOR
+    export BBT_T BBT_NC BBT_NC_FLAVOR BBT_NSLOOKUP
     if [ -n "$BBT_TIMEOUT" ]; then
       $BBT_TIMEOUT "$BBT_T" sh -c 'eval "$BBT_LIB"; "$@"' bbt-probe "$@" >"$bbt_base.out" 2>"$bbt_base.err" </dev/null
       bbt_rc=$?

@@ -1,0 +1,122 @@
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Engine;
+using BotBottle.Testing.Launch;
+using BotBottle.Testing.Observers;
+using BotBottle.Testing.Processes;
+using Docker.DotNet.Models;
+
+namespace BotBottle.Testing.Docker;
+
+/// <summary>
+/// The docker backend's eyes on an agent container, none of them the subject's:
+/// <list type="bullet">
+/// <item>the <em>prober</em>, a container of the harness's image (<see cref="ReferenceImageNames.Prober"/>) that joins the
+/// agent's network namespace and nothing else: its own filesystem, pid namespace and root, so no agent process can
+/// replace its tools, read its results or signal it. It starts on first use (not in the launch), lives as long as the
+/// bottle and is removed with it; its results come back on the engine's exec stream;</item>
+/// <item>the <em>facts</em>: the engine's record of the agent container (user, capabilities, no_new_privs, mounts, env)
+/// and a one-shot observer of the same image in the agent's pid namespace (no network) that reads the agent's
+/// filesystem and sockets through <c>/proc/1</c> (<c>agent-observer.sh</c>).</item>
+/// </list>
+/// </summary>
+internal sealed class DockerAgentObserver : IAgentObserver
+{
+    private static readonly Lazy<string> ObserverScript = new(() => Resources.EmbeddedText.Read("BotBottle.Testing.Docker.agent-observer.sh"));
+    private static readonly TimeSpan ObserverTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// The prober's lookups go to the engine's resolver in the agent's network namespace (127.0.0.11 on a user-defined
+    /// network, which forwards to the servers the harness configured), named explicitly: the resolv.conf the prober
+    /// shares with the agent is the agent's to rewrite.
+    /// </summary>
+    private const string EmbeddedResolver = "BBT_DNS_SERVER=127.0.0.11\nexport BBT_DNS_SERVER\n";
+
+    private readonly DockerEngine _engine;
+    private readonly EngineContainer _agent;
+    private readonly string _bottle;
+    private readonly IReadOnlyDictionary<string, string> _labels;
+    private readonly TeardownStack _teardown;
+    private readonly AsyncOnce<EngineContainer> _prober;
+
+    public DockerAgentObserver(DockerEngine engine, EngineContainer agent, string bottle, IReadOnlyDictionary<string, string> labels, TeardownStack teardown)
+    {
+        _engine = engine;
+        _agent = agent;
+        _bottle = bottle;
+        _labels = labels;
+        _teardown = teardown;
+        _prober = new(StartProberAsync);
+    }
+
+    public string ProberName => $"prober {ReferenceImageNames.Prober} in the agent's network namespace";
+
+    public async Task<BottleExecResult> ProbeAsync(string script, CancellationToken cancellationToken)
+    {
+        var prober = await _prober.GetAsync(cancellationToken).ConfigureAwait(false);
+        return await prober.ShellAsync(EmbeddedResolver + script, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<AgentFacts> ReadFactsAsync(CancellationToken cancellationToken)
+    {
+        var inspect = await _agent.InspectAsync(cancellationToken).ConfigureAwait(false);
+        var (records, problem) = await ObserveAsync(cancellationToken).ConfigureAwait(false);
+        return ObserverRecords.ToFacts(inspect, records, problem, $"engine inspect + observer {ReferenceImageNames.Prober} in the agent's pid namespace");
+    }
+
+    /// <summary>Creates the prober (the start of the bottle's first battery waits for it) and registers its removal with the bottle's.</summary>
+    private Task<EngineContainer> StartProberAsync() =>
+        StartAsync(new ContainerRequest(_bottle + "-prober", ReferenceImageNames.Prober, _bottle, "prober")
+        {
+            // Root of its own user namespace share, with only what a raw IPv6 probe needs; nothing of the agent's but the network.
+            Network = "container:" + _agent.Id,
+            User = "0",
+            Entrypoint = ["/bin/sh", "-c", "while :; do sleep 3600; done"],
+            CapDrop = ["ALL"],
+            CapAdd = ["NET_RAW"],
+            Labels = _labels,
+        });
+
+    private async Task<EngineContainer> StartAsync(ContainerRequest request)
+    {
+        var container = await _teardown.CreateContainerAsync("remove " + request.Role, () => EngineContainer.CreateAsync(_engine, request), CancellationToken.None, TeardownStack.Containers).ConfigureAwait(false);
+        await container.StartAsync(CancellationToken.None).ConfigureAwait(false);
+        return container;
+    }
+
+    /// <summary>Runs the one-shot observer and returns its records, or why there are none.</summary>
+    private async Task<(IReadOnlyList<string[]> Records, string? Problem)> ObserveAsync(CancellationToken cancellationToken)
+    {
+        var request = new ContainerRequest($"{_bottle}-observer-{Guid.NewGuid().ToString("N")[..8]}", ReferenceImageNames.Prober, _bottle, "observer")
+        {
+            Network = "none",
+            PidMode = "container:" + _agent.Id,
+            User = "0",
+            Entrypoint = ["/bin/sh", "-c", ObserverScript.Value, "bbt-observer", GuestUsers.Agent],
+            CapDrop = ["ALL"],
+            CapAdd = ["SYS_PTRACE", "DAC_READ_SEARCH", "DAC_OVERRIDE"],
+            Labels = _labels,
+        };
+        var observer = await EngineContainer.CreateAsync(_engine, request).ConfigureAwait(false);
+        try
+        {
+            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            limit.CancelAfter(ObserverTimeout);
+            await observer.StartAsync(limit.Token).ConfigureAwait(false);
+            try
+            {
+                await _engine.Client.Containers.WaitContainerAsync(observer.Id, limit.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return ([], $"the observer did not finish within {ObserverTimeout.TotalSeconds:0} s (stopped by something in the agent's pid namespace?)");
+            }
+
+            var output = await observer.StdoutAsync(cancellationToken).ConfigureAwait(false);
+            return ObserverRecords.Parse(output);
+        }
+        finally
+        {
+            await observer.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+}

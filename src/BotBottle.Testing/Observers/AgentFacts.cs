@@ -1,0 +1,37 @@
+namespace BotBottle.Testing.Observers;
+
+/// <summary>
+/// What the harness knows about an agent from outside it: the engine's record of the container and what a
+/// harness-owned observer in the agent's pid namespace saw. Version 1.
+/// </summary>
+/// <param name="Source">Who observed it ("engine inspect + observer botbottle/prober:reference").</param>
+/// <param name="AgentInit">The agent's pid 1 as the observer saw it ("docker-init, uid 0"): proof it looked into the agent's pid namespace (null when it did not).</param>
+/// <param name="AgentUid">The uid the agent user runs as: the agent user's entry in the image's passwd file, read through the engine (null when it has none).</param>
+/// <param name="NoNewPrivileges">Whether the engine runs every agent process with no_new_privs.</param>
+/// <param name="Privileged">Whether the container is privileged.</param>
+/// <param name="CapabilitiesAdded">Capabilities the engine adds back (after <paramref name="CapabilitiesDropped"/>).</param>
+/// <param name="CapabilitiesDropped">Capabilities the engine drops (<c>ALL</c> for every one).</param>
+/// <param name="Mounts">Every mount the engine gives the container, as "source → destination".</param>
+/// <param name="Environment">The container's environment as the engine holds it (image ENV and what the harness set).</param>
+/// <param name="SetuidFiles">Set-uid or set-gid files owned by root in the agent's filesystem ("4755 /usr/bin/su").</param>
+/// <param name="RootListeners">Sockets listening in the agent's network namespace or filesystem that belong to root.</param>
+/// <param name="Complete">Whether the observer finished; a stopped or killed observer leaves the facts incomplete.</param>
+/// <param name="Problem">Why the facts are incomplete, when they are.</param>
+internal sealed record AgentFacts(
+    string Source,
+    string? AgentInit,
+    int? AgentUid,
+    bool NoNewPrivileges,
+    bool Privileged,
+    IReadOnlyList<string> CapabilitiesAdded,
+    IReadOnlyList<string> CapabilitiesDropped,
+    IReadOnlyList<string> Mounts,
+    IReadOnlyList<KeyValuePair<string, string>> Environment,
+    IReadOnlyList<string> SetuidFiles,
+    IReadOnlyList<string> RootListeners,
+    bool Complete,
+    string? Problem)
+{
+    /// <summary>The version of this record's meaning.</summary>
+    public const int Version = 1;
+}

@@ -1,0 +1,146 @@
+using System.Globalization;
+using BotBottle.Testing.Observers;
+
+namespace BotBottle.Testing.Probes;
+
+/// <summary>
+/// The catalogue's non-network steps decided from <see cref="AgentFacts"/> (read once per battery from outside the
+/// agent), with the same verdict lines (<c>present: …</c>, then <c>present</c>/<c>absent</c>/<c>permitted</c>/<c>denied</c>)
+/// the in-guest battery prints, so one classifier reads both. Facts the observer could not finish make every step an
+/// error (the check is then failed or inconclusive, never passed).
+/// </summary>
+internal static class AgentFactSteps
+{
+    /// <summary>The tool name evidence shows for a step decided here.</summary>
+    public const string Tool = "engine+observer";
+
+    /// <summary>
+    /// Set-uid-root programs Debian itself ships (the agent image's base): inert under no_new_privs, so they are context
+    /// there; anywhere else, and any other set-uid-root file, is a way to root.
+    /// </summary>
+    private static readonly HashSet<string> DebianSetuid = new(StringComparer.Ordinal)
+    {
+        "/usr/bin/su", "/usr/bin/mount", "/usr/bin/umount", "/usr/bin/passwd", "/usr/bin/chsh", "/usr/bin/chfn",
+        "/usr/bin/gpasswd", "/usr/bin/newgrp", "/usr/bin/expiry", "/usr/bin/chage", "/usr/sbin/unix_chkpwd",
+        "/usr/lib/openssh/ssh-keysign", "/usr/bin/ssh-agent", "/usr/lib/dbus-1.0/dbus-daemon-launch-helper",
+    };
+
+    /// <summary>Engine-managed files every container has bound in: a scan of the engine's mounts must find them (the control).</summary>
+    private static readonly string[] EngineFiles = ["/etc/resolv.conf", "/etc/hostname", "/etc/hosts"];
+
+    public static async Task<IReadOnlyList<RawProbeReport>> ObserveAsync(IAgentObserver observer, IReadOnlyList<ProbeStep> steps, CancellationToken cancellationToken)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        AgentFacts? facts = null;
+        string? failure = null;
+        try
+        {
+            facts = await observer.ReadFactsAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            failure = "the facts could not be read: " + e.Message;
+        }
+
+        var elapsed = clock.Elapsed;
+        return steps.Select(step => Report(step, facts, failure, elapsed)).ToList();
+    }
+
+    private static RawProbeReport Report(ProbeStep step, AgentFacts? facts, string? failure, TimeSpan elapsed)
+    {
+        if (facts is null || !facts.Complete)
+        {
+            return new(step.Id, Tool, 1, elapsed, step.Timeout, "", failure ?? facts?.Problem ?? "the facts are incomplete");
+        }
+
+        var lines = Decide(step.Action, facts);
+        return lines is null
+            ? new(step.Id, Tool, 2, elapsed, step.Timeout, "", $"a {step.Action.Kind} step cannot be decided from outside the agent")
+            : new(step.Id, Tool, 0, elapsed, step.Timeout, string.Join('\n', lines), "");
+    }
+
+    /// <summary>The verdict lines for one step, or null for an action that is not decided from facts.</summary>
+    internal static IReadOnlyList<string>? Decide(ProbeAction action, AgentFacts facts) => action switch
+    {
+        EscalationAttempt { Control: false } => Escalation(facts),
+        EscalationAttempt { Control: true } => facts.AgentInit is { } init
+            ? [$"the observer saw the agent's pid 1 ({init})", "permitted"]
+            : ["the observer saw no pid 1 in the agent's pid namespace", "denied"],
+        SocketScan scan => Sockets(scan.Paths, facts),
+        _ => null,
+    };
+
+    /// <summary>
+    /// Ways the agent user is or becomes root: its uid, a privileged container, a root socket it can connect to (a root
+    /// service that takes commands is root for whoever reaches it), a set-uid-root file (Debian's own are inert under
+    /// no_new_privs and only listed).
+    /// </summary>
+    private static List<string> Escalation(AgentFacts facts)
+    {
+        var lines = new List<string>
+        {
+            string.Create(CultureInfo.InvariantCulture, $"uid={facts.AgentUid?.ToString(CultureInfo.InvariantCulture) ?? "none"} no_new_privs={(facts.NoNewPrivileges ? 1 : 0)} cap-add={string.Join(',', facts.CapabilitiesAdded)} (from {facts.Source})"),
+        };
+        var escalated = false;
+        void Escalated(string how)
+        {
+            lines.Add("escalated: " + how);
+            escalated = true;
+        }
+
+        if (facts.AgentUid is null)
+        {
+            Escalated("the image has no entry for the agent user, so the agent's uid is not known");
+        }
+        else if (facts.AgentUid == 0)
+        {
+            Escalated("the agent user is uid 0 in the image's passwd");
+        }
+
+        if (facts.Privileged)
+        {
+            Escalated("the container is privileged");
+        }
+
+        foreach (var listener in facts.RootListeners)
+        {
+            Escalated($"root listens on {listener}, which the agent user can reach");
+        }
+
+        foreach (var file in facts.SetuidFiles)
+        {
+            var path = file[(file.IndexOf(' ', StringComparison.Ordinal) + 1)..];
+            if (facts.NoNewPrivileges && DebianSetuid.Contains(path))
+            {
+                lines.Add($"setuid: {file} (Debian's own; inert under no_new_privs)");
+            }
+            else
+            {
+                Escalated($"set-uid/set-gid root file {file}");
+            }
+        }
+
+        lines.Add(escalated ? "permitted" : "denied");
+        return lines;
+    }
+
+    /// <summary>
+    /// A mount (source or destination) whose file name is one of <paramref name="paths"/>' (a bind-mounted engine socket,
+    /// wherever it is mounted), among the engine's mounts and the files the engine binds into every container, or a
+    /// DOCKER_HOST in the container's env.
+    /// </summary>
+    private static List<string> Sockets(IReadOnlyList<string> paths, AgentFacts facts)
+    {
+        var names = paths.Select(p => "/" + p.Split('/')[^1]).ToList();
+        var lines = facts.Mounts.Concat(EngineFiles.Select(f => $"{f} → {f}"))
+            .Where(mount => mount.Split(" → ").Any(end => names.Any(n => end.EndsWith(n, StringComparison.Ordinal))))
+            .Select(mount => "present: mount " + mount).ToList();
+        if (facts.Environment.Any(e => e.Key == "DOCKER_HOST" && e.Value.Length > 0))
+        {
+            lines.Add("present: DOCKER_HOST in the container's env");
+        }
+
+        lines.Add(lines.Count > 0 ? "present" : "absent");
+        return lines;
+    }
+}

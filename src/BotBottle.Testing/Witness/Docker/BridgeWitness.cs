@@ -1,0 +1,133 @@
+using System.Net;
+using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Bundles;
+using BotBottle.Testing.Engine;
+using BotBottle.Testing.Launch;
+using Docker.DotNet.Models;
+
+namespace BotBottle.Testing.Witness.Docker;
+
+/// <summary>
+/// The docker backend's wire witness: tcpdump of the harness's prober image, in a container of its own on the engine
+/// host's network namespace, capturing every frame on the bottle network's bridge into a pcap in its own filesystem.
+/// It holds only the capabilities a capture needs (NET_RAW, and SETUID/SETGID for tcpdump to drop to its own user once
+/// the capture is open), under no-new-privileges, labelled and removed like every container of the bottle. Immediate
+/// mode and packet-buffered output put each frame in the file as it passes (TPACKET_V3's block timeout alone held
+/// frames for up to a second). Promiscuous capture needs no NET_ADMIN (measured on Engine 20.10). Nothing of
+/// it is reachable from the agent: not its processes, its file or its uid; the agent can only send it frames.
+/// </summary>
+internal sealed class BridgeWitness : WireWitness
+{
+    public const string Role = "witness";
+
+    /// <summary>Where the capture is written, in the witness's own filesystem.</summary>
+    public const string CaptureFile = "/tmp/wire.pcap";
+
+    /// <summary>Bytes kept of each frame: every header the classification reads (Ethernet, IPv6 with extension headers, TCP with options).</summary>
+    public const int SnapLength = 256;
+
+    private const string NoBridge = "bbt-witness: no bridge ";
+
+    /// <summary>
+    /// The witness's PID 1 script (under docker's init): fails with a clear line when the bridge is not on this host,
+    /// else says the bridge's MAC and becomes tcpdump, its messages on the container's output and the pcap in the file.
+    /// </summary>
+    private static readonly string Script =
+        "b=\"$1\"; if [ ! -e \"/sys/class/net/$b\" ]; then echo \"" + NoBridge + "$b on the engine host: the bottle network's bridge was not found\"; exit 3; fi; " +
+        "echo \"bbt-witness {\\\"version\\\":1,\\\"bridge\\\":\\\"$b\\\",\\\"mac\\\":\\\"$(cat \"/sys/class/net/$b/address\")\\\"}\"; " +
+        $"exec tcpdump -i \"$b\" -n -U --immediate-mode -B 4096 -s {SnapLength} -w - 2>&1 >{CaptureFile}";
+
+    private readonly EngineContainer _container;
+    private readonly string _bridge;
+    private readonly string _bridgeMac;
+    private readonly string _network;
+    private readonly string _agentName;
+    private readonly Task<RunningBundle> _bundle;
+
+    private BridgeWitness(EngineContainer container, string bridge, string bridgeMac, string network, string agentName, Task<RunningBundle> bundle)
+    {
+        _container = container;
+        _bridge = bridge;
+        _bridgeMac = bridgeMac;
+        _network = network;
+        _agentName = agentName;
+        _bundle = bundle;
+    }
+
+    /// <summary>The witness container's id (for tests that check it is gone).</summary>
+    public string ContainerId => _container.Id;
+
+    /// <summary>
+    /// Starts the witness on <paramref name="network"/>'s bridge and returns once tcpdump captures; <paramref name="bundle"/>
+    /// (the bundle once created) is awaited only when a report is read.
+    /// </summary>
+    public static async Task<BridgeWitness> StartAsync(DockerEngine engine, string bottleName, BottleSpec spec, BottleNetwork network, Task<RunningBundle> bundle, TeardownStack teardown, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        ArgumentNullException.ThrowIfNull(spec);
+        ArgumentNullException.ThrowIfNull(network);
+        ArgumentNullException.ThrowIfNull(teardown);
+        await Images.EngineImages.RequireAsync(engine, [ReferenceImageNames.Prober], cancellationToken).ConfigureAwait(false);
+        var bridge = BridgeName(await engine.Client.Networks.InspectNetworkAsync(network.Name, cancellationToken).ConfigureAwait(false));
+        var container = await teardown.CreateContainerAsync(
+            "remove witness", () => EngineContainer.CreateAsync(engine, Request(bottleName, spec, bridge)), cancellationToken, TeardownStack.Containers).ConfigureAwait(false);
+        await container.StartAsync(cancellationToken).ConfigureAwait(false);
+        await container.WaitUntilAsync(
+            $"[ -s {CaptureFile} ]", line => line.StartsWith("tcpdump: listening on " + bridge, StringComparison.Ordinal), timeout, "wire witness", "capture on " + bridge, cancellationToken).ConfigureAwait(false);
+        var said = await container.LogsAsync(cancellationToken).ConfigureAwait(false);
+        var mac = said.Split('\n').Select(l => Guest.GuestReport.Read<Said>(l.Trim(), "bbt-witness ")).FirstOrDefault(r => r is { Version: 1 })?.Mac
+            ?? throw new InvalidOperationException($"the wire witness did not say the bridge's MAC: {said}");
+        return new BridgeWitness(container, bridge, mac, network.Name, bottleName + "-agent", bundle);
+    }
+
+    /// <summary>The bridge of a user-defined bridge network: the name its options give, else <c>br-</c> and the first 12 hex of its id.</summary>
+    public static string BridgeName(NetworkResponse network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Options is { } options && options.TryGetValue("com.docker.network.bridge.name", out var name) && !string.IsNullOrEmpty(name)
+            ? name
+            : "br-" + network.ID[..12];
+    }
+
+    /// <summary>The witness container: host network namespace, the capture's capabilities only, no new privileges, the bottle's labels.</summary>
+    public static ContainerRequest Request(string bottleName, BottleSpec spec, string bridge)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return new ContainerRequest(bottleName + "-" + Role, ReferenceImageNames.Prober, bottleName, Role)
+        {
+            User = "0",
+            Entrypoint = ["/bin/sh", "-c", Script, "witness", bridge],
+            Network = "host",
+            CapDrop = ["ALL"],
+            CapAdd = ["NET_RAW", "SETGID", "SETUID"],
+            NoNewPrivileges = true,
+            PidsLimit = 32,
+            MemoryBytes = 256L * 1024 * 1024,
+            Labels = spec.ResourceLabels,
+        };
+    }
+
+    internal override async Task<WitnessCapture> CaptureAsync(CancellationToken cancellationToken)
+    {
+        var pcap = await _container.ReadFileAsync(CaptureFile, cancellationToken).ConfigureAwait(false);
+        var state = (await _container.InspectAsync(cancellationToken).ConfigureAwait(false)).State;
+        var problem = state?.Running == true ? null : $"the capture stopped (exit {state?.ExitCode}): {await _container.LogsAsync(cancellationToken, 5).ConfigureAwait(false)}";
+        return new WitnessCapture(_bridge, pcap, await ContextAsync(cancellationToken).ConfigureAwait(false), problem);
+    }
+
+    /// <summary>Who is who on the bridge, from the engine's record of the network's endpoints.</summary>
+    private async Task<WireContext> ContextAsync(CancellationToken cancellationToken)
+    {
+        var bundle = await _bundle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var network = await _container.Engine.Client.Networks.InspectNetworkAsync(_network, cancellationToken).ConfigureAwait(false);
+        var endpoints = network.Containers ?? new Dictionary<string, EndpointResource>();
+        var bundleEndpoint = endpoints.TryGetValue(bundle.Container.Id, out var b) ? b : throw new InvalidOperationException($"the bundle is not on {_network}");
+        var agent = endpoints.Values.FirstOrDefault(e => e.Name == _agentName);
+        return new WireContext(bundleEndpoint.MacAddress, Address(bundleEndpoint.IPv4Address)!, bundle.Endpoint.ProxyPort, _bridgeMac, Address(agent?.IPv4Address));
+    }
+
+    private static IPAddress? Address(string? cidr) =>
+        IPAddress.TryParse((cidr ?? "").Split('/')[0], out var address) ? address : null;
+
+    private sealed record Said(int Version, string? Bridge, string? Mac);
+}

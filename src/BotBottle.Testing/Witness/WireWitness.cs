@@ -1,0 +1,56 @@
+namespace BotBottle.Testing.Witness;
+
+/// <summary>
+/// The bottle's wire witness: every frame on the bottle network, recorded from launch to teardown by a capture the
+/// harness runs outside the agent (on docker, tcpdump in a harness-owned container on the network's bridge), so no
+/// verdict about traffic rests on anything the agent can touch. <see cref="ReadAsync(CancellationToken)"/> copies the
+/// capture so far and classifies every flow: <see cref="FlowKind.Expected"/> (the bundle's proxy port and resolver,
+/// ARP, the kernel's own IPv6 neighbour discovery), <see cref="FlowKind.ProbeAttempt"/> (a destination you name as one
+/// a probe tried on purpose) and <see cref="FlowKind.Finding"/> (everything else).
+/// </summary>
+/// <example>
+/// <code>
+/// var report = await bottle.Witness!.ReadAsync(ct);
+/// report.ShouldShowOnlyBundleTraffic();   // IsolationAssertionException naming every finding
+/// </code>
+/// </example>
+public abstract partial class WireWitness
+{
+    private protected WireWitness()
+    {
+    }
+
+    /// <summary>Reads and classifies everything captured so far.</summary>
+    /// <param name="cancellationToken">Stops the read (the capture goes on).</param>
+    public Task<Report> ReadAsync(CancellationToken cancellationToken = default) => ReadAsync([], cancellationToken);
+
+    /// <summary>Reads and classifies everything captured so far; flows to <paramref name="probeDestinations"/> are listed as probe attempts, not findings.</summary>
+    /// <param name="probeDestinations">Destinations your own probes tried to reach on purpose (each such destination is tested by its probe).</param>
+    /// <param name="cancellationToken">Stops the read (the capture goes on).</param>
+    public async Task<Report> ReadAsync(IEnumerable<Destination> probeDestinations, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(probeDestinations);
+        var probes = probeDestinations.ToList();
+        var capture = await CaptureAsync(cancellationToken).ConfigureAwait(false);
+        return FlowClassifier.Classify(capture, probes);
+    }
+
+    /// <summary>The capture so far and what the classification needs to know about the network.</summary>
+    internal abstract Task<WitnessCapture> CaptureAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>One read of a witness: the pcap bytes, where they were captured, and whether the capture still runs.</summary>
+/// <param name="Interface">The interface captured (<c>br-0123456789ab</c>).</param>
+/// <param name="Pcap">The pcap file so far.</param>
+/// <param name="Context">Who is who on the wire.</param>
+/// <param name="Problem">Why the capture may be incomplete (it stopped, it could not be read); null when it runs.</param>
+internal sealed record WitnessCapture(string Interface, byte[] Pcap, WireContext Context, string? Problem);
+
+/// <summary>
+/// Who is who on the bottle network: the bundle (its MAC and address, its proxy port, its resolver port), the bridge's
+/// own MAC (the host side) and the agent's address.
+/// </summary>
+internal sealed record WireContext(string BundleMac, System.Net.IPAddress BundleAddress, int ProxyPort, string BridgeMac, System.Net.IPAddress? AgentAddress)
+{
+    public const int ResolverPort = 53;
+}
