@@ -98,7 +98,7 @@ public sealed class ExecChannelForgeryTests
     {
         await using var agent = await AgentAsync([.. AgentHardening.Kept, "SYS_PTRACE"]);
         await using var channel = await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct) ?? throw new InvalidOperationException("the reference agent image has perl: the channel must open");
-        var bottle = new DockerAgentRuntime(agent.Container, null, "docker", execChannel: true);
+        var bottle = new DockerAgentRuntime(agent.Container, null, "docker", execChannel: true, new NoObserver());
         Assert.Equal(42, (await bottle.ExecAsync(Exit42, [], Ct)).ExitCode);
         Assert.Equal(2, await ChannelsAsync(agent));
 
@@ -179,5 +179,15 @@ public sealed class ExecChannelForgeryTests
         return await ScratchContainer.StartAsync(
             await EngineProvider.For().GetAsync(Ct), TestImages.Agent, ["/bin/sh", "-c", "while :; do sleep 3600; done"], onBottleNetwork: false, "agent",
             request => AgentHardening.Apply(request, AgentLimits.Default) with { CapAdd = capabilities });
+    }
+
+    /// <summary>The runtime's observer, which these tests never ask anything.</summary>
+    private sealed class NoObserver : BotBottle.Testing.Observers.IAgentObserver
+    {
+        public string ProberName => "none";
+
+        public Task<BottleExecResult> ProbeAsync(string script, CancellationToken cancellationToken) => throw new NotSupportedException("no prober in this test");
+
+        public Task<BotBottle.Testing.Observers.AgentFacts> ReadFactsAsync(CancellationToken cancellationToken) => throw new NotSupportedException("no observer in this test");
     }
 }
