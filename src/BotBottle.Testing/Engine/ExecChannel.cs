@@ -17,10 +17,16 @@ namespace BotBottle.Testing.Engine;
 /// once; cancelling one kills its process tree in the guest, including what it double-forked or moved to a session of
 /// its own (each command runs under a subreaper supervisor), and waits for its end. An image without perl has no
 /// channel (<see cref="OpenAsync"/> returns null), and the caller stays on per-call execs.
+/// <para>
+/// Nothing in the guest can forge what the channel reports (see <see cref="ExecChannelWire"/>): the guest side makes
+/// itself non-dumpable before it answers the ping, then receives a secret of this channel's, and every frame after
+/// that, both ways, carries it and a sequence number. A frame from anyone else closes the channel with an
+/// <see cref="IOException"/> saying something in the guest wrote into it; every command still waiting for its exit
+/// status fails with it.
+/// </para>
 /// </summary>
 internal sealed class ExecChannel : IAsyncDisposable
 {
-    private const int HeaderLength = 9;
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
     private static readonly Lazy<string> Server = new(() => Guest.GuestSupervisor.Script + "\n" + Resources.EmbeddedText.Read("BotBottle.Testing.Engine.exec-channel.pl"));
@@ -28,15 +34,20 @@ internal sealed class ExecChannel : IAsyncDisposable
     private readonly MultiplexedStream _stream;
     private readonly SemaphoreSlim _writing = new(1, 1);
     private readonly ConcurrentDictionary<uint, Pending> _pending = new();
-    private readonly TaskCompletionSource _opened = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _keyed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly byte[] _secret = ExecChannelWire.NewSecret();
+    private readonly ExecChannelFrameReader _frames;
     private readonly CancellationTokenSource _closing = new();
     private readonly Task _reading;
     private int _nextId;
+    private uint _sent;
     private volatile Exception? _closed;
 
     private ExecChannel(MultiplexedStream stream)
     {
         _stream = stream;
+        _frames = new ExecChannelFrameReader(_secret);
         _reading = Task.Run(ReadAsync);
     }
 
@@ -61,9 +72,13 @@ internal sealed class ExecChannel : IAsyncDisposable
         try
         {
             // A ping answered proves both directions of the stream (a transport that cannot write to an exec's stdin
-            // leaves the bottle on per-call execs instead of failing its commands).
-            await channel.SendAsync('P', 0, [], cancellationToken).ConfigureAwait(false);
-            await channel._opened.Task.WaitAsync(OpenTimeout, cancellationToken).ConfigureAwait(false);
+            // leaves the bottle on per-call execs instead of failing its commands), and that the guest side is now
+            // non-dumpable: only then does the secret go in, and the channel carries commands once the guest has
+            // answered it with the first keyed frame.
+            await channel.SendPlainAsync('P', [], cancellationToken).ConfigureAwait(false);
+            await channel._answered.Task.WaitAsync(OpenTimeout, cancellationToken).ConfigureAwait(false);
+            await channel.SendPlainAsync('S', channel._secret, cancellationToken).ConfigureAwait(false);
+            await channel._keyed.Task.WaitAsync(OpenTimeout, cancellationToken).ConfigureAwait(false);
             return channel;
         }
         catch (Exception e) when (e is IOException or TimeoutException)
@@ -112,7 +127,7 @@ internal sealed class ExecChannel : IAsyncDisposable
         {
             if (_closed is { } closed)
             {
-                throw new IOException("the exec channel is closed", closed);
+                throw new IOException("the exec channel is closed: " + closed.Message, closed);
             }
 
             await SendAsync(type, id, payload, CancellationToken.None).ConfigureAwait(false);
@@ -178,21 +193,24 @@ internal sealed class ExecChannel : IAsyncDisposable
 
     private static string Decode(MemoryStream stream) => Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
 
-    private async Task SendAsync(char type, uint id, byte[] payload, CancellationToken cancellationToken)
+    private Task SendPlainAsync(char type, byte[] payload, CancellationToken cancellationToken) =>
+        WriteAsync(() => ExecChannelWire.Plain(type, 0, payload), cancellationToken);
+
+    /// <summary>A keyed frame: numbered as it is written, so the guest sees the numbers in order.</summary>
+    private Task SendAsync(char type, uint id, byte[] payload, CancellationToken cancellationToken) =>
+        WriteAsync(() => ExecChannelWire.Keyed(type, id, _sent++, _secret, payload), cancellationToken);
+
+    private async Task WriteAsync(Func<byte[]> frameOf, CancellationToken cancellationToken)
     {
-        var frame = new byte[HeaderLength + payload.Length];
-        frame[0] = (byte)type;
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), id);
-        BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(5), (uint)payload.Length);
-        payload.CopyTo(frame, HeaderLength);
         await _writing.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var frame = frameOf();
             await _stream.WriteAsync(frame, 0, frame.Length, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            throw new IOException("the exec channel is closed: " + e.Message, e);
+            throw new IOException("the exec channel is closed: " + (_closed ?? e).Message, e);
         }
         finally
         {
@@ -202,7 +220,6 @@ internal sealed class ExecChannel : IAsyncDisposable
 
     private async Task ReadAsync()
     {
-        var frames = new MemoryStream();
         var serverErrors = new StringBuilder();
         var buffer = new byte[65536];
         Exception ended;
@@ -223,8 +240,7 @@ internal sealed class ExecChannel : IAsyncDisposable
                     continue;
                 }
 
-                frames.Write(buffer, 0, read.Count);
-                Dispatch(frames);
+                _frames.Receive(buffer.AsSpan(0, read.Count), Dispatch);
             }
         }
         catch (Exception e)
@@ -234,50 +250,35 @@ internal sealed class ExecChannel : IAsyncDisposable
 
         _closed = ended;
         _stream.Dispose();
-        _opened.TrySetException(ended);
+        _answered.TrySetException(ended);
+        _keyed.TrySetException(ended);
         foreach (var pending in _pending.Values)
         {
-            pending.Exit.TrySetException(new IOException("the exec channel closed while the command ran", ended));
+            pending.Exit.TrySetException(new IOException("the exec channel closed while the command ran: " + ended.Message, ended));
         }
     }
 
-    /// <summary>Handles every whole frame in <paramref name="frames"/> and keeps the rest for the next read.</summary>
-    private void Dispatch(MemoryStream frames)
+    /// <summary>Handles one authenticated frame from the guest.</summary>
+    private void Dispatch(char type, uint id, ReadOnlySpan<byte> payload)
     {
-        var data = frames.GetBuffer().AsSpan(0, (int)frames.Length);
-        var at = 0;
-        while (data.Length - at >= HeaderLength)
+        switch (type)
         {
-            var id = BinaryPrimitives.ReadUInt32BigEndian(data[(at + 1)..]);
-            var length = (int)BinaryPrimitives.ReadUInt32BigEndian(data[(at + 5)..]);
-            if (data.Length - at < HeaderLength + length)
-            {
+            case 'H':
+                _answered.TrySetResult();
                 break;
-            }
-
-            var payload = data.Slice(at + HeaderLength, length);
-            switch ((char)data[at])
-            {
-                case 'H':
-                    _opened.TrySetResult();
-                    break;
-                case 'O' when _pending.TryGetValue(id, out var pending):
-                    pending.Stdout.Write(payload);
-                    break;
-                case 'E' when _pending.TryGetValue(id, out var pending):
-                    pending.Stderr.Write(payload);
-                    break;
-                case 'X' when _pending.TryGetValue(id, out var pending):
-                    pending.Exit.TrySetResult(BinaryPrimitives.ReadInt32BigEndian(payload));
-                    break;
-            }
-
-            at += HeaderLength + length;
+            case 'A':
+                _keyed.TrySetResult();
+                break;
+            case 'O' when _pending.TryGetValue(id, out var pending):
+                pending.Stdout.Write(payload);
+                break;
+            case 'E' when _pending.TryGetValue(id, out var pending):
+                pending.Stderr.Write(payload);
+                break;
+            case 'X' when payload.Length == 4 && _pending.TryGetValue(id, out var pending):
+                pending.Exit.TrySetResult(BinaryPrimitives.ReadInt32BigEndian(payload));
+                break;
         }
-
-        var rest = data[at..].ToArray();
-        frames.SetLength(0);
-        frames.Write(rest);
     }
 
     private sealed class Pending

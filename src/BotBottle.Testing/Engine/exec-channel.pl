@@ -3,16 +3,30 @@
 # environment over this process's, which the engine gave it as it gives every exec), and frames its output, its
 # exit status (128+signal when killed) and nothing else back.
 #
-# Frames, both ways: a type byte, a request id and a payload length (unsigned 32-bit, big-endian), then the payload.
-#   in:  P (are you there) | R (argv count, each length+bytes, env count, each "NAME=value" length+bytes) | K (kill the request's tree)
+# Frames, both ways: a type byte, a request id and a payload length (unsigned 32-bit, big-endian), then, once the
+# channel is keyed, a sequence number (unsigned 32-bit, from 0 each way) and the channel's secret as the tag, then the
+# payload. Plain: P (are you there) and its answer H, then S (the secret, the payload); keyed: all else, A first out.
+# (ExecChannelWire.cs says what the tag does and does not defend against.) This process makes itself non-dumpable
+# before anything else, so that no other process in the guest (none keeps CAP_SYS_PTRACE) can open its
+# /proc/PID/fd/* or read its memory; it answers P only when that holds. A frame in that is not the host's (no tag or
+# the wrong one, out of sequence, anything but P before S) ends the channel: this process kills what it started and
+# exits, and the host's side fails every request still waiting.
+#   in:  P (are you there) | S (the secret) | R (argv count, each length+bytes, env count, each "NAME=value" length+bytes) | K (kill the request's tree)
 #        | W (write a file: a count of 4, then path, mode, uid, gid, each length+bytes, then the content, length+bytes)
-#   out: H (the answer to P: both directions work) | O (stdout bytes) | E (stderr bytes) | X (exit status, signed 32-bit)
+#   out: H (the answer to P: both directions work, and non-dumpable) | A (the secret arrived) | O (stdout bytes) | E (stderr bytes) | X (exit status, signed 32-bit)
 # Each command runs under the exec supervisor (guest-supervise.pl, loaded before this script): a subreaper, so
 # cancelling finds and ends whatever the command double-forked or moved to a session of its own; once the command
 # has ended normally, what it left runs on, as after a per-call engine exec.
 # No modules (POSIX alone costs more to load than the rest of the start-up): WNOHANG is 1 on Linux.
 use strict;
 use warnings;
+
+# PR_SET_DUMPABLE (4) to 0, checked with PR_GET_DUMPABLE (3); $bbt_prctl is the supervisor's (from the ELF header).
+# Where it cannot be done there is no channel (the host stays on per-call execs).
+if (!defined $bbt_prctl || syscall($bbt_prctl, 4, 0, 0, 0, 0) != 0 || syscall($bbt_prctl, 3, 0, 0, 0, 0) != 0) {
+    print STDERR "exec channel: cannot make itself non-dumpable\n";
+    exit 1;
+}
 
 $SIG{PIPE} = 'IGNORE';
 binmode STDIN;
@@ -26,10 +40,21 @@ $watched{ fileno $wake_r } = $wake_r;
 $SIG{CHLD} = sub { syswrite($wake_w, 'x') };
 my (%pipe_of, %pid_of, %id_of_pid, %open, %status);
 my $input = '';
+my ($secret, $sent, $received) = (undef, 0, 0);
+
+# Where a frame that is not the host's ends the channel.
+sub forged {
+    my ($what) = @_;
+    print STDERR "exec channel: something in the guest wrote into the exec channel ($what)\n";
+    kill_tree($_) for keys %pid_of;
+    exit 2;
+}
 
 sub frame {
     my ($type, $id, $payload) = @_;
-    my $bytes = $type . pack('NN', $id, length $payload) . $payload;
+    my $bytes = defined $secret
+        ? $type . pack('NNN', $id, length $payload, $sent++) . $secret . $payload
+        : $type . pack('NN', $id, length $payload) . $payload;
     my $done = 0;
     while ($done < length $bytes) {
         my $wrote = syswrite(STDOUT, $bytes, length($bytes) - $done, $done);
@@ -154,14 +179,33 @@ sub write_file {
     }
 }
 
+# Each whole frame in: a header is judged as soon as it is whole, before its payload is waited for.
 sub requests {
-    while (length($input) >= 9) {
-        my ($type, $id, $length) = unpack('a N N', $input);
-        last if length($input) < 9 + $length;
-        my $payload = substr($input, 9, $length);
-        substr($input, 0, 9 + $length, '');
-        if ($type eq 'P') { frame('H', $id, ''); }
-        elsif ($type eq 'R') { start($id, $payload); }
+    while (1) {
+        my $header = defined $secret ? 13 + length $secret : 9;
+        last if length($input) < $header;
+        my ($type, $id, $length, $sequence) = unpack('a N N N', $input);
+        if (defined $secret) {
+            forged("a '$type' frame without the channel's tag") if substr($input, 13, length $secret) ne $secret;
+            forged("frame $sequence where frame $received was due") if $sequence != $received;
+        }
+        elsif ($type ne 'P' && $type ne 'S') {
+            forged("a plain '$type' frame before the secret");
+        }
+        last if length($input) < $header + $length;
+        my $payload = substr($input, $header, $length);
+        substr($input, 0, $header + $length, '');
+        if (!defined $secret) {
+            if ($type eq 'P') { frame('H', $id, ''); }
+            else {
+                forged('a secret too short') if $length < 16;
+                $secret = $payload;
+                frame('A', 0, '');
+            }
+            next;
+        }
+        $received++;
+        if ($type eq 'R') { start($id, $payload); }
         elsif ($type eq 'K') { kill_tree($id); }
         elsif ($type eq 'W') { write_file($id, $payload); }
     }

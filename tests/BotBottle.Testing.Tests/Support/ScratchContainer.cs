@@ -18,8 +18,10 @@ internal sealed class ScratchContainer : IAsyncDisposable
     /// <summary>The container's bottle network, or null when it has none.</summary>
     public BottleNetwork? Network { get; }
 
-    public static async Task<ScratchContainer> StartAsync(DockerEngine engine, string image, IReadOnlyList<string> entrypoint, bool onBottleNetwork, string role)
+    /// <param name="shape">What the test changes in the request (hardening, capabilities); the request as is when null.</param>
+    public static async Task<ScratchContainer> StartAsync(DockerEngine engine, string image, IReadOnlyList<string> entrypoint, bool onBottleNetwork, string role, Func<ContainerRequest, ContainerRequest>? shape = null)
     {
+        shape ??= request => request;
         var ct = TestContext.Current.CancellationToken;
         var name = BottleNames.NewBottleName();
         var network = onBottleNetwork
@@ -28,12 +30,12 @@ internal sealed class ScratchContainer : IAsyncDisposable
         EngineContainer? container = null;
         try
         {
-            container = await EngineContainer.CreateAsync(engine, new ContainerRequest(name + "-" + role, image, name, role)
+            container = await EngineContainer.CreateAsync(engine, shape(new ContainerRequest(name + "-" + role, image, name, role)
             {
                 User = "0",
                 Network = network?.Name ?? "none",
                 Entrypoint = entrypoint,
-            });
+            }));
             await container.StartAsync(ct);
             return new ScratchContainer(engine, container, network);
         }
