@@ -7,9 +7,9 @@ using Docker.DotNet;
 namespace BotBottle.Testing.Docker;
 
 /// <summary>An agent container: execs and uploads through the engine API, the interactive command line through the docker CLI.</summary>
-internal sealed class DockerAgentRuntime(EngineContainer container, string? address, string dockerCli, bool execChannel, Observers.IAgentObserver observer) : IAgentRuntime
+internal sealed class DockerAgentRuntime(EngineContainer container, string? address, string dockerCli, bool execChannel, Observers.IAgentObserver observer) : IAgentRuntime, Observers.IObservedAgent
 {
-    public Observers.IAgentObserver? Observer => observer;
+    public Observers.IAgentObserver Observer => observer;
 
     private readonly AsyncOnce<ExecChannel?> _channel = new(() => OpenChannelAsync(container));
 

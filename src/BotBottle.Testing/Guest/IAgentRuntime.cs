@@ -30,9 +30,6 @@ internal interface IAgentRuntime
 
     /// <summary>The agent's own log (its console, where the backend keeps one).</summary>
     Task<string> LogsAsync(CancellationToken cancellationToken);
-
-    /// <summary>The harness's eyes on this agent from outside it, or null where the backend has none (its checks are then subject-reported).</summary>
-    Observers.IAgentObserver? Observer => null;
 }
 
 /// <summary>One file or directory to place in a guest.</summary>

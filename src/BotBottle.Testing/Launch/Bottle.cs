@@ -68,7 +68,7 @@ internal sealed class Bottle : IBottle
     internal bool AgentResolvesPeers => Launched.Agent.ResolvesPeers;
 
     /// <summary>The harness's eyes on the agent from outside it, or null where the backend has none.</summary>
-    internal Observers.IAgentObserver? Observer => Launched.Agent.Observer;
+    internal Observers.IAgentObserver? Observer => (Launched.Agent as Observers.IObservedAgent)?.Observer;
 
     internal LaunchedBottle Launched => _launched
         ?? (Volatile.Read(ref _disposed) != 0

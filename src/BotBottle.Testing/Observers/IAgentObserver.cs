@@ -19,3 +19,10 @@ internal interface IAgentObserver
     /// <summary>Reads the facts about the agent from outside it (each call reads them afresh).</summary>
     Task<AgentFacts> ReadFactsAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>An agent runtime the harness can observe from outside (a backend whose agent has none does not implement it).</summary>
+internal interface IObservedAgent
+{
+    /// <summary>The harness's eyes on this agent.</summary>
+    IAgentObserver Observer { get; }
+}

@@ -1,5 +1,4 @@
 using BotBottle.Testing.Probes;
-using BotBottle.Testing.Range;
 using BotBottle.Testing.Tests.Support;
 
 namespace BotBottle.Testing.Tests.Adversarial;
@@ -17,88 +16,39 @@ public sealed class VerdictImagesFixture : IAsyncLifetime
     public const string SetuidShell = "setuid-shell";
 
     private static readonly string[] Built = ["lying-tools", "root-service", "setuid-shell", "leaky-bundle"];
-    private readonly Dictionary<string, IBottle> _bottles = new(StringComparer.Ordinal);
+    private readonly RangeBottles _bottles = new();
     private readonly List<string> _images = [];
-    private PrerequisiteReport? _report;
-    private Exception? _failure;
-
-    internal ProbeRange? Range { get; private set; }
 
     public static string ImageFor(string name) => (name.EndsWith("-bundle", StringComparison.Ordinal) ? "botbottle/bundle-hostile:" : "botbottle/agent-hostile:") + name;
 
-    public async ValueTask InitializeAsync()
+    public ValueTask InitializeAsync()
     {
-        var ct = TestContext.Current.CancellationToken;
-        var backend = new DockerBackend();
-        _report = await backend.CheckPrerequisitesAsync(ct);
-        if (!_report.IsSatisfied)
+        var leaky = ImageFor("leaky-bundle");
+        var cases = new Dictionary<string, (string Agent, string Bundle)>(StringComparer.Ordinal)
         {
-            return;
-        }
-
-        try
-        {
-            await Task.WhenAll(Built.Select(async name =>
-            {
-                await FixtureImages.BuildAsync("Adversarial", name, ImageFor(name), ct);
-                lock (_images)
-                {
-                    _images.Add(ImageFor(name));
-                }
-            }));
-
-            Range = await ProbeRange.CreateAsync(TestImages.Bundle, cancellationToken: ct);
-            var leaky = ImageFor("leaky-bundle");
-            var cases = new Dictionary<string, (string Agent, string Bundle)>(StringComparer.Ordinal)
-            {
-                [LyingTools] = (ImageFor(LyingTools), leaky),
-                [TamperedLeaky] = (TestImages.Agent, leaky),
-                [RootService] = (ImageFor(RootService), TestImages.Bundle),
-                [SetuidShell] = (ImageFor(SetuidShell), TestImages.Bundle),
-            };
-            var launches = cases.ToDictionary(c => c.Key, c => backend.LaunchAsync(Range.Wire(new BottleSpec(c.Value.Agent, TestImages.Spec.Bundle with { Image = c.Value.Bundle })), ct));
-            foreach (var (name, launch) in launches)
-            {
-                try
-                {
-                    _bottles[name] = await launch;
-                }
-                catch (Exception e)
-                {
-                    _failure ??= e;
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            _failure = e;
-        }
+            [LyingTools] = (ImageFor(LyingTools), leaky),
+            [TamperedLeaky] = (TestImages.Agent, leaky),
+            [RootService] = (ImageFor(RootService), TestImages.Bundle),
+            [SetuidShell] = (ImageFor(SetuidShell), TestImages.Bundle),
+        };
+        var specs = cases.ToDictionary(c => c.Key, c => new BottleSpec(c.Value.Agent, TestImages.Spec.Bundle with { Image = c.Value.Bundle }));
+        return new(_bottles.LaunchAsync(specs, TestContext.Current.CancellationToken, BuildAsync));
     }
 
-    public async Task<(IBottle Bottle, RangeTargets Targets)> GetAsync(string name)
-    {
-        BackendGate.Require(_report ?? throw new InvalidOperationException("not initialised"));
-        if (_failure is not null)
-        {
-            throw new InvalidOperationException("a hostile bottle failed to launch: " + _failure.Message, _failure);
-        }
-
-        var bottle = _bottles[name];
-        return (bottle, await Range!.TargetsForAsync(bottle, TestContext.Current.CancellationToken));
-    }
+    public Task<(IBottle Bottle, RangeTargets Targets)> GetAsync(string name) => _bottles.GetAsync(name);
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var bottle in _bottles.Values)
-        {
-            await bottle.DisposeAsync();
-        }
-
-        if (Range is not null)
-        {
-            await Range.DisposeAsync();
-        }
-
+        await _bottles.DisposeAsync();
         await FixtureImages.RemoveAsync(_images);
     }
+
+    private Task BuildAsync() => Task.WhenAll(Built.Select(async name =>
+    {
+        await FixtureImages.BuildAsync("Adversarial", name, ImageFor(name), TestContext.Current.CancellationToken);
+        lock (_images)
+        {
+            _images.Add(ImageFor(name));
+        }
+    }));
 }

@@ -1,4 +1,3 @@
-using BotBottle.Testing.Range;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Tests.Support;
 
@@ -12,66 +11,12 @@ public sealed class ToolImagesFixture : IAsyncLifetime
 {
     public static readonly string[] Images = ["reference", "busybox-only", "curl-only"];
 
-    private readonly Dictionary<string, IBottle> _bottles = new(StringComparer.Ordinal);
-    private PrerequisiteReport? _report;
-    private Exception? _failure;
+    private readonly RangeBottles _bottles = new();
 
-    internal ProbeRange? Range { get; private set; }
+    public ValueTask InitializeAsync() =>
+        new(_bottles.LaunchAsync(Images.ToDictionary(i => i, i => new BottleSpec("botbottle/agent:" + i, TestImages.Spec.Bundle)), TestContext.Current.CancellationToken));
 
-    public async ValueTask InitializeAsync()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        var backend = new DockerBackend();
-        _report = await backend.CheckPrerequisitesAsync(ct);
-        if (!_report.IsSatisfied)
-        {
-            return;
-        }
+    public Task<(IBottle Bottle, RangeTargets Targets)> GetAsync(string image) => _bottles.GetAsync(image);
 
-        try
-        {
-            Range = await ProbeRange.CreateAsync(TestImages.Bundle, cancellationToken: ct);
-            var launches = Images.ToDictionary(i => i, i => backend.LaunchAsync(Range.Wire(new BottleSpec("botbottle/agent:" + i, TestImages.Spec.Bundle)), ct));
-            foreach (var (image, launch) in launches)
-            {
-                try
-                {
-                    _bottles[image] = await launch;
-                }
-                catch (Exception e)
-                {
-                    _failure ??= e;
-                }
-            }
-        }
-        catch (Exception e)
-        {
-            _failure = e;
-        }
-    }
-
-    public async Task<(IBottle Bottle, RangeTargets Targets)> GetAsync(string image)
-    {
-        BackendGate.Require(_report ?? throw new InvalidOperationException("not initialised"));
-        if (_failure is not null)
-        {
-            throw new InvalidOperationException("a tool-image bottle failed to launch: " + _failure.Message, _failure);
-        }
-
-        var bottle = _bottles[image];
-        return (bottle, await Range!.TargetsForAsync(bottle, TestContext.Current.CancellationToken));
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var bottle in _bottles.Values)
-        {
-            await bottle.DisposeAsync();
-        }
-
-        if (Range is not null)
-        {
-            await Range.DisposeAsync();
-        }
-    }
+    public ValueTask DisposeAsync() => _bottles.DisposeAsync();
 }
