@@ -22,7 +22,8 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
     /// What the agent container runs under docker's init (the engine's own, PID 1, so it stops at once): as root, it gives
     /// the agent its home first and reports it on its output, so the launch needs no exec for that; then it becomes the
     /// agent user for good (<c>setpriv</c>, else <c>runuser</c>) and stays alive as that user, so no program of the image
-    /// runs as root for the bottle's life on the harness's behalf. Root execs are unaffected: the engine gives each its
+    /// runs as root for the bottle's life on the harness's behalf. (Where the home could not be given, the launch fails
+    /// on its own exec of the script, which names the reason; the keep-alive only waits for that.) Root execs are unaffected: the engine gives each its
     /// capabilities from the container's settings, not from this process.
     /// </summary>
     public static IReadOnlyList<string> KeepAlive(BottleSpec spec) =>
@@ -30,9 +31,9 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
         "/bin/sh", "-c",
         $"if ids=$({BottleProvisioner.HomeScript(spec)}); then set -- $ids; " +
         $"printf '{HomeOwnedLine}{{\"version\":1,\"status\":0,\"uid\":%s,\"gid\":%s}}\\n' \"$1\" \"$2\"; " +
-        $"else printf '{HomeOwnedLine}{{\"version\":1,\"status\":%s}}\\n' \"$?\"; fi; " +
-        $"if command -v setpriv >/dev/null 2>&1; then exec setpriv --reuid={GuestUsers.Agent} --regid={GuestUsers.Agent} --init-groups /bin/sh -c '{Loop}'; fi; " +
-        $"exec runuser -u {GuestUsers.Agent} -- /bin/sh -c '{Loop}'",
+        $"if command -v setpriv >/dev/null 2>&1; then exec setpriv --reuid=\"$1\" --regid=\"$2\" --init-groups /bin/sh -c '{Loop}'; fi; " +
+        $"exec runuser -u {GuestUsers.Agent} -- /bin/sh -c '{Loop}'; " +
+        $"else printf '{HomeOwnedLine}{{\"version\":1,\"status\":%s}}\\n' \"$?\"; fi; {Loop}",
     ];
 
     public override string BackendLabel => Describe(engine);

@@ -68,6 +68,9 @@ internal sealed class Bottle : IBottle
     internal bool AgentResolvesPeers => Launched.Agent.ResolvesPeers;
 
     /// <summary>The harness's eyes on the agent from outside it, or null where the backend has none.</summary>
+    /// <summary>The env the harness gives every command in the agent and the agent's own command line (the bottle's env and the proxy's).</summary>
+    internal IReadOnlyList<KeyValuePair<string, string>> GuestEnvironment => Launched.GuestEnv;
+
     internal Observers.IAgentObserver? Observer => (Launched.Agent as Observers.IObservedAgent)?.Observer;
 
     internal LaunchedBottle Launched => _launched

@@ -28,7 +28,10 @@ internal static class AgentFactSteps
     /// <summary>Engine-managed files every container has bound in: a scan of the engine's mounts must find them (the control).</summary>
     private static readonly string[] EngineFiles = ["/etc/resolv.conf", "/etc/hostname", "/etc/hosts"];
 
-    public static async Task<IReadOnlyList<RawProbeReport>> ObserveAsync(IAgentObserver observer, IReadOnlyList<ProbeStep> steps, CancellationToken cancellationToken)
+    /// <summary>The source of the env the harness itself gives the agent's every command (<paramref name="guestEnvironment"/>).</summary>
+    public const string BottleEnv = "bottle env";
+
+    public static async Task<IReadOnlyList<RawProbeReport>> ObserveAsync(IAgentObserver observer, IReadOnlyList<KeyValuePair<string, string>> guestEnvironment, IReadOnlyList<ProbeStep> steps, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         AgentFacts? facts = null;
@@ -36,6 +39,9 @@ internal static class AgentFactSteps
         try
         {
             facts = await observer.ReadFactsAsync(cancellationToken).ConfigureAwait(false);
+
+            // What the agent starts with also holds what the harness hands every command: the bottle's env.
+            facts = facts with { Environment = [.. facts.Environment, .. guestEnvironment.Select(e => new Facts.EnvEntry(BottleEnv, e.Key, e.Value))] };
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

@@ -93,7 +93,7 @@ public sealed class ProbeVantage
     {
         ArgumentNullException.ThrowIfNull(bottle);
         return ObserverOf(bottle) is { } observer
-            ? new("agent (outside)", (steps, ct) => AgentFactSteps.ObserveAsync(observer, steps, ct), "engine inspect + observer " + ReferenceImageNames.Prober)
+            ? new("agent (outside)", (steps, ct) => AgentFactSteps.ObserveAsync(observer, GuestEnvironmentOf(bottle), steps, ct), "engine inspect + observer " + ReferenceImageNames.Prober)
             : AsAgentUser(bottle, "agent", isSubject: true);
     }
 
@@ -128,6 +128,8 @@ public sealed class ProbeVantage
         ArgumentNullException.ThrowIfNull(bottle);
         return new(name, (script, ct) => bottle.ExecAsync(script, GuestUsers.Agent, ct), isSubject) { SubjectReported = true, Observer = "the agent's own tools, as " + GuestUsers.Agent };
     }
+
+    private static IReadOnlyList<KeyValuePair<string, string>> GuestEnvironmentOf(IBottle bottle) => bottle is Launch.Bottle ours ? ours.GuestEnvironment : [];
 
     private static IAgentObserver? ObserverOf(IBottle bottle) => bottle is Launch.Bottle { Observer: { } observer } ? observer : null;
 }

@@ -58,7 +58,7 @@ public sealed class ReferenceImagesTests
         {
             var images = await ReferenceImages.EnsureAsync(new ReferenceImageOptions { CacheDirectory = cache.FullName, Progress = l => { lock (lines) { lines.Add(l); } } }, TestContext.Current.CancellationToken);
 
-            Assert.Equal(["botbottle/agent:reference", "botbottle/bundle:reference"], images);
+            Assert.Equal(["botbottle/agent:reference", "botbottle/bundle:reference", "botbottle/prober:reference"], images);
             // The recipes unpacked from the package hash exactly as eng/images does, so the images eng/test.sh built are current.
             Assert.Contains(lines, l => l.Contains("botbottle/agent:reference is up to date", StringComparison.Ordinal));
             Assert.Contains(lines, l => l.Contains("botbottle/bundle:reference is up to date", StringComparison.Ordinal));

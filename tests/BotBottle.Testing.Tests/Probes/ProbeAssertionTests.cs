@@ -19,7 +19,7 @@ public sealed class ProbeAssertionTests(DockerBottleFixture fixture) : IClassFix
             .ShouldBeRefused(Ct);
 
         Assert.Equal(ProbeOutcome.Refused, result.Probe.Outcome);
-        Assert.Equal("bash", result.Probe.Tool);
+        Assert.Equal("prober bash", result.Probe.Tool);   // the harness's prober, never the image's tool
         Assert.Contains("Connection refused", result.Probe.Reason, StringComparison.Ordinal);
         Assert.Equal(ProbeOutcome.Connected, Assert.Single(result.Controls).Outcome);
     }
@@ -33,7 +33,7 @@ public sealed class ProbeAssertionTests(DockerBottleFixture fixture) : IClassFix
             .ShouldBeBlocked(Ct));
 
         Assert.Contains("FAILED", failure.Message, StringComparison.Ordinal);
-        Assert.Contains($"tcp {bottle.Bundle.Address}:{bottle.Bundle.ProxyPort} → Connected (bash, rc 0", failure.Message, StringComparison.Ordinal);
+        Assert.Contains($"tcp {bottle.Bundle.Address}:{bottle.Bundle.ProxyPort} → Connected (prober bash, rc 0", failure.Message, StringComparison.Ordinal);
         Assert.Contains("expected: the connection is refused, unroutable or times out (Refused|Unreachable|TimedOut|Denied)", failure.Message, StringComparison.Ordinal);
         Assert.Contains("ok   agent: tcp 127.0.0.1:9 → Refused", failure.Message, StringComparison.Ordinal);
         Assert.Contains("tools at agent: bash=bash", failure.Message, StringComparison.Ordinal);
@@ -60,7 +60,7 @@ public sealed class ProbeAssertionTests(DockerBottleFixture fixture) : IClassFix
         Assert.Equal(ProbeOutcome.Connected, result.Probe.Outcome);
 
         var viaNc = await bottle.Probe(Probe.Tcp("127.0.0.1", 9)).Using(ProbeTool.Nc).ShouldBeRefused(Ct);
-        Assert.Equal("nc", viaNc.Probe.Tool);
+        Assert.Equal("prober nc", viaNc.Probe.Tool);
         Assert.Contains("nc: connect to 127.0.0.1 port 9 (tcp) failed: Connection refused", viaNc.Probe.Reason, StringComparison.Ordinal);
     }
 

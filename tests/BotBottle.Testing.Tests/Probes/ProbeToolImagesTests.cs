@@ -3,7 +3,11 @@ using BotBottle.Testing.Xunit;
 
 namespace BotBottle.Testing.Tests.Probes;
 
-/// <summary>The battery works from whatever network tool an agent image ships, detected in the guest.</summary>
+/// <summary>
+/// The battery works from whatever network tool an agent image ships, detected in the guest. On docker the catalogue's
+/// network steps run in the harness's prober; where a backend has none (smolmachines), and for subject-reported steps,
+/// they run with the image's own tools: these tests run the docker catalogue's network steps that way.
+/// </summary>
 [BottleBackend("docker")]
 [IsolationTest]
 public sealed class ProbeToolImagesTests(ToolImagesFixture fixture) : IClassFixture<ToolImagesFixture>
@@ -20,7 +24,7 @@ public sealed class ProbeToolImagesTests(ToolImagesFixture fixture) : IClassFixt
     public async Task The_catalogue_passes_on_an_image_using_the_tool_it_ships(string image, string tcpTool, string toolLine)
     {
         var (bottle, targets) = await fixture.GetAsync(image);
-        var report = await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets), cancellationToken: TestContext.Current.CancellationToken);
+        var report = await bottle.RunChecksAsync(WithTheImagesTools(bottle, targets), cancellationToken: TestContext.Current.CancellationToken);
         TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
 
         report.ShouldAllPass();
@@ -33,12 +37,20 @@ public sealed class ProbeToolImagesTests(ToolImagesFixture fixture) : IClassFixt
     public async Task Forcing_a_tool_the_image_lacks_is_an_error_that_names_the_missing_tool_not_a_pass()
     {
         var (bottle, targets) = await fixture.GetAsync("busybox-only");
-        var report = await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets), ProbeTool.Curl, TestContext.Current.CancellationToken);
+        var report = await bottle.RunChecksAsync(WithTheImagesTools(bottle, targets), ProbeTool.Curl, TestContext.Current.CancellationToken);
 
         var loopback = report["loopback-refused"];
         Assert.Equal(ProbeOutcome.Error, loopback.Probe.Outcome);
         Assert.Contains("no tool for a tcp probe", loopback.Probe.Reason, StringComparison.Ordinal);
         Assert.False(loopback.Passed);
         Assert.False(report.AllPassed);
+    }
+
+    /// <summary>The catalogue with every step of the prober moved to the agent itself (as node, the image's tools).</summary>
+    private static List<IsolationCheck> WithTheImagesTools(IBottle bottle, RangeTargets targets)
+    {
+        var itself = ProbeVantage.AgentItself(bottle);
+        ProbeStep Swap(ProbeStep step) => step.Vantage.Name == "agent" && !step.Vantage.SubjectReported ? step with { Vantage = itself } : step;
+        return IsolationCatalogue.Build(bottle, targets).Select(c => c with { Probe = Swap(c.Probe), Controls = c.Controls.Select(Swap).ToList() }).ToList();
     }
 }

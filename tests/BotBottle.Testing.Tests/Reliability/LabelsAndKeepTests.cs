@@ -59,7 +59,7 @@ public sealed class LabelsAndKeepTests
 
         var resources = await LabelledAsync("com.example.team=" + team);
 
-        Assert.Equal(["container agent", "container bundle", "network network"], resources.Select(r => r.Kind + " " + r.Labels[ResourceLabels.Role]).Order(StringComparer.Ordinal));
+        Assert.Equal(["container agent", "container bundle", "container witness", "network network"], resources.Select(r => r.Kind + " " + r.Labels[ResourceLabels.Role]).Order(StringComparer.Ordinal));
         Assert.All(resources, r => Assert.Equal(("42", bottle.Name), (r.Labels["com.example.run"], r.Labels[ResourceLabels.Bottle])));
     }
 
@@ -83,7 +83,7 @@ public sealed class LabelsAndKeepTests
             Assert.Equal("wait for exec", error.Step);
             Assert.InRange(error.KeptUntil!.Value, before.AddMinutes(10).AddSeconds(-1), DateTimeOffset.UtcNow.AddMinutes(10).AddSeconds(1));
             Assert.Contains("kept for debugging until", error.Message, StringComparison.Ordinal);
-            Assert.Equal(["container agent", "container bundle", "network network"], kept.Select(r => r.Kind + " " + r.Labels[ResourceLabels.Role]).Order(StringComparer.Ordinal));
+            Assert.Equal(["container agent", "container bundle", "container witness", "network network"], kept.Select(r => r.Kind + " " + r.Labels[ResourceLabels.Role]).Order(StringComparer.Ordinal));
             Assert.All(kept, r => Assert.Equal(error.KeptUntil.Value.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), r.Labels[BottleLabels.KeepUntil]));
 
             // The command the message gives, run as a person would paste it, removes everything.
