@@ -17,6 +17,9 @@ internal sealed record BundleSpec(string Image, int ProxyPort = BundleSpec.Defau
     /// <summary>Extra env for the bundle container (e.g. upstream addresses a test made).</summary>
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Names the bundle resolves from its hosts file (<c>name:address</c>), e.g. a test's rebinding decoys.</summary>
+    public IReadOnlyList<string> ExtraHosts { get; init; } = [];
+
     /// <summary>Networks (made by the caller) the bundle also joins, e.g. a test's decoy "upstream".</summary>
     public IReadOnlyList<string> UpstreamNetworks { get; init; } = [];
 }

@@ -110,6 +110,10 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
             Aliases = [Alias],
             Ipv4Address = network.Subnet?.BundleAddress,
             PublishOnLoopback = kind == BundleNetworkKind.Published ? [spec.ProxyPort] : [],
+            ExtraHosts = spec.ExtraHosts,
+
+            // The reference bundle installs its outbound policy (iptables) in its own network namespace.
+            CapAdd = ["NET_ADMIN"],
             Labels = labels,
         }).ConfigureAwait(false);
         return new RunningBundle(container, network.Name, spec.ProxyPort, network.Subnet?.BundleAddress) { ProxyCredential = credential };

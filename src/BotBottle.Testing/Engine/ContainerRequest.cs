@@ -40,6 +40,9 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
     /// <summary>Container ports published on the host's 127.0.0.1 at a port the engine chooses.</summary>
     public IReadOnlyList<int> PublishOnLoopback { get; init; } = [];
 
+    /// <summary>Names the container's own resolver answers from its hosts file (<c>name:address</c>).</summary>
+    public IReadOnlyList<string> ExtraHosts { get; init; } = [];
+
     /// <summary>Host paths bound into the container (<c>host:container[:ro]</c>).</summary>
     public IReadOnlyList<string> Binds { get; init; } = [];
 
@@ -80,6 +83,7 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
             DNSOptions = DnsOptions.Count > 0 ? DnsOptions.ToList() : null!,
             DNS = DnsServers.Count > 0 ? DnsServers.ToList() : null!,
             Binds = Binds.Count > 0 ? Binds.ToList() : null!,
+            ExtraHosts = ExtraHosts.Count > 0 ? ExtraHosts.ToList() : null!,
             CapDrop = CapDrop.Count > 0 ? CapDrop.ToList() : null!,
             CapAdd = CapAdd.Count > 0 ? CapAdd.ToList() : null!,
         };

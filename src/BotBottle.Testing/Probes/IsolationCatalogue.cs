@@ -30,6 +30,10 @@ public static class IsolationCatalogue
         ("no-engine-socket", "No container-engine socket (or remote DOCKER_HOST) is in the bottle"),
         ("placeholder-secrets-only", "The agent's env holds only placeholder credentials"),
         ("dns-stays-in-the-bottle", "A name the agent looks up reaches only the bottle's own resolver, never one outside"),
+        ("plain-http-port-denied", "The proxy refuses a plain-HTTP request to an allowlisted host on a port that is not allowed"),
+        ("rebinding-to-loopback-refused", "An allowlisted name that resolves to the bundle's loopback does not reach its loopback-only daemons"),
+        ("rebinding-to-link-local-refused", "An allowlisted name that resolves to the link-local metadata address does not reach it"),
+        ("allowlist-is-literal", "An allowlist entry matches only its own name (a look-alike where a regex '.' would match is refused)"),
         ("wire-witness", "Every frame the agent's side sent, from launch to the end of the battery, went to the bundle's proxy or resolver"),
     ];
 
@@ -59,6 +63,44 @@ public static class IsolationCatalogue
             ? [step("ctl-marker-reached-bundle-resolver", bundle, new LogWatch(options.BundleDnsLog, marker), ProbeExpectation.Present), .. dnsControls.Where(c => c.Vantage == agent)]
             : [step("ctl-agent-has-no-network", agent, new InterfaceScan(), ProbeExpectation.Absent)];
         return new IsolationCheck("dns-stays-in-the-bottle", $"A name the agent looks up ({marker}) reaches only the bottle's own resolver, never one outside", lookup, controls) { Category = "dns" };
+    }
+
+    /// <summary>
+    /// The proxy's policy for every request, after resolution: a plain-HTTP request on a port that is not allowed, an
+    /// allowlisted name that resolves to the bundle's loopback (a loopback-only daemon's port) or to the link-local
+    /// metadata address, and a look-alike of an allowed name that a regex "." would let through. Each is refused by the
+    /// proxy (the proxy's own answer, or its chain's refusal to connect), never forwarded; its controls show the target
+    /// answers from the bundle itself and the proxy forwards the allowed name. Left out where the targets name no such host.
+    /// </summary>
+    private static IEnumerable<IsolationCheck> ProxyPolicy(ProbeVantage agent, ProbeVantage bundle, BundleEndpoint b, RangeTargets targets, CatalogueOptions options, ProbeStep allowedViaProxy, Func<string, ProbeVantage, ProbeAction, ProbeExpectation, ProbeStep> step)
+    {
+        yield return new("plain-http-port-denied", $"The proxy refuses a plain-HTTP request to an allowlisted host on a port that is not allowed ({targets.AllowedHost}:{targets.DeniedConnectPort})",
+            step("http-denied-port", agent, new HttpViaProxy(b.ProxyHost, b.ProxyPort, targets.AllowedHost, targets.DeniedConnectPort), ProbeExpectation.ProxyDenied),
+            [allowedViaProxy, step("ctl-decoy-denied-port-from-bundle", bundle, Probe.Tcp(targets.DecoyAddress, targets.DeniedConnectPort), ProbeExpectation.Connected)]) { Category = "proxy" };
+        if (targets.LoopbackRebindHost is { } loopback && options.LoopbackDaemons.Count > 0)
+        {
+            // The supervise daemon answers a plain GET with 200, so a request that got there cannot pass for a refusal.
+            var (daemon, port) = options.LoopbackDaemons.OrderBy(d => d.Key == "supervise" ? 0 : 1).First();
+            yield return new("rebinding-to-loopback-refused", $"An allowlisted name that resolves to the bundle's loopback ({loopback}) does not reach its {daemon} daemon (port {port})",
+                step("rebind-loopback", agent, new HttpViaProxy(b.ProxyHost, b.ProxyPort, loopback, port), ProbeExpectation.ProxyDenied),
+                [allowedViaProxy, step($"ctl-{daemon}-on-bundle-loopback", bundle, Probe.Tcp("127.0.0.1", port), ProbeExpectation.Connected),
+                    step("ctl-bundle-resolves-loopback-name", bundle, Probe.Resolve(loopback), ProbeExpectation.Resolves)]) { Category = "proxy" };
+        }
+
+        if (targets.LinkLocalRebindHost is { } linkLocal)
+        {
+            yield return new("rebinding-to-link-local-refused", $"An allowlisted name that resolves to the link-local metadata address ({linkLocal}) does not reach it",
+                step("rebind-link-local", agent, new HttpViaProxy(b.ProxyHost, b.ProxyPort, linkLocal), ProbeExpectation.ProxyDenied),
+                [allowedViaProxy, step("ctl-metadata-from-bundle", bundle, Probe.Tcp(targets.MetadataAddress, 80), ProbeExpectation.Connected),
+                    step("ctl-bundle-resolves-link-local-name", bundle, Probe.Resolve(linkLocal), ProbeExpectation.Resolves)]) { Category = "proxy" };
+        }
+
+        if (targets.LookalikeHost is { } lookalike)
+        {
+            yield return new("allowlist-is-literal", $"An allowlist entry matches only its own name ({lookalike}, a look-alike of {targets.AllowedHost}, is refused)",
+                step("lookalike-via-proxy", agent, new HttpViaProxy(b.ProxyHost, b.ProxyPort, lookalike), ProbeExpectation.ProxyDenied),
+                [allowedViaProxy, step("ctl-bundle-resolves-lookalike", bundle, Probe.Resolve(lookalike), ProbeExpectation.Resolves)]) { Category = "proxy" };
+        }
     }
 
     /// <summary>
@@ -173,6 +215,7 @@ public static class IsolationCatalogue
             Step("secrets", facts, new SecretScan(options.SecretPlaceholders), ProbeExpectation.Absent),
             [Step("ctl-secret-scan-finds-a-token", facts, new SecretScan(options.SecretPlaceholders, Control: true), ProbeExpectation.Present)]) { Category = "secrets" });
         checks.Add(DnsStaysInTheBottle(agent, bundle, resolvesPeers, dnsControls, options, Step));
+        checks.AddRange(ProxyPolicy(agent, bundle, b, targets, options, allowedViaProxy, Step));
         if (ProbeVantage.WitnessOf(bottle) is { } wire)
         {
             checks.Add(WireWitnessCheck(wire, checks, agent, Step));

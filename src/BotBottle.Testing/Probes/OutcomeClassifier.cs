@@ -103,6 +103,14 @@ internal static partial class OutcomeClassifier
                 return (ProbeOutcome.ProxyAllowed, line);
             }
 
+            // A 5xx that a proxy of the chain wrote itself (tinyproxy's own page: it could not or would not connect,
+            // e.g. its outbound policy refused the address) is a refusal to forward, relayed or not; an origin's own
+            // 5xx carries no proxy's Server header. (Controls prove the chain forwards allowed requests.)
+            if (code >= 500 && TinyproxyServer().IsMatch(raw.Stdout[..Math.Min(raw.Stdout.Length, HeaderEnd(raw.Stdout, status.Index))]))
+            {
+                return (ProbeOutcome.ProxyDenied, line + " (the proxy's chain did not forward it)");
+            }
+
             if (code is 403 or 407)
             {
                 return connect || !relayed
@@ -233,6 +241,9 @@ internal static partial class OutcomeClassifier
 
     [GeneratedRegex(@"^HTTP/\d(?:\.\d)? (?<code>\d{3})[^\r\n]*", RegexOptions.Multiline)]
     private static partial Regex StatusLine();
+
+    [GeneratedRegex(@"^Server:\s*tinyproxy", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
+    private static partial Regex TinyproxyServer();
 
     [GeneratedRegex(@"^Via:", RegexOptions.Multiline | RegexOptions.IgnoreCase)]
     private static partial Regex ViaHeader();

@@ -39,17 +39,17 @@ internal sealed record TcpDial(string Host, int Port) : ProbeAction
     public override string Describe() => "tcp " + HostPort(Host, Port);
 }
 
-/// <summary>A plain-HTTP GET of <c>http://Host/</c> through the proxy at ProxyHost:ProxyPort.</summary>
-internal sealed record HttpViaProxy(string ProxyHost, int ProxyPort, string Host) : ProbeAction
+/// <summary>A plain-HTTP GET of <c>http://Host[:Port]/</c> through the proxy at ProxyHost:ProxyPort.</summary>
+internal sealed record HttpViaProxy(string ProxyHost, int ProxyPort, string Host, int? Port = null) : ProbeAction
 {
     /// <inheritdoc />
     public override string Kind => "http";
 
     /// <summary>The absolute URL requested through the proxy.</summary>
-    public string Url => $"http://{Host}/";
+    public string Url => Port is { } port ? $"http://{HostPort(Host, port)}/" : $"http://{Host}/";
 
     /// <inheritdoc />
-    public override IReadOnlyList<string> Arguments => [ProxyHost, Number(ProxyPort), Url, Host];
+    public override IReadOnlyList<string> Arguments => [ProxyHost, Number(ProxyPort), Url, Port is { } p ? HostPort(Host, p) : Host];
 
     /// <inheritdoc />
     public override string Describe() => $"GET {Url} via proxy {HostPort(ProxyHost, ProxyPort)}";

@@ -27,4 +27,13 @@ public sealed record RangeTargets(string AllowedHost, string DeniedHost, string 
 
     /// <summary>A decoy port that listens but is not an allowed CONNECT port.</summary>
     public int DeniedConnectPort { get; init; } = 8080;
+
+    /// <summary>An allowlisted name the bundle resolves to its own loopback, or null (the rebinding check is then left out).</summary>
+    public string? LoopbackRebindHost { get; init; }
+
+    /// <summary>An allowlisted name the bundle resolves to the link-local metadata address, or null.</summary>
+    public string? LinkLocalRebindHost { get; init; }
+
+    /// <summary>A name like the allowed one but for a character where a regex "." would match, resolving to the decoy, or null.</summary>
+    public string? LookalikeHost { get; init; }
 }

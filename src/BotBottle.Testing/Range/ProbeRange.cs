@@ -30,6 +30,15 @@ internal sealed class ProbeRange : IAsyncDisposable
     /// <summary>The address clouds serve instance metadata on.</summary>
     public const string MetadataAddress = "169.254.169.254";
 
+    /// <summary>An allowlisted name that the bundle resolves to its own loopback (DNS rebinding of an allowlisted domain).</summary>
+    public const string LoopbackRebindHost = "loopback.rebind.decoy.test";
+
+    /// <summary>An allowlisted name that the bundle resolves to the link-local metadata address.</summary>
+    public const string LinkLocalRebindHost = "metadata.rebind.decoy.test";
+
+    /// <summary>A name that differs from the allowed one only where a regex's "." would match (it resolves to the decoy, and must be refused).</summary>
+    public const string LookalikeHost = "allowedxdecoy.test";
+
     private const string MetadataSubnet = "169.254.169.0/24";
     private const string DecoyScript =
         "mkdir -p /srv/decoy && echo botbottle-decoy > /srv/decoy/index.html && " +
@@ -103,7 +112,8 @@ internal sealed class ProbeRange : IAsyncDisposable
         var bundle = spec.Bundle with
         {
             UpstreamNetworks = [.. spec.Bundle.UpstreamNetworks, OutsideNetwork, MetadataNetwork],
-            AllowedHosts = [.. spec.Bundle.AllowedHosts, AllowedHost],
+            AllowedHosts = [.. spec.Bundle.AllowedHosts, AllowedHost, LoopbackRebindHost, LinkLocalRebindHost],
+            ExtraHosts = [.. spec.Bundle.ExtraHosts, LoopbackRebindHost + ":127.0.0.1", LinkLocalRebindHost + ":" + MetadataAddress, LookalikeHost + ":" + DecoyAddress],
         };
         return spec with { Bundle = bundle };
     }
@@ -119,6 +129,9 @@ internal sealed class ProbeRange : IAsyncDisposable
         {
             DecoyIpv6Address = DecoyIpv6Address,
             Ipv6Problem = Ipv6Problem,
+            LoopbackRebindHost = LoopbackRebindHost,
+            LinkLocalRebindHost = LinkLocalRebindHost,
+            LookalikeHost = LookalikeHost,
         };
     }
 

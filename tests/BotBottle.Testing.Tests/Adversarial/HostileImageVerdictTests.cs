@@ -87,6 +87,19 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         Assert.Contains("/usr/local/bin/rootsh", result.Probe.Evidence, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("plain-http-port-denied")]
+    [InlineData("rebinding-to-loopback-refused")]
+    [InlineData("rebinding-to-link-local-refused")]
+    public async Task A_bundle_with_a_port_policy_on_connect_only_and_no_outbound_policy_fails(string id)
+    {
+        var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.WeakPolicy);
+        var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == id), cancellationToken: Ct)).Results[0];
+        TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
+        Assert.Equal(CheckVerdict.Failed, result.Verdict);
+        Assert.Equal(ProbeOutcome.ProxyAllowed, result.Probe.Outcome);
+    }
+
     [Fact]
     public async Task Tampering_as_node_and_as_root_during_the_battery_never_makes_a_leaky_bottle_pass()
     {

@@ -6,7 +6,8 @@ namespace BotBottle.Testing.Tests.Adversarial;
 /// <summary>
 /// The hostile images of the verdict tests (Adversarial/*.Dockerfile, built offline from the reference images) and
 /// one bottle per case on one probe range: lying tools with a leaky bundle, the reference agent with the leaky bundle
-/// (for tampering), a root service, a set-uid-root shell. The images are removed afterwards.
+/// (for tampering), a root service, a set-uid-root shell, the reference agent with a bundle whose proxy policy is the
+/// old one (ports on CONNECT only, no outbound policy). The images are removed afterwards.
 /// </summary>
 public sealed class VerdictImagesFixture : IAsyncLifetime
 {
@@ -14,8 +15,9 @@ public sealed class VerdictImagesFixture : IAsyncLifetime
     public const string TamperedLeaky = "tampered-leaky";
     public const string RootService = "root-service";
     public const string SetuidShell = "setuid-shell";
+    public const string WeakPolicy = "weak-policy";
 
-    private static readonly string[] Built = ["lying-tools", "root-service", "setuid-shell", "leaky-bundle"];
+    private static readonly string[] Built = ["lying-tools", "root-service", "setuid-shell", "leaky-bundle", "weak-policy-bundle"];
     private readonly RangeBottles _bottles = new();
     private readonly List<string> _images = [];
 
@@ -30,6 +32,7 @@ public sealed class VerdictImagesFixture : IAsyncLifetime
             [TamperedLeaky] = (TestImages.Agent, leaky),
             [RootService] = (ImageFor(RootService), TestImages.Bundle),
             [SetuidShell] = (ImageFor(SetuidShell), TestImages.Bundle),
+            [WeakPolicy] = (TestImages.Agent, ImageFor("weak-policy-bundle")),
         };
         var specs = cases.ToDictionary(c => c.Key, c => new BottleSpec(c.Value.Agent, TestImages.Spec.Bundle with { Image = c.Value.Bundle }));
         return new(_bottles.LaunchAsync(specs, TestContext.Current.CancellationToken, BuildAsync));

@@ -61,7 +61,8 @@ public static class CatalogueIds
         "loopback-refused", "bypass-egress-port", "bypass-supervise-port", "proxy-reachable", "proxy-allows-allowlisted",
         "proxy-denies-unlisted", "connect-port-denied", "direct-egress-blocked", "outside-names-do-not-resolve",
         "host-services-unreachable", "metadata-unreachable", "ipv6-egress-blocked", "neighbour-bundle-unreachable",
-        "neighbour-agent-unreachable", "agent-not-root", "no-engine-socket", "placeholder-secrets-only", "dns-stays-in-the-bottle", "wire-witness");
+        "neighbour-agent-unreachable", "agent-not-root", "no-engine-socket", "placeholder-secrets-only", "dns-stays-in-the-bottle", "plain-http-port-denied", "rebinding-to-loopback-refused",
+        "rebinding-to-link-local-refused", "allowlist-is-literal", "wire-witness");
 }
 
 public sealed class CatalogueIdsTests

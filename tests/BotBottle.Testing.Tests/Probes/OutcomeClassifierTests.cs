@@ -65,7 +65,19 @@ public sealed class OutcomeClassifierTests
         Assert.Equal(ProbeOutcome.ProxyDenied, OutcomeClassifier.Classify(http, Raw("nc", 0, 5, proxy403, "")).Outcome);
         Assert.Equal(ProbeOutcome.ProxyAllowed, OutcomeClassifier.Classify(http, Raw("nc", 0, 5, origin403, "")).Outcome);
         Assert.Equal(ProbeOutcome.ProxyAllowed, OutcomeClassifier.Classify(http, Raw("curl", 0, 5, "HTTP/1.1 200 OK\nVia: 1.1 bundle\n\n", "")).Outcome);
-        Assert.Equal(ProbeOutcome.Error, OutcomeClassifier.Classify(http, Raw("curl", 0, 5, "HTTP/1.0 502 Bad Gateway\nServer: tinyproxy\n\n", "")).Outcome);
+        Assert.Equal(ProbeOutcome.Error, OutcomeClassifier.Classify(http, Raw("curl", 0, 5, "HTTP/1.0 502 Bad Gateway\nServer: some-proxy\n\n", "")).Outcome);
+    }
+
+    [Fact]
+    public void A_5xx_a_proxy_of_the_chain_wrote_is_a_refusal_but_an_origins_5xx_is_not()
+    {
+        // The egress daemon's outbound policy refuses the address: its own 500 page, relayed by the proxy (with Via).
+        var http = Probe.HttpViaProxy("10.0.0.2", 3128, "loopback.rebind.test");
+        var refused = "HTTP/1.1 500 Unable to connect\nServer: tinyproxy/1.11.1\nVia: 1.1 bot-bottle-bundle (tinyproxy/1.11.1)\n\n";
+        var origin = "HTTP/1.1 503 Service Unavailable\nServer: busybox\nVia: 1.1 bot-bottle-bundle (tinyproxy/1.11.1)\n\n";
+        Assert.Equal(ProbeOutcome.ProxyDenied, OutcomeClassifier.Classify(http, Raw("curl", 0, 5, refused, "")).Outcome);
+        Assert.Equal(ProbeOutcome.ProxyDenied, OutcomeClassifier.Classify(http, Raw("curl", 0, 5, "HTTP/1.0 502 Bad Gateway\nServer: tinyproxy\n\n", "")).Outcome);
+        Assert.Equal(ProbeOutcome.ProxyAllowed, OutcomeClassifier.Classify(http, Raw("curl", 0, 5, origin, "")).Outcome);
     }
 
     [Fact]

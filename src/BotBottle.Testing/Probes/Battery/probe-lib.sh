@@ -73,7 +73,9 @@ bbt_raw_nc() { bbt_ph=$1; bbt_pp=$2; shift 2; "$@" | $BBT_NC -w "$BBT_T" "$bbt_p
 bbt_http_curl() { exec curl -sS -v -D - -o /dev/null -m "$BBT_T" -x "http://$(bbt_url_host "$1"):$2" "$3"; }
 bbt_connect_curl() { exec curl -sS -v -p -D - -o /dev/null -m "$BBT_T" -x "http://$(bbt_url_host "$1"):$2" "http://$(bbt_url_host "$3"):$4/"; }
 
-bbt_dns_getent() { exec getent hosts "$1"; }
+# IPv4 answers only (getaddrinfo, AF_INET): "getent hosts" asks for IPv6 first and, where the hosts file has only an
+# IPv4 entry, waits on a resolver that has no upstream.
+bbt_dns_getent() { exec getent ahostsv4 "$1"; }
 # A prober names the resolver it asks ($BBT_DNS_SERVER): a resolv.conf the agent shares and root in it can rewrite is never read.
 bbt_dns_nslookup() { $BBT_NSLOOKUP "$1" ${BBT_DNS_SERVER:+"$BBT_DNS_SERVER"}; }
 
