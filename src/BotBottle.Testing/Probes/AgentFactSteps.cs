@@ -28,7 +28,7 @@ internal static class AgentFactSteps
     /// <summary>Engine-managed files every container has bound in: a scan of the engine's mounts must find them (the control).</summary>
     private static readonly string[] EngineFiles = ["/etc/resolv.conf", "/etc/hostname", "/etc/hosts"];
 
-    /// <summary>The source of the env the harness itself gives the agent's every command (<paramref name="guestEnvironment"/>).</summary>
+    /// <summary>The source of the env the harness itself gives every command of the agent (the bottle's env).</summary>
     public const string BottleEnv = "bottle env";
 
     public static async Task<IReadOnlyList<RawProbeReport>> ObserveAsync(IAgentObserver observer, IReadOnlyList<KeyValuePair<string, string>> guestEnvironment, IReadOnlyList<ProbeStep> steps, CancellationToken cancellationToken)
