@@ -39,7 +39,11 @@ internal sealed record Machine
 
     public long MemoryMib { get; init; } = 8192;
 
+    /// <summary>Whether the machine has a network (<c>--net</c>, an egress policy, a named network or a published port).</summary>
     public bool Network { get; init; }
+
+    /// <summary>How many ports it publishes (<c>-p</c>).</summary>
+    public int Ports { get; init; }
 
     public long CreatedAt { get; init; }
 

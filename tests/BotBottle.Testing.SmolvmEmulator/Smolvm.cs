@@ -107,12 +107,6 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
             throw Fail($"config operation failed: create machine: {invalid}");
         }
 
-        if (a.Has("net") || a.Has("allow-cidr") || a.Has("allow-host") || a.Has("outbound-localhost-only") || a.Has("port"))
-        {
-            // Honest limit: a guest with a network would reach whatever the engine reaches. Never emulated.
-            throw Fail("config operation failed: create machine: the emulator does not emulate guest networking (--net, --allow-cidr, --allow-host, -p)");
-        }
-
         var sockets = new List<string[]>();
         foreach (var spec in a.All("mount-socket"))
         {
@@ -202,7 +196,13 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
             throw Fail($"config operation failed: validate resources: memory must be at least 64 MiB (got {mib} MiB)");
         }
 
-        if (image is not null && !local)
+        // The record's network (VmRecord.network, reported by ls --json as a bool) and ports (a count): --net, an egress
+        // policy (--allow-cidr/--allow-host imply --net) or a named --network (1.9.3) give the machine a NIC, and so does a
+        // published port (the fetchability error below names -p as a way to give it a network). Only the grammar of the
+        // release is accepted, so a flag it lacks never gets here.
+        var ports = a.All("port").Count;
+        var network = a.Has("net") || a.All("allow-cidr").Count > 0 || a.All("allow-host").Count > 0 || a.Value("network") is not null || ports > 0;
+        if (image is not null && !local && !network)
         {
             // validate_image_fetchable (src/config.rs), called as the record is built (src/cli/vm_common.rs): a registry
             // image on a machine with no network can never be pulled, so create refuses it.
@@ -246,6 +246,8 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
                 Labels = labels,
                 Cpus = cpus,
                 MemoryMib = mem,
+                Network = network,
+                Ports = ports,
                 CreatedAt = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
                 Container = store.ContainerFor(name),
             });
@@ -276,6 +278,13 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
         }
 
         Console.Error.WriteLine($"Starting machine '{name}'...");
+        if (machine.Network || machine.Ports > 0)
+        {
+            // Honest limit: a guest with a network would reach whatever the engine reaches. Such a machine is recorded
+            // (so ls --json shows its network, as smolvm's would) but never booted.
+            throw Fail($"agent operation failed: start: machine '{name}' has a network (--net, --allow-cidr, --allow-host, --network or -p): the emulator does not emulate guest networking");
+        }
+
         if (machine.Image is null)
         {
             throw Fail($"agent operation failed: start: machine '{name}' has no image (the emulator boots image machines only)");
@@ -634,7 +643,7 @@ internal sealed partial class Smolvm(Grammar grammar, MachineStore store)
             ["memory_mib"] = machine.MemoryMib,
             ["pid"] = machine.Pid,
             ["mounts"] = machine.Volumes.Count,
-            ["ports"] = 0,
+            ["ports"] = machine.Ports,
             ["created_at"] = machine.CreatedAt,
             ["storage_gb"] = null,
             ["overlay_gb"] = null,

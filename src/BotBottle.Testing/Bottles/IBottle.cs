@@ -33,8 +33,9 @@ public interface IBottle : IAsyncDisposable
     string? PromptPath { get; }
 
     /// <summary>
-    /// The bottle's wire witness: every frame on the bottle network from launch to teardown, recorded outside the agent
-    /// (docker: on the network's bridge), or null where the backend has none (smolmachines: its agent has no NIC).
+    /// The bottle's wire witness: everything the agent sent out from launch to teardown, recorded outside the agent
+    /// (docker: every frame on the network's bridge; smolmachines, whose VM has no NIC: every connection through its host
+    /// relay, and smolvm's record of the machine's network), or null where the backend has none.
     /// </summary>
     Witness.WireWitness? Witness => null;
 

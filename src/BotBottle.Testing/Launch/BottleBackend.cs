@@ -94,6 +94,9 @@ internal abstract class LaunchedAgent
     /// <summary>The pause before the single retry of an exec killed with 137.</summary>
     public abstract TimeSpan RetrySettle { get; }
 
+    /// <summary>The wire witness the agent's own launch set up (smolmachines: its host relay), for a backend whose <see cref="AgentLauncher.StartWitnessAsync"/> has none.</summary>
+    public virtual Witness.WireWitness? Witness => null;
+
     /// <summary>The agent's security settings as its backend reports them once it has started (null where it reports none).</summary>
     public virtual string? Security { get; protected set; }
 

@@ -105,7 +105,7 @@ public sealed class ProbeVantage
     {
         ArgumentNullException.ThrowIfNull(bottle);
         return bottle.Witness is { } witness
-            ? new("wire", (steps, ct) => WitnessSteps.ReadAsync(witness, steps, bottle.Bundle.ProxyPort, ct), "the wire witness on the bottle network's bridge") { RunsLast = true }
+            ? new("wire", (steps, ct) => WitnessSteps.ReadAsync(witness, steps, bottle.Bundle.ProxyPort, ct), "the bottle's wire witness (the bottle network's bridge, or a machine's host relay)") { RunsLast = true }
             : null;
     }
 

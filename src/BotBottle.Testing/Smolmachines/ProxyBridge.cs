@@ -46,6 +46,12 @@ internal sealed class ProxyBridge : IAsyncDisposable
         _accepting = AcceptAsync();
     }
 
+    /// <summary>Every connection the bridge carried, from its start.</summary>
+    public RelayLog Log { get; } = new();
+
+    /// <summary>Where the bridge dials: the bundle's proxy port, published on the host's loopback.</summary>
+    public IPEndPoint Target => _target;
+
     /// <summary>The host socket the guest's <see cref="SmolvmCommands.GuestProxySocket"/> is connected to.</summary>
     public string SocketPath { get; }
 
@@ -141,23 +147,26 @@ internal sealed class ProxyBridge : IAsyncDisposable
 
     private async Task RelayAsync(Socket client)
     {
+        var record = Log.Open(_target);
         using (client)
         using (var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp))
         {
             try
             {
                 await upstream.ConnectAsync(_target, _stop.Token).ConfigureAwait(false);
-                if (_credentialHeader is not null && !await SendRequestLineWithCredentialAsync(client, upstream).ConfigureAwait(false))
+                record.Dialled(upstream.RemoteEndPoint);
+                if (_credentialHeader is not null && !await SendRequestLineWithCredentialAsync(client, upstream, record).ConfigureAwait(false))
                 {
                     upstream.Shutdown(SocketShutdown.Send);
-                    await PumpAsync(upstream, client).ConfigureAwait(false);
+                    await PumpAsync(upstream, client, record.Received).ConfigureAwait(false);
                     return;
                 }
 
-                await Task.WhenAll(PumpAsync(client, upstream), PumpAsync(upstream, client)).ConfigureAwait(false);
+                await Task.WhenAll(PumpAsync(client, upstream, record.Sent), PumpAsync(upstream, client, record.Received)).ConfigureAwait(false);
             }
             catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException or IOException)
             {
+                record.Failed(e.Message);
                 _logger.LogDebug("proxy bridge connection ended: {Reason}", e.Message);
             }
         }
@@ -167,13 +176,14 @@ internal sealed class ProxyBridge : IAsyncDisposable
     /// Relays the client's request line, then the credential header, then whatever followed the line. Returns false
     /// when the client closed first. A first line over 8 KiB goes on unchanged (the proxy then refuses it, 407).
     /// </summary>
-    private async Task<bool> SendRequestLineWithCredentialAsync(Socket client, Socket upstream)
+    private async Task<bool> SendRequestLineWithCredentialAsync(Socket client, Socket upstream, RelayLog.Connection record)
     {
         var buffer = new byte[8192];
         var filled = 0;
         while (true)
         {
             var read = await client.ReceiveAsync(buffer.AsMemory(filled), _stop.Token).ConfigureAwait(false);
+            record.Sent(read);
             if (read == 0)
             {
                 await upstream.SendAsync(buffer.AsMemory(0, filled), _stop.Token).ConfigureAwait(false);
@@ -224,12 +234,13 @@ internal sealed class ProxyBridge : IAsyncDisposable
         }
     }
 
-    private async Task PumpAsync(Socket from, Socket to)
+    private async Task PumpAsync(Socket from, Socket to, Action<int> count)
     {
         var buffer = new byte[65536];
         while (true)
         {
             var read = await from.ReceiveAsync(buffer, _stop.Token).ConfigureAwait(false);
+            count(read);
             if (read == 0)
             {
                 // Half-close: the other direction keeps flowing until its side ends too.

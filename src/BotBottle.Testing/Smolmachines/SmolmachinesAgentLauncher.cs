@@ -12,7 +12,8 @@ namespace BotBottle.Testing.Smolmachines;
 /// The smolmachines backend's side of a launch. The bundle comes first (its proxy port published on the host's
 /// 127.0.0.1), then the bridge to it and a preflight through the bridge, then the machine: created from the image
 /// archive with no network and the bridge's socket mounted, labelled for the reaper, started, the in-guest relay
-/// started, and readiness polled.
+/// started, and readiness polled. The bridge's record of its connections and smolvm's record of the machine are the
+/// bottle's wire witness (<see cref="RelayWitness"/>).
 /// </summary>
 internal sealed class SmolmachinesAgentLauncher(
     SmolvmCli smolvm,
@@ -68,7 +69,8 @@ internal sealed class SmolmachinesAgentLauncher(
             throw;
         }
 
-        return new SmolvmAgent(bottleName, smolvm, version, spec.Bundle.ProxyPort, options, new SmolvmAgentRuntime(bottleName, smolvm, version, resizeBridge));
+        var witness = new RelayWitness(bridge.Log, bridge.Target, spec.Bundle.ProxyPort, smolvm, version, bottleName);
+        return new SmolvmAgent(bottleName, smolvm, version, spec.Bundle.ProxyPort, options, new SmolvmAgentRuntime(bottleName, smolvm, version, resizeBridge), witness);
     }
 
     private async Task DeleteIfPresentAsync(string name, CancellationToken cancellationToken)
@@ -83,11 +85,13 @@ internal sealed class SmolmachinesAgentLauncher(
         }
     }
 
-    private sealed class SmolvmAgent(string name, SmolvmCli smolvm, SmolvmVersion version, int relayPort, SmolmachinesOptions options, SmolvmAgentRuntime runtime) : LaunchedAgent
+    private sealed class SmolvmAgent(string name, SmolvmCli smolvm, SmolvmVersion version, int relayPort, SmolmachinesOptions options, SmolvmAgentRuntime runtime, RelayWitness witness) : LaunchedAgent
     {
         private static readonly TimeSpan MissingSocketGrace = TimeSpan.FromSeconds(5);
 
         public override IAgentRuntime Runtime => runtime;
+
+        public override Witness.WireWitness? Witness => witness;
 
         public override TimeSpan RetrySettle => options.RetrySettle;
 

@@ -8,8 +8,8 @@ namespace BotBottle.Testing.Witness;
 /// their ARP, the kernel's neighbour discovery and multicast reports from link-local sources) are context; a frame
 /// that only carries their MAC is not, so a forged source cannot hide a frame. Every other frame joins a flow
 /// (both directions of one protocol between two endpoints), classified by its first frame: to the bundle's proxy port
-/// or resolver, ARP and the kernel's own IPv6 neighbour discovery are expected; a destination a probe named is a probe
-/// attempt; everything else is a finding.
+/// or resolver, ARP and the kernel's own IPv6 neighbour discovery are expected; everything else is a finding (which
+/// <see cref="WireWitness.Compose"/> lists as a probe attempt when a probe named its destination).
 /// </summary>
 internal static class FlowClassifier
 {
@@ -19,7 +19,7 @@ internal static class FlowClassifier
     /// <summary>Multicast listener query and reports (130-132, 143): what a host side of a bridge (and a kernel joining its groups) sends.</summary>
     private static readonly HashSet<int> MulticastListener = [130, 131, 132, 143];
 
-    public static WireWitness.Report Classify(WitnessCapture capture, IReadOnlyList<WireWitness.Destination> probes)
+    public static WitnessRead Classify(WitnessCapture capture)
     {
         ArgumentNullException.ThrowIfNull(capture);
         IReadOnlyList<WireFrame> frames;
@@ -35,7 +35,6 @@ internal static class FlowClassifier
         }
 
         var context = capture.Context;
-        var targets = probes.Select(p => (Address: IPAddress.TryParse(p.Address, out var a) ? a : null, p.Port)).Where(p => p.Address is not null).ToList();
         var flows = new Dictionary<string, FlowBuilder>(StringComparer.Ordinal);
         var order = new List<FlowBuilder>();
         var contextFrames = 0;
@@ -50,7 +49,7 @@ internal static class FlowClassifier
             var key = Key(frame);
             if (!flows.TryGetValue(key, out var flow))
             {
-                flow = Start(frame, context, targets!);
+                flow = Start(frame, context);
                 flows[key] = flow;
                 order.Add(flow);
             }
@@ -58,7 +57,7 @@ internal static class FlowClassifier
             flow.Frames++;
         }
 
-        return new WireWitness.Report(capture.Interface, frames.Count, contextFrames, [.. order.Select(f => f.Build())], problem);
+        return new WitnessRead(capture.Interface, frames.Count, contextFrames, [.. order.Select(f => f.Build())], problem);
     }
 
     /// <summary>A frame the bundle or the bridge sent as they do, not one that merely carries their MAC.</summary>
@@ -105,7 +104,7 @@ internal static class FlowClassifier
         return $"{p.Family}|{p.ProtocolNumber}|{low}|{high}";
     }
 
-    private static FlowBuilder Start(WireFrame frame, WireContext context, IReadOnlyList<(IPAddress Address, int? Port)> probes)
+    private static FlowBuilder Start(WireFrame frame, WireContext context)
     {
         if (frame.Packet is not { } p)
         {
@@ -134,11 +133,6 @@ internal static class FlowClassifier
             {
                 return Flow(WireWitness.FlowKind.Expected, "the bundle's resolver");
             }
-        }
-
-        if (probes.Any(t => t.Address.Equals(p.Destination) && (t.Port is null || t.Port == p.DestinationPort)))
-        {
-            return Flow(WireWitness.FlowKind.ProbeAttempt, "a destination a probe tried on purpose");
         }
 
         return Flow(WireWitness.FlowKind.Finding, p.IsIpv6

@@ -34,9 +34,19 @@ public abstract partial class WireWitness
     /// <param name="Reason">Why it is classified as it is.</param>
     public sealed record Flow(FlowKind Kind, string Protocol, string Source, string Destination, int? Port, DateTimeOffset FirstSeen, int Frames, string Reason)
     {
+        /// <summary>Bytes the agent's side sent in the flow, where the witness counts bytes (a relay does; a frame capture does not: null).</summary>
+        public long? BytesSent { get; init; }
+
+        /// <summary>Bytes the agent's side received in the flow, where the witness counts bytes (null otherwise).</summary>
+        public long? BytesReceived { get; init; }
+
         /// <summary>One line: <c>finding: IPv6 udp fe80::1 → 2001:db8::1 port 53 at 12:00:01.234, 1 frame (not the bundle)</c>.</summary>
         public override string ToString() => string.Create(CultureInfo.InvariantCulture,
-            $"{Kind switch { FlowKind.Expected => "expected", FlowKind.ProbeAttempt => "probe attempt", _ => "finding" }}: {Protocol} {Source} → {Destination}{(Port is { } p ? " port " + p.ToString(CultureInfo.InvariantCulture) : "")} at {FirstSeen.UtcDateTime:HH:mm:ss.fff}, {Frames} frame{(Frames == 1 ? "" : "s")} ({Reason})");
+            $"{Kind switch { FlowKind.Expected => "expected", FlowKind.ProbeAttempt => "probe attempt", _ => "finding" }}: {Protocol} {Source} → {Destination}{(Port is { } p ? " port " + p.ToString(CultureInfo.InvariantCulture) : "")} at {FirstSeen.UtcDateTime:HH:mm:ss.fff}, {Volume()} ({Reason})");
+
+        private string Volume() => BytesSent is { } sent
+            ? string.Create(CultureInfo.InvariantCulture, $"{sent} bytes sent, {BytesReceived ?? 0} received")
+            : string.Create(CultureInfo.InvariantCulture, $"{Frames} frame{(Frames == 1 ? "" : "s")}");
     }
 
     /// <summary>

@@ -31,13 +31,37 @@ public abstract partial class WireWitness
     {
         ArgumentNullException.ThrowIfNull(probeDestinations);
         var probes = probeDestinations.ToList();
-        var capture = await CaptureAsync(cancellationToken).ConfigureAwait(false);
-        return FlowClassifier.Classify(capture, probes);
+        var read = await ReadFlowsAsync(cancellationToken).ConfigureAwait(false);
+        return Compose(read, probes);
     }
 
-    /// <summary>The capture so far and what the classification needs to know about the network.</summary>
-    internal abstract Task<WitnessCapture> CaptureAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// The report of one read: every finding to a destination a probe named becomes a probe attempt (the same rule for
+    /// every source of flows), in the order the flows began.
+    /// </summary>
+    internal static Report Compose(WitnessRead read, IReadOnlyList<Destination> probes)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(probes);
+        var targets = probes.Select(p => (Address: System.Net.IPAddress.TryParse(p.Address, out var a) ? a : null, p.Port)).Where(p => p.Address is not null).ToList();
+        bool Probed(Flow flow) =>
+            System.Net.IPAddress.TryParse(flow.Destination, out var destination)
+            && targets.Any(t => t.Address!.Equals(destination) && (t.Port is null || t.Port == flow.Port));
+        var flows = read.Flows.Select(f => f.Kind == FlowKind.Finding && Probed(f) ? f with { Kind = FlowKind.ProbeAttempt, Reason = "a destination a probe tried on purpose" } : f).ToList();
+        return new Report(read.Interface, read.Frames, read.ContextFrames, flows, read.Problem);
+    }
+
+    /// <summary>Everything the witness's source recorded so far, as flows classified expected or finding (probes are applied by <see cref="Compose"/>).</summary>
+    internal abstract Task<WitnessRead> ReadFlowsAsync(CancellationToken cancellationToken);
 }
+
+/// <summary>One read of a witness's source, before probe destinations are applied.</summary>
+/// <param name="Interface">Where it was recorded (<c>br-0123456789ab</c>; the relay of a machine).</param>
+/// <param name="Frames">The units recorded (frames on a wire; connections through a relay).</param>
+/// <param name="ContextFrames">Units that are context, not flows.</param>
+/// <param name="Flows">The flows, in the order they began.</param>
+/// <param name="Problem">Why the record may be incomplete (null: complete).</param>
+internal sealed record WitnessRead(string Interface, int Frames, int ContextFrames, IReadOnlyList<WireWitness.Flow> Flows, string? Problem);
 
 /// <summary>One read of a witness: the pcap bytes, where they were captured, and whether the capture still runs.</summary>
 /// <param name="Interface">The interface captured (<c>br-0123456789ab</c>).</param>

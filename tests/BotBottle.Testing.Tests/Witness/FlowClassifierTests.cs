@@ -63,7 +63,7 @@ public sealed class FlowClassifierTests
     {
         var lldp = Frame(AgentMac, "01:80:c2:00:00:0e", 0x88CC, new byte[10]);
         var pcap = Pcap(lldp, Ipv4(AgentMac, "10.0.0.2", "10.0.0.3", 6, 40000, 3128));
-        var report = FlowClassifier.Classify(new WitnessCapture("br-test", pcap[..^5], Context, null), []);
+        var report = WireWitness.Compose(FlowClassifier.Classify(new WitnessCapture("br-test", pcap[..^5], Context, null)), []);
 
         var finding = Assert.Single(report.Flows);
         Assert.Equal(("ethertype 0x88cc", "01:80:c2:00:00:0e", WireWitness.FlowKind.Finding), (finding.Protocol, finding.Destination, finding.Kind));
@@ -73,17 +73,17 @@ public sealed class FlowClassifierTests
     [Fact]
     public void A_capture_that_stopped_or_cannot_be_read_never_shows_only_bundle_traffic()
     {
-        Assert.False(FlowClassifier.Classify(new WitnessCapture("br-test", Pcap(), Context, "the capture stopped"), []).ShowsOnlyBundleTraffic);
-        var unreadable = FlowClassifier.Classify(new WitnessCapture("br-test", [1, 2, 3], Context, null), []);
+        Assert.False(WireWitness.Compose(FlowClassifier.Classify(new WitnessCapture("br-test", Pcap(), Context, "the capture stopped")), []).ShowsOnlyBundleTraffic);
+        var unreadable = WireWitness.Compose(FlowClassifier.Classify(new WitnessCapture("br-test", [1, 2, 3], Context, null)), []);
         Assert.False(unreadable.ShowsOnlyBundleTraffic);
         Assert.Contains("could not be read", unreadable.Problem, StringComparison.Ordinal);
-        Assert.True(FlowClassifier.Classify(new WitnessCapture("br-test", Pcap(), Context, null), []).ShowsOnlyBundleTraffic);
+        Assert.True(WireWitness.Compose(FlowClassifier.Classify(new WitnessCapture("br-test", Pcap(), Context, null)), []).ShowsOnlyBundleTraffic);
     }
 
     private static WireWitness.Report Classify(params byte[][] frames) => Classify([], frames);
 
     private static WireWitness.Report Classify(IReadOnlyList<WireWitness.Destination> probes, params byte[][] frames) =>
-        FlowClassifier.Classify(new WitnessCapture("br-test", Pcap(frames), Context, null), probes);
+        WireWitness.Compose(FlowClassifier.Classify(new WitnessCapture("br-test", Pcap(frames), Context, null)), probes);
 
     private static byte[] Pcap(params byte[][] frames)
     {

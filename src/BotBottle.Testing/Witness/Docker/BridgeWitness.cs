@@ -107,7 +107,11 @@ internal sealed class BridgeWitness : WireWitness
         };
     }
 
-    internal override async Task<WitnessCapture> CaptureAsync(CancellationToken cancellationToken)
+    internal override async Task<WitnessRead> ReadFlowsAsync(CancellationToken cancellationToken) =>
+        FlowClassifier.Classify(await CaptureAsync(cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The capture so far and what the classification needs to know about the network.</summary>
+    private async Task<WitnessCapture> CaptureAsync(CancellationToken cancellationToken)
     {
         var pcap = await _container.ReadFileAsync(CaptureFile, cancellationToken).ConfigureAwait(false);
         var state = (await _container.InspectAsync(cancellationToken).ConfigureAwait(false)).State;
