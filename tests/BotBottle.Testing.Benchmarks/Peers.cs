@@ -45,7 +45,7 @@ internal sealed class CliBottle
         }
         while (created.ExitCode != 0 && created.StandardError.Contains("overlaps", StringComparison.OrdinalIgnoreCase));
 
-        await Docker(["run", "-d", "--init", "--security-opt", "no-new-privileges", .. Labels(name), "--name", name + "-bundle", "--hostname", "bundle", "--network", name + "-net",
+        await Docker(["run", "-d", "--init", "--security-opt", "no-new-privileges", "--cap-add", "NET_ADMIN", .. Labels(name), "--name", name + "-bundle", "--hostname", "bundle", "--network", name + "-net",
             "--ip", subnet.BundleAddress, "--network-alias", "bundle", Images.Bundle]);
 
         // The agent as the harness hardens it (AgentHardening), so the peer does the same work.
@@ -162,7 +162,7 @@ internal sealed class RawBottle(DockerClient client, string name)
             Image = Images.Bundle,
             Hostname = "bundle",
             Labels = labels,
-            HostConfig = new HostConfig { Init = true, NetworkMode = network },
+            HostConfig = new HostConfig { Init = true, NetworkMode = network, CapAdd = ["NET_ADMIN"], SecurityOpt = ["no-new-privileges"] },
             NetworkingConfig = new NetworkingConfig
             {
                 EndpointsConfig = new Dictionary<string, EndpointSettings> { [network] = new() { Aliases = ["bundle"], IPAMConfig = new EndpointIPAMConfig { IPv4Address = subnet!.BundleAddress } } },

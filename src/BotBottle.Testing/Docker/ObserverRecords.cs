@@ -24,7 +24,14 @@ internal static class ObserverRecords
             return ([], "the observer ended before its last record");
         }
 
-        return (lines.Skip(1).SkipLast(1).ToList(), null);
+        // A record of no known shape (a file or socket name with a tab or a newline in it, say) fails closed.
+        var records = lines.Skip(1).SkipLast(1).ToList();
+        if (records.FirstOrDefault(r => r is not (["init", _, _] or ["user", _] or ["setuid", _, _] or ["inet", _, _] or ["unix", _, _, _, _])) is { } odd)
+        {
+            return ([], $"the observer printed a record of no known shape ({odd.Length} fields, '{odd[0]}'): a name with a tab or a newline in it?");
+        }
+
+        return (records, null);
     }
 
     public static AgentFacts ToFacts(ContainerInspectResponse inspect, IReadOnlyList<Facts.EnvEntry> environment, IReadOnlyList<string[]> records, string? problem, string source)

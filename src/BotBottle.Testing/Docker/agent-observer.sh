@@ -19,7 +19,8 @@ find "$r/" -xdev -user 0 \( -perm -4000 -o -perm -2000 \) -type f -printf 'setui
 # outside the agent's pid namespace) are no agent process's and are left out.
 root_inodes=$(for p in /proc/[0-9]*; do
     [ "$(readlink "$p/ns/pid" 2>/dev/null)" = "$agent_ns" ] || continue
-    awk '/^Uid:/ { exit !($2 == 0 || $3 == 0 || $4 == 0) }' "$p/status" 2>/dev/null || continue
+    # Root: any of its uids 0, or any capability left (a process that dropped to another uid but kept its capabilities).
+    awk '/^Uid:/ { if ($2 == 0 || $3 == 0 || $4 == 0) r = 1 } /^Cap(Prm|Eff):/ { if ($2 !~ /^0+$/) r = 1 } END { exit !r }' "$p/status" 2>/dev/null || continue
     for fd in "$p"/fd/*; do
       link=$(readlink "$fd" 2>/dev/null) || continue
       case $link in socket:\[*\]) link=${link#socket:[}; echo "${link%]}" ;; esac
@@ -31,12 +32,14 @@ for proto in tcp tcp6 udp udp6; do
   awk -v p="$proto" -v s="$state" -v inodes=" $root_inodes" 'NR > 1 && $4 == s && index(inodes, " " $10 " ") { printf "inet\t%s\t%s\n", p, $2 }' "$agent/net/$proto" 2>/dev/null
 done
 # Unix sockets that listen (flag 00010000), with the socket file's owner and mode.
-awk -v inodes=" $root_inodes" 'NR > 1 && $4 == "00010000" && index(inodes, " " $7 " ") { print ($8 == "" ? "-" : $8) }' $agent/net/unix 2>/dev/null |
+awk -v inodes=" $root_inodes" 'NR > 1 && $4 == "00010000" && index(inodes, " " $7 " ") { p = $0; for (i = 1; i < 8; i++) sub(/^[ \t]*[^ \t]+/, "", p); sub(/^[ \t]+/, "", p); print (p == "" ? "-" : p) }' "$agent/net/unix" 2>/dev/null |
   sort -u | while IFS= read -r path; do
     case $path in
       @*) printf 'unix\t%s\t-\t-\t-\n' "$path" ;;
       -) ;;
-      *) st=$(stat -c '%u %g %a' "$r$path" 2>/dev/null) && set -- $st && printf 'unix\t%s\t%s\t%s\t%s\n' "$path" "$1" "$2" "$3" ;;
+      # A socket file that cannot be looked at counts as reachable (never a pass for the wrong reason).
+      *) if st=$(stat -c '%u %g %a' "$r$path" 2>/dev/null); then set -- $st; printf 'unix\t%s\t%s\t%s\t%s\n' "$path" "$1" "$2" "$3"
+         else printf 'unix\t%s\t?\t?\t777\n' "$path"; fi ;;
     esac
   done
 printf 'end\n'

@@ -136,6 +136,9 @@ public static class IsolationCatalogue
         ProbeStep Step(string id, ProbeVantage at, ProbeAction action, ProbeExpectation expected) =>
             new(id, at, action, expected) { Timeout = expected.Accepts(ProbeOutcome.TimedOut) ? options.StepTimeout : options.AnswerTimeout };
 
+        // Every check that a silence or a missing route passes also has the agent's own dial to the proxy port as a
+        // control, run at the same time: where something in the agent's namespace makes dials fail (its conntrack table
+        // filled, its ports taken), that control fails too and the check is inconclusive, never passed.
         var proxyPort = Step("ctl-proxy-port", agent, Probe.Tcp(b.ProxyHost, b.ProxyPort), ProbeExpectation.Connected);
         var decoyFromBundle = Step("ctl-decoy-from-bundle", bundle, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Connected);
         var allowedViaProxy = Step("allowlisted-via-proxy", agent, Probe.HttpViaProxy(b.ProxyHost, b.ProxyPort, targets.AllowedHost), ProbeExpectation.ProxyAllowed);
@@ -164,7 +167,7 @@ public static class IsolationCatalogue
             Step("connect-denied-port", agent, Probe.Connect(b.ProxyHost, b.ProxyPort, targets.AllowedHost, targets.DeniedConnectPort), ProbeExpectation.ProxyDenied),
             [Step("ctl-connect-allowed-port", agent, Probe.Connect(b.ProxyHost, b.ProxyPort, targets.AllowedHost, targets.AllowedConnectPort), ProbeExpectation.ProxyAllowed)]) { Category = "proxy" });
         checks.Add(new("direct-egress-blocked", "The agent cannot reach an outside server without the proxy",
-            Step("direct-to-decoy", agent, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Blocked), [decoyFromBundle]));
+            Step("direct-to-decoy", agent, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Blocked), [decoyFromBundle, proxyPort]));
 
         var dnsControls = new List<ProbeStep> { Step("ctl-resolve-from-bundle", bundle, Probe.Resolve(targets.AllowedHost), ProbeExpectation.Resolves) };
         var resolvesPeers = options.AgentResolvesPeers ?? bottle is Launch.Bottle { AgentResolvesPeers: true };
@@ -178,15 +181,15 @@ public static class IsolationCatalogue
             dnsControls) { Category = "dns" });
         checks.Add(new("host-services-unreachable", "Host services are not reachable through the bottle network's gateway",
             Step("host-via-gateway", agent, Probe.Tcp(targets.BottleGateway, targets.HostServicePort), ProbeExpectation.Blocked),
-            [Step("ctl-host-service-from-bundle", bundle, Probe.Tcp(targets.OutsideGateway, targets.HostServicePort), ProbeExpectation.Connected)]));
+            [Step("ctl-host-service-from-bundle", bundle, Probe.Tcp(targets.OutsideGateway, targets.HostServicePort), ProbeExpectation.Connected), proxyPort]));
         checks.Add(new("metadata-unreachable", $"The link-local metadata address ({targets.MetadataAddress}) is unreachable",
             Step("metadata", agent, Probe.Tcp(targets.MetadataAddress, 80), ProbeExpectation.Blocked),
-            [Step("ctl-metadata-from-bundle", bundle, Probe.Tcp(targets.MetadataAddress, 80), ProbeExpectation.Connected)]));
+            [Step("ctl-metadata-from-bundle", bundle, Probe.Tcp(targets.MetadataAddress, 80), ProbeExpectation.Connected), proxyPort]));
         if (targets.DecoyIpv6Address is { } v6)
         {
             checks.Add(new("ipv6-egress-blocked", "The agent has no IPv6 path out",
                 Step("ipv6-to-decoy", agent, Probe.Tcp(v6, targets.DecoyHttpPort), ProbeExpectation.Blocked),
-                [Step("ctl-ipv6-from-bundle", bundle, Probe.Tcp(v6, targets.DecoyHttpPort), ProbeExpectation.Connected)]));
+                [Step("ctl-ipv6-from-bundle", bundle, Probe.Tcp(v6, targets.DecoyHttpPort), ProbeExpectation.Connected), proxyPort]));
         }
 
         if (neighbour is not null)
@@ -196,12 +199,12 @@ public static class IsolationCatalogue
             var nb = neighbour.Bundle;
             checks.Add(new("neighbour-bundle-unreachable", "Another bottle's bundle is unreachable",
                 Step("neighbour-bundle", agent, Probe.Tcp(nb.Address, nb.ProxyPort), ProbeExpectation.Blocked),
-                [Step("ctl-neighbour-reaches-own-bundle", theirAgent, Probe.Tcp(nb.ProxyHost, nb.ProxyPort), ProbeExpectation.Connected)]));
+                [Step("ctl-neighbour-reaches-own-bundle", theirAgent, Probe.Tcp(nb.ProxyHost, nb.ProxyPort), ProbeExpectation.Connected), proxyPort]));
             if (neighbour.AgentAddress is { } theirAddress)
             {
                 checks.Add(new("neighbour-agent-unreachable", "Another bottle's agent is unreachable (not even a refusal comes back)",
                     Step("neighbour-agent", agent, Probe.Tcp(theirAddress, 1), ProbeExpectation.NotRouted),
-                    [Step("ctl-neighbour-agent-refuses-its-bundle", theirBundle, Probe.Tcp(theirAddress, 1), ProbeExpectation.Refused)]));
+                    [Step("ctl-neighbour-agent-refuses-its-bundle", theirBundle, Probe.Tcp(theirAddress, 1), ProbeExpectation.Refused), proxyPort]));
             }
         }
 

@@ -20,8 +20,9 @@ internal static partial class OutcomeClassifier
 
         return action switch
         {
-            TcpDial { Host: var host } when !host.Contains(':', StringComparison.Ordinal) && Line(raw.Stderr, NoLocalAddress()) is { } exhausted =>
-                (ProbeOutcome.Error, "no local address or port for an IPv4 dial (the network namespace's ports exhausted?): " + exhausted),
+            TcpDial { Host: var host } when Line(raw.Stderr, NoLocalAddress()) is { } exhausted
+                && !(host.Contains(':', StringComparison.Ordinal) && raw.Stdout.Contains(NoIpv6Address, StringComparison.Ordinal)) =>
+                (ProbeOutcome.Error, "no local address or port for the dial (the network namespace's ports exhausted?): " + exhausted),
             TcpDial => ClassifyTcp(raw),
             HttpViaProxy => ClassifyProxy(raw, connect: false),
             ConnectViaProxy => ClassifyProxy(raw, connect: true),
@@ -229,7 +230,10 @@ internal static partial class OutcomeClassifier
     [GeneratedRegex(@"Network is unreachable|No route to host|Host is unreachable|Network unreachable|Cannot assign requested address|Address family not supported", RegexOptions.IgnoreCase)]
     private static partial Regex UnreachableText();
 
-    /// <summary>EADDRNOTAVAIL: for IPv6 with the stack off, there is no address (unreachable); for IPv4, something took every local port.</summary>
+    /// <summary>What the battery adds to an IPv6 dial's output where the namespace has no IPv6 address but loopback's.</summary>
+    internal const string NoIpv6Address = "(no IPv6 address in this network namespace)";
+
+    /// <summary>EADDRNOTAVAIL: for IPv6 with no IPv6 address there is no path (unreachable); otherwise something took every local port.</summary>
     [GeneratedRegex(@"Cannot assign requested address", RegexOptions.IgnoreCase)]
     private static partial Regex NoLocalAddress();
 

@@ -44,8 +44,10 @@ public abstract partial class WireWitness
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(probes);
         var targets = probes.Select(p => (Address: System.Net.IPAddress.TryParse(p.Address, out var a) ? a : null, p.Port)).Where(p => p.Address is not null).ToList();
+        // The battery's probes are TCP dials: only a TCP flow to a probed address and port is one of theirs.
         bool Probed(Flow flow) =>
-            System.Net.IPAddress.TryParse(flow.Destination, out var destination)
+            flow.Protocol.EndsWith("tcp", StringComparison.Ordinal)
+            && System.Net.IPAddress.TryParse(flow.Destination, out var destination)
             && targets.Any(t => t.Address!.Equals(destination) && (t.Port is null || t.Port == flow.Port));
         var flows = read.Flows.Select(f => f.Kind == FlowKind.Finding && Probed(f) ? f with { Kind = FlowKind.ProbeAttempt, Reason = "a destination a probe tried on purpose" } : f).ToList();
         return new Report(read.Interface, read.Frames, read.ContextFrames, flows, read.Problem);

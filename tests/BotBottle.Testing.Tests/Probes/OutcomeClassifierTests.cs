@@ -42,9 +42,11 @@ public sealed class OutcomeClassifierTests
     {
         // An IPv6 stack that is off leaves no source address: there is no path. For IPv4, EADDRNOTAVAIL means something in
         // the network namespace took every local port (the agent can do that as node): no proof of a block, so an error.
-        var v6 = OutcomeClassifier.Classify(Probe.Tcp("fd00::2", 80), Raw("bash", 1, 2, "", "fd00::2: connect: Cannot assign requested address"));
+        var v6 = OutcomeClassifier.Classify(Probe.Tcp("fd00::2", 80), Raw("bash", 1, 2, "(no IPv6 address in this network namespace)", "fd00::2: connect: Cannot assign requested address"));
+        var v6Exhausted = OutcomeClassifier.Classify(Probe.Tcp("fd00::2", 80), Raw("bash", 1, 2, "", "fd00::2: connect: Cannot assign requested address"));
         var v4 = OutcomeClassifier.Classify(Tcp, Raw("bash", 1, 2, "", "bash: connect: Cannot assign requested address"));
         Assert.Equal(ProbeOutcome.Unreachable, v6.Outcome);
+        Assert.Equal(ProbeOutcome.Error, v6Exhausted.Outcome);
         Assert.Equal(ProbeOutcome.Error, v4.Outcome);
         Assert.Contains("exhausted", v4.Reason, StringComparison.Ordinal);
     }

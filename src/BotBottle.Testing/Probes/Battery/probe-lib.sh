@@ -168,7 +168,7 @@ bbt_interfaces() { # every network interface but loopback
 # --- one probe: bbt_probe <id> <seconds> <kind> args... ---
 bbt_probe() {
   bbt_id=$1; BBT_T=$2; bbt_kind=$3; shift 3
-  bbt_base="$bbt_dir/$bbt_id"
+  bbt_base="$bbt_dir/$bbt_id"; bbt_host=${1:-}
   case "$bbt_kind" in
     tcp) bbt_tool=$(bbt_pick bash nc curl) ;;
     http) bbt_tool=$(bbt_pick curl bash nc) ;;
@@ -216,6 +216,12 @@ bbt_probe() {
     fi
   fi
   bbt_end=$(bbt_ms)
+  # EADDRNOTAVAIL on an IPv6 dial proves "no path" only where the namespace has no IPv6 address but loopback's
+  # (else something took every local port): say which, for the host's classifier.
+  case "$bbt_kind:$bbt_host" in
+    tcp:*:*) if grep -q "Cannot assign requested address" "$bbt_base.err" 2>/dev/null && ! awk '$6 != "lo" { f = 1 } END { exit !f }' /proc/net/if_inet6 2>/dev/null; then
+               echo "(no IPv6 address in this network namespace)" >>"$bbt_base.out"; fi ;;
+  esac
   printf '{"id":"%s","tool":"%s","rc":%s,"ms":%s,"limit":%s,"out":"%s","err":"%s"}\n' \
     "$bbt_id" "$bbt_tool" "$bbt_rc" "$(( bbt_end - bbt_start ))" "$(( BBT_T * 1000 ))" \
     "$(bbt_json <"$bbt_base.out")" "$(bbt_json <"$bbt_base.err")" >"$bbt_base.json"
