@@ -7,7 +7,8 @@ namespace BotBottle.Testing.Reaping;
 
 /// <summary>
 /// The reaper: a detached watchdog per test host that outlives it. It polls the host's pid once a second; when the
-/// host is gone (exited, killed, a zombie), it removes what that host's session left, twice two seconds apart (a
+/// host is gone (exited, killed, a zombie), it removes what that host's session left, twice two seconds apart (smolvm
+/// machines three times, 2 s and then 4 s apart, for smolvm's slower create; a
 /// create in flight when the host died lands after the first pass). It runs the same tools the backends use (the
 /// docker CLI with the endpoint's settings, so a remote <c>DOCKER_HOST</c> works; the smolvm CLI), in its own
 /// session (<c>setsid</c>, or perl's POSIX::setsid on macOS) so neither a process-tree kill nor a terminal's Ctrl+C
@@ -77,14 +78,17 @@ internal static class Watchdog
         }
         """;
 
+    // Three passes, 2 s and then 4 s apart: a smolvm create in flight when the host died (slower than an engine's on
+    // a loaded machine) still lands before the last, well within the reaper's promise.
     private const string SmolvmSweep = WaitForHost +
         "session=$1 smolvm=$2 labels=$3; shift 3\n" +
-        "for pass in 1 2; do\n" +
+        "for pass in 1 2 3; do\n" +
         "  \"$smolvm\" machine ls --json 2>/dev/null | awk -v key=dev.botbottle.session -v value=\"$session\" \"$labels\" | while IFS= read -r name; do\n" +
         "    case $name in ''|*[!A-Za-z0-9_-]*) continue;; esac\n" +
         "    \"$smolvm\" \"$@\" \"$name\" -f </dev/null >/dev/null 2>&1\n" +
         "  done\n" +
         "  [ \"$pass\" = 1 ] && sleep 2\n" +
+        "  [ \"$pass\" = 2 ] && sleep 4\n" +
         "done\n" +
         "exit 0\n";
 
