@@ -9,6 +9,7 @@ using DotNet.Testcontainers.Builders;
 using DotNet.Testcontainers.Configurations;
 using DotNet.Testcontainers.Containers;
 using DotNet.Testcontainers.Images;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Benchmarks;
 
@@ -69,8 +70,8 @@ public class ExecBenchmarks
     public Task<DotNet.Testcontainers.Containers.ExecResult> Testcontainers() => _testcontainer.ExecAsync([.. CliBottle.Argv]);
 
     [Benchmark(Description = "exec: harness, one engine exec per call")]
-    public Task<Bottles.BottleExecResult> HarnessPerCall() => _perCall.ExecAsync("true");
+    public Task<Processes.BottleExecResult> HarnessPerCall() => _perCall.ExecAsync("true");
 
     [Benchmark(Description = "exec: harness (exec channel)")]
-    public Task<Bottles.BottleExecResult> Harness() => _bottle.ExecAsync("true");
+    public Task<Processes.BottleExecResult> Harness() => _bottle.ExecAsync("true");
 }

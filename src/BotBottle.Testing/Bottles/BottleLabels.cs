@@ -10,7 +10,7 @@ namespace BotBottle.Testing.Bottles;
 internal static class BottleLabels
 {
     /// <summary>Until when (Unix seconds) the sweep and the reaper leave a kept bottle's resources alone.</summary>
-    public const string KeepUntil = "dev.botbottle.keep-until";
+    public const string KeepUntil = Engine.ResourceLabels.KeepUntil;
 
     /// <summary>Set to <c>1</c>/<c>true</c> (an hour) or a duration (<c>00:30:00</c>) to keep every bottle whose launch fails.</summary>
     public const string KeepVariable = "BOTBOTTLE_KEEP_ON_FAILURE";
@@ -52,8 +52,5 @@ internal static class BottleLabels
     public static string Format(DateTimeOffset until) => until.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
 
     /// <summary>Whether a resource with these labels is kept at <paramref name="now"/>.</summary>
-    public static bool IsKept(IDictionary<string, string>? labels, DateTimeOffset now) =>
-        labels is not null && labels.TryGetValue(KeepUntil, out var value)
-        && long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
-        && DateTimeOffset.FromUnixTimeSeconds(seconds) > now;
+    public static bool IsKept(IDictionary<string, string>? labels, DateTimeOffset now) => Engine.ResourceLabels.IsKept(labels, now);
 }

@@ -13,7 +13,7 @@ internal static class BottleNames
     public const string Prefix = "bbt";
 
     /// <summary>This process's harness session id (8 hex characters).</summary>
-    public static string SessionId { get; } = Convert.ToHexString(RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+    public static string SessionId => Engine.ResourceLabels.SessionId;
 
     /// <summary>A fresh unique bottle name: <c>bbt-&lt;session&gt;-&lt;random&gt;</c>.</summary>
     public static string NewBottleName() => $"{Prefix}-{SessionId}-{Convert.ToHexString(RandomNumberGenerator.GetBytes(3)).ToLowerInvariant()}";

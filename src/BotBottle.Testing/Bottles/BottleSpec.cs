@@ -1,3 +1,5 @@
+using BotBottle.Testing.Diagnostics;
+
 
 
 namespace BotBottle.Testing.Bottles;

@@ -1,3 +1,5 @@
+using BotBottle.Testing.Processes;
+
 namespace BotBottle.Testing.Bottles;
 
 /// <summary>

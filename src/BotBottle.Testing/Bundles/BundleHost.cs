@@ -2,6 +2,7 @@ using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Engine;
 using BotBottle.Testing.Guest;
 using Microsoft.Extensions.Logging;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Bundles;
 

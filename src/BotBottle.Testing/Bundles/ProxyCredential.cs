@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Diagnostics;
 
 namespace BotBottle.Testing.Bundles;
 

@@ -10,7 +10,7 @@ namespace BotBottle.Testing.Diagnostics;
 internal static partial class SecretRedactor
 {
     /// <summary>The replacement text.</summary>
-    public const string Mask = Bottles.SecretValues.Replacement;
+    public const string Mask = Diagnostics.SecretValues.Replacement;
 
     /// <summary>True when an env key looks like it holds a secret.</summary>
     public static bool IsSecretKey(string key) => SecretKey().IsMatch(key);

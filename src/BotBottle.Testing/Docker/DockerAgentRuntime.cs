@@ -31,7 +31,7 @@ internal sealed class DockerAgentRuntime(EngineContainer container, string? addr
 
     public async Task UploadAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)
     {
-        using var tar = await EngineArchive.CreateAsync(files, cancellationToken).ConfigureAwait(false);
+        using var tar = await GuestArchive.CreateAsync(files, cancellationToken).ConfigureAwait(false);
         await container.ExtractAsync(tar, "/", cancellationToken).ConfigureAwait(false);
     }
 

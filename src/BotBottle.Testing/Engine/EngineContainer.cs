@@ -1,5 +1,4 @@
 using System.Globalization;
-using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Processes;
 using Docker.DotNet;
 using Docker.DotNet.Models;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
-using BotBottle.Testing.Bottles;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Engine;
 

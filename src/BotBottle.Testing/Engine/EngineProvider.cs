@@ -15,14 +15,9 @@ internal sealed class EngineProvider
     private EngineProvider(Uri? endpoint) =>
         _engine = new AsyncOnce<DockerEngine>(() => ConnectAsync(endpoint));
 
-    private static async Task<DockerEngine> ConnectAsync(Uri? endpoint)
-    {
-        var engine = await DockerEngine.ConnectAsync(EngineDiscovery.Candidates(EngineSettings.Current, endpoint), CancellationToken.None).ConfigureAwait(false);
-
-        // Before anything is created on this engine: the reaper that removes this process's resources if it dies.
-        await Reaping.Watchdog.WatchDockerAsync(engine.Endpoint.Uri, ToolLocator.Find("docker") ?? "docker", Bottles.BottleNames.SessionId, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).ConfigureAwait(false);
-        return engine;
-    }
+    /// <summary>Connects, with no side effect: the reaper is a launch step of its own (<c>Reaping.ReaperStart</c>).</summary>
+    private static Task<DockerEngine> ConnectAsync(Uri? endpoint) =>
+        DockerEngine.ConnectAsync(EngineDiscovery.Candidates(EngineSettings.Current, endpoint), CancellationToken.None);
 
     /// <summary>The provider for the user's engine (discovered), or for <paramref name="endpoint"/> when given.</summary>
     public static EngineProvider For(Uri? endpoint = null) => Shared.GetOrAdd(endpoint?.ToString() ?? "", _ => new EngineProvider(endpoint));

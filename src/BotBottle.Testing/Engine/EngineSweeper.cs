@@ -1,4 +1,3 @@
-using BotBottle.Testing.Bottles;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
@@ -18,7 +17,7 @@ internal static class EngineSweeper
     /// <summary>
     /// Removes resources whose creating harness process is provably dead (<see cref="ProcessIdentity.IsProvablyDead"/>):
     /// created in this boot and pid namespace of this host by a process that no longer runs, and not kept for debugging
-    /// beyond now (<see cref="BottleLabels.KeepUntil"/>); returns how many.
+    /// beyond now (<see cref="ResourceLabels.KeepUntil"/>); returns how many.
     /// </summary>
     public static Task<int> RemoveOrphansAsync(IDockerClient client, ILogger logger, CancellationToken cancellationToken) =>
         RemoveWhereAsync(client, IsOrphan, logger, cancellationToken);
@@ -34,7 +33,7 @@ internal static class EngineSweeper
     }
 
     private static bool IsOrphan(IDictionary<string, string> labels) =>
-        ProcessIdentity.FromLabels(labels)?.IsProvablyDead() == true && !BottleLabels.IsKept(labels, DateTimeOffset.UtcNow);
+        ProcessIdentity.FromLabels(labels)?.IsProvablyDead() == true && !ResourceLabels.IsKept(labels, DateTimeOffset.UtcNow);
 
     private static async Task<int> RemoveWhereAsync(IDockerClient client, Func<IDictionary<string, string>, bool> predicate, ILogger logger, CancellationToken cancellationToken)
     {

@@ -2,9 +2,9 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text;
-using BotBottle.Testing.Bottles;
 using Docker.DotNet;
 using Docker.DotNet.Models;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Engine;
 

@@ -1,4 +1,3 @@
-using BotBottle.Testing.Bottles;
 using DotNet.Testcontainers.Containers;
 
 namespace BotBottle.Testing.Engine;
@@ -23,7 +22,19 @@ internal static class ResourceLabels
     public const string Role = "dev.botbottle.role";
     public const string HarnessName = "BotBottle.Testing";
 
+    /// <summary>Until when (Unix seconds) the sweep and the reaper leave a kept resource alone.</summary>
+    public const string KeepUntil = "dev.botbottle.keep-until";
+
     private const string Testcontainers = "org.testcontainers";
+
+    /// <summary>This process's harness session id (8 hex characters): on every resource, and in every name the harness gives.</summary>
+    public static string SessionId { get; } = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(4)).ToLowerInvariant();
+
+    /// <summary>Whether a resource with these labels is kept (<see cref="KeepUntil"/>) at <paramref name="now"/>.</summary>
+    public static bool IsKept(IDictionary<string, string>? labels, DateTimeOffset now) =>
+        labels is not null && labels.TryGetValue(KeepUntil, out var value)
+        && long.TryParse(value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        && DateTimeOffset.FromUnixTimeSeconds(seconds) > now;
 
     /// <summary>The labels for a resource of <paramref name="bottle"/> in <paramref name="role"/>, with <paramref name="extra"/> (the user's, the keep label) beside them.</summary>
     public static Dictionary<string, string> For(string bottle, string role, IReadOnlyDictionary<string, string>? extra = null)
@@ -40,7 +51,7 @@ internal static class ResourceLabels
     private static Dictionary<string, string> Own(string bottle, string role) => new(ProcessIdentity.Current.Labels, StringComparer.Ordinal)
     {
         [Harness] = HarnessName,
-        [Session] = BottleNames.SessionId,
+        [Session] = SessionId,
         [Bottle] = bottle,
         [Role] = role,
         [Testcontainers] = "true",

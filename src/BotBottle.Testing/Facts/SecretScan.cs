@@ -1,5 +1,6 @@
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Engine;
+using BotBottle.Testing.Diagnostics;
 
 namespace BotBottle.Testing.Facts;
 

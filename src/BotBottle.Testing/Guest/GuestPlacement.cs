@@ -1,5 +1,6 @@
 using System.Globalization;
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Guest;
 

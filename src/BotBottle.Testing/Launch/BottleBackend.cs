@@ -76,6 +76,12 @@ internal abstract class AgentLauncher
     public virtual Task<Witness.WireWitness?> StartWitnessAsync(string bottleName, BottleSpec spec, BottleNetwork network, Task<RunningBundle> bundle, TeardownStack teardown, CancellationToken cancellationToken) =>
         Task.FromResult<Witness.WireWitness?>(null);
 
+    /// <summary>
+    /// Starts the reaper of this session's resources before the launch creates any (the bundle's engine; a backend adds
+    /// its own agents'), unless the user turned reaping off (<c>TESTCONTAINERS_RYUK_DISABLED</c>).
+    /// </summary>
+    public virtual Task StartReaperAsync(ILogger logger) => Reaping.ReaperStart.WatchDockerAsync(Bundles.Engine, logger);
+
     /// <summary>Creates the agent (not started). <paramref name="bundle"/> is null when <see cref="AgentNeeds"/> is <see cref="AgentDependency.Nothing"/>.</summary>
     public abstract Task<LaunchedAgent> CreateAgentAsync(string bottleName, BottleSpec spec, string network, RunningBundle? bundle, TeardownStack teardown, CancellationToken cancellationToken);
 }

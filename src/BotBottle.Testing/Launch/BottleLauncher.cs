@@ -3,6 +3,7 @@ using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Provisioning;
 using Microsoft.Extensions.Logging;
+using BotBottle.Testing.Diagnostics;
 
 namespace BotBottle.Testing.Launch;
 
@@ -28,6 +29,7 @@ internal static class BottleLauncher
         {
             launcher = await steps.RunAsync("prepare", () => backend.PrepareAsync(spec, cancellationToken)).ConfigureAwait(false);
             spec = spec.Validate();
+            await steps.RunAsync("start reaper", () => launcher.StartReaperAsync(logger)).ConfigureAwait(false);
             var bundles = launcher.Bundles;
             if (spec.Upstreams.Count > 0)
             {

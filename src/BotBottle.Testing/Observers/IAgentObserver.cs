@@ -1,4 +1,5 @@
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Observers;
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Probes;
 

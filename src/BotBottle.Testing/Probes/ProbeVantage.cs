@@ -1,6 +1,7 @@
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Guest;
 using BotBottle.Testing.Observers;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Probes;
 

@@ -36,7 +36,7 @@ internal sealed class HostCommand
     /// <param name="stdin">Fed to the process's standard input.</param>
     /// <param name="environment">Variables added for this run only (values that must not be in an argv).</param>
     /// <param name="onLine">Each line of stdout and stderr as it comes (a long build's progress), besides the buffered output.</param>
-    public async Task<ProcessOutput> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, Stream? stdin = null, IReadOnlyDictionary<string, string?>? environment = null, Action<string>? onLine = null)
+    public async Task<BottleExecResult> RunAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, Stream? stdin = null, IReadOnlyDictionary<string, string?>? environment = null, Action<string>? onLine = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         var stdout = new StringBuilder();
@@ -55,7 +55,7 @@ internal sealed class HostCommand
 
         var result = await command.ExecuteAsync(cancellationToken).ConfigureAwait(false);
         _logger.LogDebug("{Tool} {Args} -> {Exit} in {Ms} ms", Path.GetFileName(_executable), SecretRedactor.FormatForLog(arguments), result.ExitCode, clock.ElapsedMilliseconds);
-        return new ProcessOutput(result.ExitCode, stdout.ToString(), stderr.ToString(), clock.Elapsed);
+        return new BottleExecResult(result.ExitCode, stdout.ToString(), stderr.ToString(), clock.Elapsed);
     }
 
     private static PipeTarget Target(StringBuilder buffer, Action<string>? onLine) =>

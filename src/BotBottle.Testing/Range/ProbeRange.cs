@@ -86,6 +86,7 @@ internal sealed class ProbeRange : IAsyncDisposable
         ArgumentException.ThrowIfNullOrWhiteSpace(decoyImage);
         logger ??= NullLogger.Instance;
         var engine = await EngineProvider.For(endpoint).GetAsync(cancellationToken).ConfigureAwait(false);
+        await Reaping.ReaperStart.WatchDockerAsync(engine, logger).ConfigureAwait(false);
         var name = $"{BottleNames.Prefix}-{BottleNames.SessionId}-range-{Convert.ToHexString(RandomNumberGenerator.GetBytes(2)).ToLowerInvariant()}";
         var teardown = new TeardownStack(logger);
         var range = new ProbeRange(name, engine, teardown, logger);

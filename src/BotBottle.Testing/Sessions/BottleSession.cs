@@ -6,6 +6,7 @@ using BotBottle.Testing.Probes;
 using BotBottle.Testing.Processes;
 using BotBottle.Testing.Range;
 using Microsoft.Extensions.Logging;
+using BotBottle.Testing.Diagnostics;
 
 namespace BotBottle.Testing.Sessions;
 

@@ -37,6 +37,13 @@ internal sealed class SmolmachinesAgentLauncher(
     public override string RemoveByHand(string bottleName) =>
         string.Join(' ', [smolvm.Executable, .. SmolvmCommands.Delete(version, bottleName)]) + "; " + base.RemoveByHand(bottleName);
 
+    /// <summary>The bundle engine's reaper, and the machines' (<see cref="MachineReaper"/>).</summary>
+    public override async Task StartReaperAsync(ILogger logger)
+    {
+        await base.StartReaperAsync(logger).ConfigureAwait(false);
+        await MachineReaper.WatchAsync(smolvm, version, logger).ConfigureAwait(false);
+    }
+
     public override BundleNetworkKind NetworkKind => BundleNetworkKind.Published;
 
     public override AgentDependency AgentNeeds => AgentDependency.BundleReady;
@@ -51,7 +58,6 @@ internal sealed class SmolmachinesAgentLauncher(
         var bridge = await teardown.CreateAsync("stop proxy bridge", () => Task.FromResult(ProxyBridge.Start(port, bundle.ProxyCredential, logger)), (b, _) => b.DisposeAsync().AsTask(), cancellationToken).ConfigureAwait(false);
         await bridge.PreflightAsync(engine.Product, cancellationToken).ConfigureAwait(false);
 
-        await MachineReaper.WatchAsync(smolvm, version, logger).ConfigureAwait(false);
         var labels = ResourceLabels.For(bottleName, "agent", spec.ResourceLabels).Where(l => !l.Key.StartsWith("org.testcontainers", StringComparison.Ordinal)).ToDictionary(l => l.Key, l => l.Value, StringComparer.Ordinal);
         try
         {

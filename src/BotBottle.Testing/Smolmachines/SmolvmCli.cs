@@ -52,7 +52,7 @@ internal sealed class SmolvmCli
     public Task<SmolvmVersion> GetVersionAsync(CancellationToken cancellationToken) => _version.GetAsync(cancellationToken);
 
     /// <summary>Runs a smolvm command; throws <see cref="SmolvmException"/> when it does not exit 0.</summary>
-    public async Task<ProcessOutput> RunCheckedAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
+    public async Task<BottleExecResult> RunCheckedAsync(IReadOnlyList<string> arguments, CancellationToken cancellationToken, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var output = await RunAsync(arguments, environment, cancellationToken).ConfigureAwait(false);
         if (output.ExitCode != 0)
@@ -83,7 +83,7 @@ internal sealed class SmolvmCli
     }
 
     /// <summary>Every smolvm process the harness starts goes through here, and into the call log when there is one.</summary>
-    private async Task<ProcessOutput> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken)
+    private async Task<BottleExecResult> RunAsync(IReadOnlyList<string> arguments, IReadOnlyDictionary<string, string?>? environment, CancellationToken cancellationToken)
     {
         var started = DateTimeOffset.UtcNow;
         try

@@ -1,5 +1,6 @@
 using BotBottle.Testing.Provisioning;
 using BotBottle.Testing.Tests.Support;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Tests.Docker;
 

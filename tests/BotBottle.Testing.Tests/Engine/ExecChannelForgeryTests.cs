@@ -1,6 +1,7 @@
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Docker;
 using BotBottle.Testing.Tests.Support;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Tests.Engine;
 

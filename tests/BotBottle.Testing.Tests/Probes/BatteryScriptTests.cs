@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using BotBottle.Testing.Probes;
 using CliWrap;
 using CliWrap.Buffered;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Tests.Probes;
 

@@ -4,6 +4,7 @@ using BotBottle.Testing.Conformance.Results;
 using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
 using BotBottle.Testing.Tests.Support;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Tests.Probes;
 

@@ -1,6 +1,7 @@
 using BotBottle.Testing.Docker;
 using BotBottle.Testing.Launch;
 using BotBottle.Testing.Tests.Support;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Tests.Reliability;
 

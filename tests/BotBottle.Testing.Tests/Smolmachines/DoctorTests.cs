@@ -3,6 +3,7 @@ using System.Text.Json;
 using BotBottle.Testing.Smolmachines;
 using BotBottle.Testing.Smolmachines.Doctor;
 using BotBottle.Testing.Tests.Support;
+using BotBottle.Testing.Diagnostics;
 
 namespace BotBottle.Testing.Tests.Smolmachines;
 
@@ -162,7 +163,7 @@ public sealed class SupportBundleTests : IDisposable
     public async Task A_secret_in_a_smolvm_call_s_stderr_or_argv_is_masked_in_the_folder_and_the_zip()
     {
         const string secret = "bundle-secret-c41d9e07aa";
-        BotBottle.Testing.Bottles.SecretValues.Register([secret]);
+        BotBottle.Testing.Diagnostics.SecretValues.Register([secret]);
         var call = new SmolvmCall(["machine", "exec", "--name", "m", "--", "echo", secret], DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1), 1, $"Error: guest said {secret}\n", null);
         var step = new DoctorStep(SmolmachinesDoctor.Exec, DoctorOutcome.Fail, "saw " + secret, TimeSpan.Zero);
 
@@ -184,7 +185,7 @@ public sealed class SupportBundleTests : IDisposable
     public async Task A_secret_across_the_stderr_cut_is_masked_whole_and_the_folder_is_private()
     {
         var secret = "sk-live-" + Guid.NewGuid().ToString("N")[..12];
-        BotBottle.Testing.Bottles.SecretValues.Register([secret]);
+        BotBottle.Testing.Diagnostics.SecretValues.Register([secret]);
         var stderr = new string('x', SupportBundle.MaxStderr - 6) + secret + "\n";
         var call = new SmolvmCall(["machine", "ls"], DateTimeOffset.UtcNow, TimeSpan.FromSeconds(1), 1, stderr, null);
 

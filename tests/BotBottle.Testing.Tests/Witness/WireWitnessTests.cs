@@ -2,6 +2,7 @@ using BotBottle.Testing.Probes;
 using BotBottle.Testing.Tests.Support;
 using BotBottle.Testing.Witness;
 using BotBottle.Testing.Witness.Docker;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Tests.Witness;
 

@@ -1,5 +1,6 @@
 using BotBottle.Testing.Conformance.Results;
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Diagnostics;
 namespace BotBottle.Testing.Conformance.Reports;
 
 /// <summary>Writes the JUnit, JSON and Markdown reports side by side.</summary>

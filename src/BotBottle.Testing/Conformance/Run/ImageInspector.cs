@@ -2,6 +2,7 @@ using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Engine;
 using BotBottle.Testing.Launch;
 using Microsoft.Extensions.Logging.Abstractions;
+using BotBottle.Testing.Processes;
 
 namespace BotBottle.Testing.Conformance.Run;
 

@@ -5,6 +5,7 @@ using BotBottle.Testing.Images;
 using BotBottle.Testing.Launch;
 using BotBottle.Testing.Processes;
 using Microsoft.Extensions.Logging;
+using BotBottle.Testing.Diagnostics;
 
 namespace BotBottle.Testing.Smolmachines.Doctor;
 

@@ -5,6 +5,7 @@ using System.Text;
 using System.Text.Json;
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Launch;
+using BotBottle.Testing.Diagnostics;
 
 namespace BotBottle.Testing.Smolmachines.Doctor;
 

@@ -1,10 +1,9 @@
 using System.Formats.Tar;
-using BotBottle.Testing.Guest;
 
-namespace BotBottle.Testing.Engine;
+namespace BotBottle.Testing.Guest;
 
 /// <summary>The tar stream the engine's archive endpoint extracts at <c>/</c>: every entry with its own owner and mode.</summary>
-internal static class EngineArchive
+internal static class GuestArchive
 {
     /// <summary>A tar of <paramref name="files"/>, paths relative to the guest's root, in the order given (directories before their contents).</summary>
     public static async Task<MemoryStream> CreateAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace BotBottle.Testing.Bottles;
+namespace BotBottle.Testing.Diagnostics;
 
 /// <summary>
 /// Secrets are masked by value, not by name: every value a bottle is given for its guest env (<c>WithEnv</c>, the

@@ -1,4 +1,6 @@
-namespace BotBottle.Testing.Bottles;
+using BotBottle.Testing.Diagnostics;
+
+namespace BotBottle.Testing.Processes;
 
 /// <summary>Thrown by <see cref="BottleExecResult.ThrowOnFailure"/>; its message carries all three outputs.</summary>
 public sealed class BottleExecFailedException : Exception

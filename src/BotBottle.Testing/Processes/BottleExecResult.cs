@@ -1,7 +1,7 @@
-namespace BotBottle.Testing.Bottles;
+namespace BotBottle.Testing.Processes;
 
-/// <summary>What a script run inside a bottle returned.</summary>
-/// <param name="ExitCode">The in-guest exit code of the script.</param>
+/// <summary>What a command returned: a script run inside a bottle (and, inside the harness, a host process).</summary>
+/// <param name="ExitCode">The exit code of the script (in the guest) or process.</param>
 /// <param name="Stdout">Everything the script wrote to standard output.</param>
 /// <param name="Stderr">Everything the script wrote to standard error.</param>
 /// <param name="Duration">Wall-clock time of the exec round trip, retries included.</param>
