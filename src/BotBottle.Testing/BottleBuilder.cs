@@ -131,7 +131,7 @@ public sealed class BottleBuilder
     {
         ArgumentNullException.ThrowIfNull(container);
         ArgumentException.ThrowIfNullOrWhiteSpace(hostname);
-        return With(_spec with { Upstreams = [.. _spec.Upstreams, new UpstreamService(container, hostname, port)] });
+        return With(_spec with { Upstreams = [.. _spec.Upstreams, new UpstreamService(Engine.ForeignContainer.Of(container), hostname, port)] });
     }
 
     /// <summary>Validates the configuration (every problem named at once) and returns the bottle, not yet started.</summary>

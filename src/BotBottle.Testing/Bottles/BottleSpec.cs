@@ -172,4 +172,4 @@ internal sealed record BottleSpec
 /// <param name="Container">The user's Testcontainers container (started before the bottle).</param>
 /// <param name="Hostname">The name the agent uses for it through the proxy.</param>
 /// <param name="Port">The port it serves on (added to the proxy's allowed CONNECT ports).</param>
-internal sealed record UpstreamService(DotNet.Testcontainers.Containers.IContainer Container, string Hostname, int Port);
+internal sealed record UpstreamService(Engine.ForeignContainer Container, string Hostname, int Port);

@@ -190,7 +190,7 @@ internal sealed class RunningBundle(EngineContainer container, string network, i
 
         // A bundle whose init fails at once has no address left to read: say that it exited, with its logs.
         await Container.ThrowIfExitedAsync(inspect, "bundle", $"listen on port {proxyPort}", cancellationToken).ConfigureAwait(false);
-        var address = EngineContainer.EndpointOn(inspect, network)?.IPAddress
+        var address = inspect.AddressOn(network)?.IPAddress
             ?? throw new InvalidOperationException($"bundle {Container.Name} has no address on {network}");
         if (plannedAddress is not null && address != plannedAddress)
         {
@@ -199,6 +199,6 @@ internal sealed class RunningBundle(EngineContainer container, string network, i
         }
 
         _endpoint = new BundleEndpoint(address, proxyPort, network);
-        PublishedProxyPort = EngineContainer.PublishedPort(inspect, proxyPort);
+        PublishedProxyPort = inspect.PublishedPort(proxyPort);
     }
 }

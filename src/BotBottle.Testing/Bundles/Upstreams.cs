@@ -1,8 +1,5 @@
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Engine;
-using Docker.DotNet;
-using DotNet.Testcontainers.Containers;
-using Docker.DotNet.Models;
 using Microsoft.Extensions.Logging;
 
 namespace BotBottle.Testing.Bundles;
@@ -21,7 +18,7 @@ internal static class Upstreams
     public static async Task<EngineNetwork> ConnectAsync(DockerEngine engine, string bottleName, IReadOnlyList<UpstreamService> services, IReadOnlyDictionary<string, string> labels, ILogger logger)
     {
         // A container that was never started has no id to connect: say so before anything is created.
-        if (services.FirstOrDefault(s => s.Container.State != TestcontainersStates.Running) is { } idle)
+        if (services.FirstOrDefault(s => !s.Container.IsRunning) is { } idle)
         {
             throw new InvalidOperationException($"the upstream service '{idle.Hostname}' has not been started (its container is {idle.Container.State}): start it before the bottle");
         }
@@ -31,11 +28,7 @@ internal static class Upstreams
         {
             foreach (var service in services)
             {
-                await engine.Client.Networks.ConnectNetworkAsync(network.Name, new NetworkConnectParameters
-                {
-                    Container = service.Container.Id,
-                    EndpointConfig = new EndpointSettings { Aliases = [service.Hostname] },
-                }, CancellationToken.None).ConfigureAwait(false);
+                await network.ConnectAsync(service.Container.Id, [service.Hostname], CancellationToken.None).ConfigureAwait(false);
             }
         }
         catch
@@ -56,9 +49,9 @@ internal static class Upstreams
             {
                 try
                 {
-                    await network.Engine.Client.Networks.DisconnectNetworkAsync(network.Name, new NetworkDisconnectParameters { Container = service.Container.Id, Force = true }, cancellationToken).ConfigureAwait(false);
+                    await network.DisconnectAsync(service.Container.Id, cancellationToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is DockerApiException or InvalidOperationException)
+                catch (InvalidOperationException)
                 {
                     // Already disconnected, the user's container is gone, or it never had an id.
                 }

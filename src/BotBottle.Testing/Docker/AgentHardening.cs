@@ -1,6 +1,5 @@
 using System.Globalization;
 using BotBottle.Testing.Bottles;
-using Docker.DotNet.Models;
 
 namespace BotBottle.Testing.Docker;
 
@@ -44,17 +43,17 @@ internal static class AgentHardening
     };
 
     /// <summary>The container's security settings as the engine reports them, on one line.</summary>
-    public static string Describe(ContainerInspectResponse inspect)
+    public static string Describe(Engine.ContainerDetails inspect)
     {
         ArgumentNullException.ThrowIfNull(inspect);
-        var host = inspect.HostConfig;
-        var drop = host?.CapDrop is { Count: > 0 } d ? string.Join(",", d) : "none";
-        var add = host?.CapAdd is { Count: > 0 } a ? string.Join(",", a) : "none";
-        var options = host?.SecurityOpt is { Count: > 0 } o ? string.Join(",", o) : "none";
+        var host = inspect.Security;
+        var drop = host.CapDrop is { Count: > 0 } d ? string.Join(",", d) : "none";
+        var add = host.CapAdd is { Count: > 0 } a ? string.Join(",", a) : "none";
+        var options = host.SecurityOpt is { Count: > 0 } o ? string.Join(",", o) : "none";
         return string.Create(CultureInfo.InvariantCulture,
-            $"privileged {(host?.Privileged == true ? "yes" : "no")}, cap-drop {drop}, cap-add {add}, security-opt {options}, " +
-            $"pids {Limit(host?.PidsLimit)}, memory {(host?.Memory is > 0 and var m ? (m / (1024 * 1024)).ToString(CultureInfo.InvariantCulture) + " MiB" : "unlimited")}, " +
-            $"cpus {(host?.NanoCPUs is > 0 and var n ? (n / 1e9).ToString("0.##", CultureInfo.InvariantCulture) : "unlimited")}");
+            $"privileged {(host.Privileged ? "yes" : "no")}, cap-drop {drop}, cap-add {add}, security-opt {options}, " +
+            $"pids {Limit(host.PidsLimit)}, memory {(host.MemoryBytes is > 0 and var m ? (m / (1024 * 1024)).ToString(CultureInfo.InvariantCulture) + " MiB" : "unlimited")}, " +
+            $"cpus {(host.NanoCpus is > 0 and var n ? (n / 1e9).ToString("0.##", CultureInfo.InvariantCulture) : "unlimited")}");
     }
 
     private static string Limit(long? value) => value is > 0 ? value.Value.ToString(CultureInfo.InvariantCulture) : "unlimited";

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using BotBottle.Testing.Engine;
-using Docker.DotNet.Models;
 
 namespace BotBottle.Testing.Docker;
 
@@ -86,9 +85,8 @@ internal static class DnsExposure
 
     private static async Task<string?> ReadHostResolvConfAsync(DockerEngine engine, CancellationToken cancellationToken)
     {
-        var images = await engine.Client.Images.ListImagesAsync(new ImagesListParameters(), cancellationToken).ConfigureAwait(false);
-        var tags = images.SelectMany(i => i.RepoTags ?? []).Where(t => t != "<none>:<none>").ToList();
-        var image = new[] { Bottles.ReferenceImageNames.Bundle, Bottles.ReferenceImageNames.Agent }.FirstOrDefault(tags.Contains) ?? tags.FirstOrDefault();
+        var tags = await EngineImage.TagsAsync(engine, cancellationToken).ConfigureAwait(false);
+        var image = new[] { Bottles.ReferenceImageNames.Bundle, Bottles.ReferenceImageNames.Agent }.FirstOrDefault(tags.Contains) ?? (tags.Count > 0 ? tags[0] : null);
         if (image is null)
         {
             return null;

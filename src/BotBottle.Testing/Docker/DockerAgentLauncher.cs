@@ -92,7 +92,7 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
         {
             await container.StartAsync(cancellationToken).ConfigureAwait(false);
             var inspect = await container.InspectAsync(cancellationToken).ConfigureAwait(false);
-            var address = EngineContainer.EndpointOn(inspect, network)?.IPAddress;
+            var address = inspect.AddressOn(network)?.IPAddress;
             Security = AgentHardening.Describe(inspect);
             _runtime = new DockerAgentRuntime(container, address, options.DockerCli, options.ExecChannel, observer);
 

@@ -3,7 +3,6 @@ using BotBottle.Testing.Engine;
 using BotBottle.Testing.Launch;
 using BotBottle.Testing.Observers;
 using BotBottle.Testing.Processes;
-using Docker.DotNet.Models;
 
 namespace BotBottle.Testing.Docker;
 
@@ -61,7 +60,7 @@ internal sealed class DockerAgentObserver : IAgentObserver
     {
         var inspect = await _agent.InspectAsync(cancellationToken).ConfigureAwait(false);
         var environment = Facts.SecretScan.ReadAsync(_agent, cancellationToken);
-        var (records, problem) = inspect.State?.Pid is > 0 and var pid
+        var (records, problem) = inspect.Pid is > 0 and var pid
             ? await ObserveAsync(pid, cancellationToken).ConfigureAwait(false)
             : ([], "the engine reports no process for the agent (it is not running)");
         return ObserverRecords.ToFacts(inspect, await environment.ConfigureAwait(false), records, problem, $"engine inspect + observer {ReferenceImageNames.Prober} in the engine host's pid namespace");
@@ -108,7 +107,7 @@ internal sealed class DockerAgentObserver : IAgentObserver
             await observer.StartAsync(limit.Token).ConfigureAwait(false);
             try
             {
-                await _engine.Client.Containers.WaitContainerAsync(observer.Id, limit.Token).ConfigureAwait(false);
+                await observer.WaitForExitAsync(limit.Token).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {

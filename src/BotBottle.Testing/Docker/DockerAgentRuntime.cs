@@ -2,7 +2,6 @@ using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Engine;
 using BotBottle.Testing.Guest;
 using BotBottle.Testing.Processes;
-using Docker.DotNet;
 
 namespace BotBottle.Testing.Docker;
 
@@ -95,17 +94,7 @@ internal sealed class DockerAgentRuntime(EngineContainer container, string? addr
         execChannel && await _channel.GetAsync(cancellationToken).ConfigureAwait(false) is { IsOpen: true } channel ? channel : null;
 
     /// <summary>The channel, or null where it cannot run (no perl in the image) or the engine refuses the exec (the per-call exec then reports why).</summary>
-    private static async Task<ExecChannel?> OpenChannelAsync(EngineContainer container)
-    {
-        try
-        {
-            return await ExecChannel.OpenAsync(container.Engine.Client, container.Id, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (DockerApiException)
-        {
-            return null;
-        }
-    }
+    private static Task<ExecChannel?> OpenChannelAsync(EngineContainer container) => container.OpenExecChannelAsync(GuestSupervisor.Script, CancellationToken.None);
 
     /// <summary>
     /// Points the docker CLI at the harness's engine when the CLI would not find it by itself (a context, or

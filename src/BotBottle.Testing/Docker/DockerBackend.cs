@@ -53,15 +53,19 @@ public sealed class DockerBackend : BottleBackend
     /// service container you build with Testcontainers runs on the same engine, whatever its age (Testcontainers alone
     /// pins API 1.44, which Docker 20.10 refuses): <c>new ContainerBuilder(image).WithDockerEndpoint(await backend.GetTestcontainersEndpointAsync(ct))</c>.
     /// </summary>
-    public async Task<IDockerEndpointAuthenticationConfiguration> GetTestcontainersEndpointAsync(CancellationToken cancellationToken = default) =>
-        (await _engines.GetAsync(cancellationToken).ConfigureAwait(false)).TestcontainersEndpoint;
+    public async Task<IDockerEndpointAuthenticationConfiguration> GetTestcontainersEndpointAsync(CancellationToken cancellationToken = default)
+    {
+        var engine = await _engines.GetAsync(cancellationToken).ConfigureAwait(false);
+        await Reaping.ReaperStart.WatchDockerAsync(engine, Logger).ConfigureAwait(false);
+        return engine.TestcontainersEndpoint;
+    }
 
     /// <summary>
     /// Labels for a container or network you create with Testcontainers beside your bottles, so its cleanup works with no
     /// registry (Ryuk, Testcontainers' reaper, pulls its image from one): with <c>.WithCleanUp(false).WithLabel(backend.ReaperLabels("my-api"))</c>
     /// the harness's own reaper removes it within seconds of a killed test host, and a later launch's sweep removes what a
     /// dead host left, exactly as for a bottle. <paramref name="name"/> names it in the sweep's log. The reaper watches from
-    /// the first call that reaches the engine (<see cref="GetTestcontainersEndpointAsync"/> does).
+    /// <see cref="GetTestcontainersEndpointAsync"/> (and every launch) on, unless reaping is off (<c>TESTCONTAINERS_RYUK_DISABLED</c>).
     /// </summary>
     public IReadOnlyDictionary<string, string> ReaperLabels(string name)
     {
@@ -79,7 +83,7 @@ public sealed class DockerBackend : BottleBackend
         var engine = await _engines.GetAsync(cancellationToken).ConfigureAwait(false);
         if (_options.SweepOrphans)
         {
-            await Swept.GetOrAdd(engine.Endpoint.Uri.ToString(), _ => EngineSweeper.RemoveOrphansAsync(engine.Client, Logger, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
+            await Swept.GetOrAdd(engine.Endpoint.Uri.ToString(), _ => EngineSweeper.RemoveOrphansAsync(engine, Logger, CancellationToken.None)).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
 
         await Images.EngineImages.RequireAsync(engine, [spec.AgentImage, spec.Bundle.Image, ReferenceImageNames.Prober], cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using BotBottle.Testing.Observers;
-using Docker.DotNet.Models;
+using BotBottle.Testing.Engine;
 
 namespace BotBottle.Testing.Docker;
 
@@ -34,22 +34,22 @@ internal static class ObserverRecords
         return (records, null);
     }
 
-    public static AgentFacts ToFacts(ContainerInspectResponse inspect, IReadOnlyList<Facts.EnvEntry> environment, IReadOnlyList<string[]> records, string? problem, string source)
+    public static AgentFacts ToFacts(ContainerDetails inspect, IReadOnlyList<Facts.EnvEntry> environment, IReadOnlyList<string[]> records, string? problem, string source)
     {
         ArgumentNullException.ThrowIfNull(inspect);
-        var host = inspect.HostConfig;
+        var host = inspect.Security;
         int? uid = records.FirstOrDefault(r => r is ["user", _]) is [_, var id] && int.TryParse(id, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) ? parsed : null;
-        var mounts = (inspect.Mounts ?? []).Select(m => $"{m.Source} → {m.Destination}").ToList();
+        var mounts = inspect.Mounts.ToList();
         var setuid = records.Where(r => r is ["setuid", _, _]).Select(r => $"{r[1]} {r[2]}").ToList();
         var listeners = records.Select(r => ReachableListener(r, uid)).OfType<string>().ToList();
         return new AgentFacts(
             source,
             records.FirstOrDefault(r => r is ["init", _, _]) is [_, var initUid, var initName] ? $"{initName}, uid {initUid}" : null,
             uid,
-            host?.SecurityOpt?.Any(o => o is "no-new-privileges" or "no-new-privileges:true" or "no-new-privileges=true") == true,
-            host?.Privileged == true,
-            host?.CapAdd?.ToList() ?? [],
-            host?.CapDrop?.ToList() ?? [],
+            host.SecurityOpt.Any(o => o is "no-new-privileges" or "no-new-privileges:true" or "no-new-privileges=true") == true,
+            host.Privileged,
+            host.CapAdd.ToList(),
+            host.CapDrop.ToList(),
             mounts,
             environment,
             setuid,

@@ -86,20 +86,49 @@ internal sealed class EngineContainer
         return stdout;
     }
 
-    public Task<ContainerInspectResponse> InspectAsync(CancellationToken cancellationToken) =>
-        Client.Containers.InspectContainerAsync(Id, cancellationToken);
+    /// <summary>What the engine reports of the container now.</summary>
+    public async Task<ContainerDetails> InspectAsync(CancellationToken cancellationToken) =>
+        ContainerDetails.From(await Client.Containers.InspectContainerAsync(Id, cancellationToken).ConfigureAwait(false));
 
     /// <summary>The container's address on <paramref name="network"/>, or null.</summary>
-    public async Task<EndpointSettings?> EndpointOnAsync(string network, CancellationToken cancellationToken) =>
-        EndpointOn(await InspectAsync(cancellationToken).ConfigureAwait(false), network);
+    public async Task<ContainerAddress?> EndpointOnAsync(string network, CancellationToken cancellationToken) =>
+        (await InspectAsync(cancellationToken).ConfigureAwait(false)).AddressOn(network);
 
-    /// <summary>The host port an inspected container's port is published on (127.0.0.1), or null.</summary>
-    public static int? PublishedPort(ContainerInspectResponse inspect, int containerPort)
+    /// <summary>Waits until the container has stopped (a one-shot container's end).</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) =>
+        Client.Containers.WaitContainerAsync(Id, cancellationToken);
+
+    /// <summary>
+    /// The tar stream of <paramref name="path"/> (the path itself, and a directory's whole tree) through the engine's
+    /// archive endpoint, or null when the path does not exist; nothing runs in the container.
+    /// </summary>
+    public async Task<Stream?> ReadArchiveAsync(string path, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(inspect);
-        var key = containerPort.ToString(CultureInfo.InvariantCulture) + "/tcp";
-        return inspect.NetworkSettings?.Ports is { } ports && ports.TryGetValue(key, out var bindings) && bindings?.FirstOrDefault() is { } binding
-            && int.TryParse(binding.HostPort, NumberStyles.None, CultureInfo.InvariantCulture, out var port) ? port : null;
+        try
+        {
+            var response = await Client.Containers.GetArchiveFromContainerAsync(Id, new ContainerPathStatParameters { Path = path }, statOnly: false, cancellationToken).ConfigureAwait(false);
+            return response.Stream ?? throw new IOException($"the engine sent no archive of {path} in {Name}");
+        }
+        catch (DockerContainerNotFoundException)
+        {
+            return null; // the engine answers 404 for a missing path (the container itself was just addressed by id)
+        }
+    }
+
+    /// <summary>
+    /// The container's exec channel, its commands run under <paramref name="supervisor"/> (perl that defines <c>bbt_supervise</c>),
+    /// or null where it cannot run (no perl in the image) or the engine refuses the exec.
+    /// </summary>
+    public async Task<ExecChannel?> OpenExecChannelAsync(string supervisor, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await ExecChannel.OpenAsync(Client, Id, supervisor, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Joins <paramref name="network"/>, optionally at a fixed address.</summary>
@@ -223,12 +252,12 @@ internal sealed class EngineContainer
             cancellationToken);
 
     /// <summary>Fails with the exit code and the logs when <paramref name="inspect"/> shows the container no longer running.</summary>
-    public async Task ThrowIfExitedAsync(ContainerInspectResponse inspect, string what, string goal, CancellationToken cancellationToken)
+    public async Task ThrowIfExitedAsync(ContainerDetails inspect, string what, string goal, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(inspect);
-        if (inspect.State?.Running != true)
+        if (!inspect.Running)
         {
-            throw new InvalidOperationException($"{what} exited with {inspect.State?.ExitCode} before it could {goal}: {await LogsAsync(cancellationToken).ConfigureAwait(false)}");
+            throw new InvalidOperationException($"{what} exited with {inspect.ExitCode} before it could {goal}: {await LogsAsync(cancellationToken).ConfigureAwait(false)}");
         }
     }
 
@@ -266,12 +295,6 @@ internal sealed class EngineContainer
         {
         }
     }
-
-    /// <summary>An inspected container's endpoint on <paramref name="network"/>, or null when it has no address there.</summary>
-    public static EndpointSettings? EndpointOn(ContainerInspectResponse inspect, string network) =>
-        inspect.NetworkSettings?.Networks is { } networks && networks.TryGetValue(network, out var endpoint) && !string.IsNullOrEmpty(endpoint.IPAddress)
-            ? endpoint
-            : null;
 
     /// <summary>A check that passes when every port LISTENs (from /proc/net/tcp, so any image with sh and grep works).</summary>
     public static string ListeningScript(params int[] ports) =>

@@ -89,6 +89,36 @@ internal sealed class EngineNetwork
         return inspect.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g) && g.Contains(':', StringComparison.Ordinal) == ipv6);
     }
 
+    /// <summary>What the engine reports of the network now.</summary>
+    public Task<NetworkDetails> InspectAsync(CancellationToken cancellationToken) => InspectAsync(Engine, Name, cancellationToken);
+
+    /// <summary>What the engine reports of the network <paramref name="idOrName"/> now.</summary>
+    public static async Task<NetworkDetails> InspectAsync(DockerEngine engine, string idOrName, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return NetworkDetails.From(await engine.Client.Networks.InspectNetworkAsync(idOrName, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Connects a container (by id) to the network under <paramref name="aliases"/>.</summary>
+    public Task ConnectAsync(string containerId, IReadOnlyList<string> aliases, CancellationToken cancellationToken) =>
+        Engine.Client.Networks.ConnectNetworkAsync(Name, new NetworkConnectParameters
+        {
+            Container = containerId,
+            EndpointConfig = new EndpointSettings { Aliases = [.. aliases] },
+        }, cancellationToken);
+
+    /// <summary>Disconnects a container (by id) from the network; already disconnected or gone is done.</summary>
+    public async Task DisconnectAsync(string containerId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Engine.Client.Networks.DisconnectNetworkAsync(Name, new NetworkDisconnectParameters { Container = containerId, Force = true }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException)
+        {
+        }
+    }
+
     public Task RemoveAsync(CancellationToken cancellationToken) => RemoveAsync(Engine.Client, Name, cancellationToken);
 
     /// <summary>Removes a network by id or name; "already gone" is done.</summary>

@@ -22,6 +22,13 @@ internal static class EngineSweeper
     public static Task<int> RemoveOrphansAsync(IDockerClient client, ILogger logger, CancellationToken cancellationToken) =>
         RemoveWhereAsync(client, IsOrphan, logger, cancellationToken);
 
+    /// <inheritdoc cref="RemoveOrphansAsync(IDockerClient, ILogger, CancellationToken)"/>
+    public static Task<int> RemoveOrphansAsync(DockerEngine engine, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return RemoveOrphansAsync(engine.Client, logger, cancellationToken);
+    }
+
     /// <summary>Labelled resources as "container NAME" / "network NAME": what a leak check looks at.</summary>
     public static async Task<IReadOnlyList<string>> ListAsync(IDockerClient client, string? sessionId, CancellationToken cancellationToken)
     {

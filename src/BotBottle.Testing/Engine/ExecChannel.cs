@@ -29,7 +29,7 @@ internal sealed class ExecChannel : IAsyncDisposable
 {
     private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan KillTimeout = TimeSpan.FromSeconds(10);
-    private static readonly Lazy<string> Server = new(() => Guest.GuestSupervisor.Script + "\n" + Resources.EmbeddedText.Read("BotBottle.Testing.Engine.exec-channel.pl"));
+    private static readonly Lazy<string> Server = new(() => Resources.EmbeddedText.Read("BotBottle.Testing.Engine.exec-channel.pl"));
 
     private readonly MultiplexedStream _stream;
     private readonly SemaphoreSlim _writing = new(1, 1);
@@ -54,13 +54,13 @@ internal sealed class ExecChannel : IAsyncDisposable
     /// <summary>Whether the channel still carries commands (it closes with its container, or when the guest side dies).</summary>
     public bool IsOpen => _closed is null;
 
-    /// <summary>Opens a channel into the container, or returns null when the image cannot run one (no perl).</summary>
-    public static async Task<ExecChannel?> OpenAsync(IDockerClient client, string containerId, CancellationToken cancellationToken)
+    /// <summary>Opens a channel into the container, its commands run under <paramref name="supervisor"/> (perl that defines <c>bbt_supervise</c>: the guest's, <c>Guest.GuestSupervisor.Script</c>), or returns null when the image cannot run one (no perl).</summary>
+    public static async Task<ExecChannel?> OpenAsync(IDockerClient client, string containerId, string supervisor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(client);
         var created = await client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters
         {
-            Cmd = ["perl", "-e", Server.Value],
+            Cmd = ["perl", "-e", supervisor + "\n" + Server.Value],
             User = "0",
             AttachStdin = true,
             AttachStdout = true,

@@ -1,7 +1,5 @@
 using System.Formats.Tar;
 using BotBottle.Testing.Engine;
-using Docker.DotNet;
-using Docker.DotNet.Models;
 
 namespace BotBottle.Testing.Facts;
 
@@ -23,20 +21,14 @@ internal static class ContainerFiles
     {
         ArgumentNullException.ThrowIfNull(container);
         ArgumentException.ThrowIfNullOrEmpty(path);
-        ContainerArchiveResponse response;
-        try
+        var stream = await container.ReadArchiveAsync(path, cancellationToken).ConfigureAwait(false);
+        if (stream is null)
         {
-            response = await container.Engine.Client.Containers.GetArchiveFromContainerAsync(
-                container.Id, new ContainerPathStatParameters { Path = path }, statOnly: false, cancellationToken).ConfigureAwait(false);
-        }
-        catch (DockerContainerNotFoundException)
-        {
-            return []; // the engine answers 404 for a missing path (the container itself was just addressed by id)
+            return [];
         }
 
         var parent = ParentOf(path.TrimEnd('/'));
         var files = new List<ArchivedFile>();
-        var stream = response.Stream ?? throw new InvalidOperationException($"the engine sent no archive of {path}");
         await using (stream.ConfigureAwait(false))
         {
             using var reader = new TarReader(stream);

@@ -48,10 +48,10 @@ internal static class SecretScan
     {
         ArgumentNullException.ThrowIfNull(agent);
         var inspect = await agent.InspectAsync(cancellationToken).ConfigureAwait(false);
-        var image = await agent.Engine.Client.Images.InspectImageAsync(inspect.Image, cancellationToken).ConfigureAwait(false);
-        var fromImage = new HashSet<string>(image.Config?.Env ?? [], StringComparer.Ordinal);
+        var image = await EngineImage.InspectAsync(agent.Engine, inspect.ImageId, cancellationToken).ConfigureAwait(false);
+        var fromImage = new HashSet<string>(image.Env, StringComparer.Ordinal);
         var entries = new List<EnvEntry>();
-        foreach (var line in inspect.Config?.Env ?? [])
+        foreach (var line in inspect.Env)
         {
             var eq = line.IndexOf('=', StringComparison.Ordinal);
             if (eq > 0)

@@ -1,5 +1,4 @@
 using BotBottle.Testing.Engine;
-using Docker.DotNet;
 
 namespace BotBottle.Testing.Images;
 
@@ -15,11 +14,7 @@ internal static class EngineImages
         var missing = new List<string>();
         foreach (var image in images.Distinct(StringComparer.Ordinal))
         {
-            try
-            {
-                await engine.Client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
-            }
-            catch (DockerImageNotFoundException)
+            if (!await EngineImage.ExistsAsync(engine, image, cancellationToken).ConfigureAwait(false))
             {
                 missing.Add(image);
             }

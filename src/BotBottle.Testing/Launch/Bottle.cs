@@ -149,7 +149,8 @@ internal sealed class Bottle : IBottle
     public Task<int> ExecAgentAsync(IReadOnlyList<string> argv, bool tty = true, CancellationToken cancellationToken = default)
     {
         var command = AgentCommand(argv, tty);
-        return InteractiveProcess.RunAsync(command.Argv, tty ? Launched.Spec.Terminal : TerminalStyle.None, command.Environment, cancellationToken);
+        var style = tty ? Launched.Spec.Terminal : TerminalStyle.None;
+        return InteractiveProcess.RunAsync(command.Argv, TerminalEscapes.Apply(style), TerminalEscapes.Reset(style), command.Environment, cancellationToken);
     }
 
     public async Task CopyInAsync(string hostPath, string guestPath, string owner = GuestUsers.Root, UnixFileMode? mode = null, CancellationToken cancellationToken = default)

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using BotBottle.Testing.Bottles;
 
 namespace BotBottle.Testing.Processes;
 
@@ -9,15 +8,20 @@ namespace BotBottle.Testing.Processes;
 /// </summary>
 internal static class InteractiveProcess
 {
-    /// <summary>Runs <paramref name="argv"/> and returns its exit code; cancellation kills it.</summary>
+    /// <summary>
+    /// Runs <paramref name="argv"/> and returns its exit code; cancellation kills it. <paramref name="enter"/> and
+    /// <paramref name="leave"/> are written to the terminal before and after (escape sequences; empty for none).
+    /// </summary>
     public static async Task<int> RunAsync(
         IReadOnlyList<string> argv,
-        TerminalStyle style,
+        string enter,
+        string leave,
         IReadOnlyDictionary<string, string?> environment,
         CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(argv);
-        ArgumentNullException.ThrowIfNull(style);
+        ArgumentNullException.ThrowIfNull(enter);
+        ArgumentNullException.ThrowIfNull(leave);
         ArgumentNullException.ThrowIfNull(environment);
         if (argv.Count == 0)
         {
@@ -35,10 +39,10 @@ internal static class InteractiveProcess
             info.Environment[key] = value;
         }
 
-        var decorate = !style.IsEmpty && !Console.IsOutputRedirected;
+        var decorate = (enter.Length > 0 || leave.Length > 0) && !Console.IsOutputRedirected;
         if (decorate)
         {
-            Console.Out.Write(TerminalEscapes.Apply(style));
+            Console.Out.Write(enter);
             Console.Out.Flush();
         }
 
@@ -61,54 +65,9 @@ internal static class InteractiveProcess
         {
             if (decorate)
             {
-                Console.Out.Write(TerminalEscapes.Reset(style));
+                Console.Out.Write(leave);
                 Console.Out.Flush();
             }
         }
     }
-}
-
-/// <summary>The escape sequences behind <see cref="TerminalStyle"/>.</summary>
-internal static class TerminalEscapes
-{
-    private const string Osc = "\u001b]";
-    private const string Bel = "\u0007";
-
-    /// <summary>Sets the title (OSC 2) and background colour (OSC 11) that are given.</summary>
-    public static string Apply(TerminalStyle style)
-    {
-        ArgumentNullException.ThrowIfNull(style);
-        var text = "";
-        if (style.Title.Length > 0)
-        {
-            text += Osc + "2;" + Clean(style.Title) + Bel;
-        }
-
-        if (style.Color.Length > 0)
-        {
-            text += Osc + "11;" + Clean(style.Color) + Bel;
-        }
-
-        return text;
-    }
-
-    /// <summary>Clears the title and resets the background colour (OSC 111) that <see cref="Apply"/> set.</summary>
-    public static string Reset(TerminalStyle style)
-    {
-        ArgumentNullException.ThrowIfNull(style);
-        var text = "";
-        if (style.Title.Length > 0)
-        {
-            text += Osc + "2;" + Bel;
-        }
-
-        if (style.Color.Length > 0)
-        {
-            text += Osc + "111" + Bel;
-        }
-
-        return text;
-    }
-
-    private static string Clean(string value) => new(value.Where(c => !char.IsControl(c)).ToArray());
 }

@@ -6,7 +6,6 @@ using BotBottle.Testing.Engine;
 using BotBottle.Testing.Launch;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Processes;
-using Docker.DotNet;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -123,8 +122,8 @@ internal sealed class ProbeRange : IAsyncDisposable
     public async Task<RangeTargets> TargetsForAsync(IBottle bottle, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bottle);
-        var network = await _engine.Client.Networks.InspectNetworkAsync(bottle.Bundle.NetworkName, cancellationToken).ConfigureAwait(false);
-        var bottleGateway = BottleGateway(network.IPAM?.Config ?? [])
+        var network = await EngineNetwork.InspectAsync(_engine, bottle.Bundle.NetworkName, cancellationToken).ConfigureAwait(false);
+        var bottleGateway = BottleGateway(network.Subnets)
             ?? throw new InvalidOperationException($"network {bottle.Bundle.NetworkName} has no IPv4 subnet in its IPAM config");
         return new RangeTargets(AllowedHost, DeniedHost, DecoyAddress, MetadataAddress, HostServicePort, bottleGateway, OutsideGateway)
         {
@@ -142,7 +141,7 @@ internal sealed class ProbeRange : IAsyncDisposable
     /// member; the host then holds no address of the subnet at all, and the subnet's last host address (members are
     /// allocated from the bottom) stands for "an address of this network that is not a member".
     /// </summary>
-    internal static string? BottleGateway(IEnumerable<global::Docker.DotNet.Models.IPAMConfig> config)
+    internal static string? BottleGateway(IEnumerable<NetworkSubnet> config)
     {
         var v4 = config.Where(c => !string.IsNullOrEmpty(c.Subnet) && !c.Subnet.Contains(':', StringComparison.Ordinal)).ToList();
         if (v4.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g)) is { } gateway)
@@ -174,9 +173,9 @@ internal sealed class ProbeRange : IAsyncDisposable
         {
             outside = await CreateNetworkAsync(new NetworkRequest(OutsideNetwork, Name, "range-network") { EnableIpv6 = true, Subnets = [new(v6)] }, cancellationToken).ConfigureAwait(false);
         }
-        catch (DockerApiException e)
+        catch (Exception e) when (EngineFailure.IsRefusal(e))
         {
-            Ipv6Problem = "the engine refused an IPv6 network: " + (e.ResponseBody ?? e.Message).Trim();
+            Ipv6Problem = "the engine refused an IPv6 network: " + EngineFailure.Reason(e);
             outside = await CreateNetworkAsync(new NetworkRequest(OutsideNetwork, Name, "range-network"), cancellationToken).ConfigureAwait(false);
         }
 
@@ -194,9 +193,9 @@ internal sealed class ProbeRange : IAsyncDisposable
                     await CreateNetworkAsync(new NetworkRequest(MetadataNetwork, Name, "range-network") { Subnets = [new(MetadataSubnet)] }, ct).ConfigureAwait(false);
                     return Deadline.Attempt<bool>.Success(true);
                 }
-                catch (DockerApiException e) when (EngineNetwork.IsSubnetTaken(e))
+                catch (Exception e) when (EngineNetwork.IsSubnetTaken(e))
                 {
-                    return Deadline.Attempt<bool>.Retry((e.ResponseBody ?? e.Message).Trim());
+                    return Deadline.Attempt<bool>.Retry(EngineFailure.Reason(e));
                 }
             },
             TimeSpan.FromSeconds(90),

@@ -1,7 +1,5 @@
 using System.Collections.Concurrent;
 using BotBottle.Testing.Engine;
-using Docker.DotNet.Models;
-using DotNet.Testcontainers.Builders;
 using Microsoft.Extensions.Logging;
 
 namespace BotBottle.Testing.Smolmachines;
@@ -33,8 +31,8 @@ internal static class ImageArchives
     public static async Task<string> GetAsync(DockerEngine engine, string image, string directory, ILogger logger, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(engine);
-        var inspect = await engine.Client.Images.InspectImageAsync(image, cancellationToken).ConfigureAwait(false);
-        var id = inspect.ID.Replace("sha256:", "", StringComparison.Ordinal);
+        var inspect = await EngineImage.InspectAsync(engine, image, cancellationToken).ConfigureAwait(false);
+        var id = inspect.Id.Replace("sha256:", "", StringComparison.Ordinal);
         var archive = Path.Combine(directory, id[..24] + ".tar");
         if (File.Exists(archive))
         {
@@ -51,15 +49,13 @@ internal static class ImageArchives
             }
 
             Directory.CreateDirectory(directory);
-            var user = inspect.Config?.User ?? "";
-            var source = user is "" or "0" or "root" or "0:0" or "root:root" ? inspect.ID : await DeriveRootImageAsync(engine, inspect.ID, id, logger, cancellationToken).ConfigureAwait(false);
+            var source = inspect.User is "" or "0" or "root" or "0:0" or "root:root" ? inspect.Id : await DeriveRootImageAsync(engine, inspect.Id, id, logger, cancellationToken).ConfigureAwait(false);
             var partial = archive + $".{Environment.ProcessId}.partial";
             try
             {
-                using (var saved = await engine.Client.Images.SaveImageAsync(source, cancellationToken).ConfigureAwait(false))
                 using (var file = File.Create(partial))
                 {
-                    await saved.CopyToAsync(file, cancellationToken).ConfigureAwait(false);
+                    await EngineImage.SaveAsync(engine, source, file, cancellationToken).ConfigureAwait(false);
                 }
 
                 File.Move(partial, archive, overwrite: true);
@@ -82,22 +78,13 @@ internal static class ImageArchives
         // Testcontainers pulls every FROM it does not find among the local tags (an image id is not one), so the
         // source is tagged first: the build then finds it locally, and nothing is pulled.
         var source = $"botbottle-smolvm/source:{id[..24]}";
-        await engine.Client.Images.TagImageAsync(imageId, new ImageTagParameters { RepositoryName = "botbottle-smolvm/source", Tag = id[..24] }, cancellationToken).ConfigureAwait(false);
+        await EngineImage.TagAsync(engine, imageId, "botbottle-smolvm/source", id[..24], cancellationToken).ConfigureAwait(false);
         var tag = $"botbottle-smolvm/root:{id[..24]}";
         var context = Directory.CreateTempSubdirectory("bbt-derive-");
         try
         {
             await File.WriteAllTextAsync(Path.Combine(context.FullName, "Dockerfile"), $"FROM {source}\nUSER 0\n", cancellationToken).ConfigureAwait(false);
-            var built = new ImageFromDockerfileBuilder()
-                .WithDockerEndpoint(engine.TestcontainersEndpoint)
-                .WithCleanUp(false)
-                .WithLogger(logger)
-                .WithName(tag)
-                .WithDockerfileDirectory(context.FullName)
-                .WithDockerfile("Dockerfile")
-                .WithLabel(ResourceLabels.Harness, ResourceLabels.HarnessName)
-                .Build();
-            await built.CreateAsync(cancellationToken).ConfigureAwait(false);
+            await EngineImage.BuildAsync(engine, tag, context.FullName, "Dockerfile", logger, cancellationToken).ConfigureAwait(false);
             return tag;
         }
         finally

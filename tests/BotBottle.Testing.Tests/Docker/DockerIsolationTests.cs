@@ -69,8 +69,8 @@ public sealed class DockerIsolationTests(ReferenceBottleFixture fixture) : IClas
 
     private static async Task<string> GatewayOfAsync(DockerEngine engine, string network)
     {
-        var inspect = await engine.Client.Networks.InspectNetworkAsync(network, Ct);
-        return ProbeRange.BottleGateway(inspect.IPAM.Config) ?? throw new InvalidOperationException($"{network} has no IPv4 subnet");
+        var inspect = await EngineNetwork.InspectAsync(engine, network, Ct);
+        return ProbeRange.BottleGateway(inspect.Subnets) ?? throw new InvalidOperationException($"{network} has no IPv4 subnet");
     }
 
     private static async Task<string> RunOnceAsync(DockerEngine engine, string network, string bottle, string script)

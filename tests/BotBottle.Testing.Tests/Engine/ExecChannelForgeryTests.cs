@@ -75,7 +75,7 @@ public sealed class ExecChannelForgeryTests
     public async Task A_root_process_in_the_hardened_agent_cannot_open_the_channel_and_exit_42_stays_exit_42(string kind)
     {
         await using var agent = await AgentAsync(AgentHardening.Kept);
-        await using var channel = await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct) ?? throw new InvalidOperationException("the reference agent image has perl: the channel must open");
+        await using var channel = await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Guest.GuestSupervisor.Script, Ct) ?? throw new InvalidOperationException("the reference agent image has perl: the channel must open");
 
         var log = await StartForgerAsync(agent, kind);
         var outcomes = new List<string>();
@@ -98,7 +98,7 @@ public sealed class ExecChannelForgeryTests
     public async Task Control_a_writer_that_gets_in_closes_the_channel_as_a_forgery_and_never_forges_an_exit(string kind)
     {
         await using var agent = await AgentAsync([.. AgentHardening.Kept, "SYS_PTRACE"]);
-        await using var channel = await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct) ?? throw new InvalidOperationException("the reference agent image has perl: the channel must open");
+        await using var channel = await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Guest.GuestSupervisor.Script, Ct) ?? throw new InvalidOperationException("the reference agent image has perl: the channel must open");
         var bottle = new DockerAgentRuntime(agent.Container, null, "docker", execChannel: true, new NoObserver());
         Assert.Equal(42, (await bottle.ExecAsync(Exit42, [], Ct)).ExitCode);
         Assert.Equal(2, await ChannelsAsync(agent));

@@ -35,7 +35,7 @@ public sealed class ExecChannelTests
     public async Task A_command_through_the_channel_is_indistinguishable_from_a_per_call_exec(string what, string[] argv)
     {
         await using var agent = await AgentAsync(TestImages.Agent);
-        await using var channel = await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct) ?? throw new InvalidOperationException("the reference agent image has perl: the channel must open");
+        await using var channel = await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Guest.GuestSupervisor.Script, Ct) ?? throw new InvalidOperationException("the reference agent image has perl: the channel must open");
 
         var direct = await EngineExec.RunAsync(agent.Engine.Client, agent.Container.Id, argv, "0", Env, Ct);
         var channelled = await channel.RunAsync(argv, Env, Ct);
@@ -48,7 +48,7 @@ public sealed class ExecChannelTests
     public async Task Signals_give_128_plus_the_signal_and_an_exit_code_is_passed_through()
     {
         await using var agent = await AgentAsync(TestImages.Agent);
-        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct))!;
+        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Guest.GuestSupervisor.Script, Ct))!;
 
         Assert.Equal(143, (await channel.RunAsync(["/bin/sh", "-c", "kill -TERM $$"], [], Ct)).ExitCode);
         Assert.Equal(137, (await channel.RunAsync(["/bin/sh", "-c", "kill -KILL $$"], [], Ct)).ExitCode);
@@ -59,7 +59,7 @@ public sealed class ExecChannelTests
     public async Task Many_commands_run_at_once_and_each_gets_its_own_output()
     {
         await using var agent = await AgentAsync(TestImages.Agent);
-        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct))!;
+        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Guest.GuestSupervisor.Script, Ct))!;
         var clock = Stopwatch.StartNew();
 
         var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i =>
@@ -73,7 +73,7 @@ public sealed class ExecChannelTests
     public async Task Cancelling_a_command_ends_its_process_tree_in_the_guest_and_the_channel_carries_on()
     {
         await using var agent = await AgentAsync(TestImages.Agent);
-        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct))!;
+        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Guest.GuestSupervisor.Script, Ct))!;
         using var cancel = CancellationTokenSource.CreateLinkedTokenSource(Ct);
         cancel.CancelAfter(TimeSpan.FromSeconds(1));
 
@@ -92,7 +92,7 @@ public sealed class ExecChannelTests
         await using var agent = await AgentAsync(TestImages.Agent);
         (await EngineExec.RunAsync(agent.Engine.Client, agent.Container.Id, ["/bin/sh", "-c", "rm -f /usr/bin/perl*"], "0", [], Ct)).ThrowOnFailure();
 
-        Assert.Null(await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct));
+        Assert.Null(await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Guest.GuestSupervisor.Script, Ct));
         Assert.Equal("ok\n", (await EngineExec.RunAsync(agent.Engine.Client, agent.Container.Id, ["/bin/echo", "ok"], "0", [], Ct)).Stdout);
     }
 
@@ -100,7 +100,7 @@ public sealed class ExecChannelTests
     public async Task A_channel_whose_container_is_removed_fails_its_running_command_instead_of_hanging()
     {
         var agent = await AgentAsync(TestImages.Agent);
-        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct))!;
+        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Guest.GuestSupervisor.Script, Ct))!;
         var running = channel.RunAsync(["/bin/sh", "-c", "sleep 300"], [], Ct);
 
         await agent.DisposeAsync();
@@ -122,7 +122,7 @@ public sealed class ExecChannelTests
     public async Task A_file_written_through_the_channel_is_the_one_an_archive_upload_places(string what, int length)
     {
         await using var agent = await AgentAsync(TestImages.Agent);
-        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct))!;
+        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Guest.GuestSupervisor.Script, Ct))!;
         var content = length == 1 ? "hello, agent\n"u8.ToArray() : Enumerable.Range(0, length).Select(i => (byte)(i * 7)).ToArray();
         const UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
         using (var tar = await GuestArchive.CreateAsync([new GuestFile("/home/node/uploaded", null, content, 1000, 1000, mode)], Ct))
@@ -144,7 +144,7 @@ public sealed class ExecChannelTests
     public async Task A_link_at_the_path_is_replaced_not_followed_and_a_missing_directory_fails_with_the_reason()
     {
         await using var agent = await AgentAsync(TestImages.Agent);
-        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Ct))!;
+        await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Guest.GuestSupervisor.Script, Ct))!;
         (await channel.RunAsync(["/bin/sh", "-c", "echo original > /etc/bbt-target && ln -s /etc/bbt-target /home/node/prompt"], [], Ct)).ThrowOnFailure();
 
         var written = await channel.WriteFileAsync("/home/node/prompt", "new"u8.ToArray(), 1000, 1000, UnixFileMode.UserRead | UnixFileMode.UserWrite, Ct);

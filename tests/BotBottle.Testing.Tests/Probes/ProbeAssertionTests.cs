@@ -73,8 +73,8 @@ public sealed class ProbeAssertionTests(DockerBottleFixture fixture) : IClassFix
         // subnet's last host address; members are allocated from the bottom): the ARP request goes unanswered, nothing
         // answers within the limit.
         var engine = await EngineProvider.For().GetAsync(Ct);
-        var network = await engine.Client.Networks.InspectNetworkAsync(bottle.Bundle.NetworkName, Ct);
-        var silent = Range.ProbeRange.BottleGateway(network.IPAM?.Config ?? []) ?? throw new InvalidOperationException("the bottle network has no IPv4 subnet");
+        var network = await EngineNetwork.InspectAsync(engine, bottle.Bundle.NetworkName, Ct);
+        var silent = Range.ProbeRange.BottleGateway(network.Subnets) ?? throw new InvalidOperationException("the bottle network has no IPv4 subnet");
         var result = await bottle.Probe(Probe.Tcp(silent, 9)).WithTimeout(TimeSpan.FromSeconds(1)).ShouldBeBlocked(Ct);
         Assert.Equal(ProbeOutcome.TimedOut, result.Probe.Outcome);
         Assert.True(result.Probe.Duration < TimeSpan.FromSeconds(3), $"took {result.Probe.Duration}");

@@ -3,7 +3,6 @@ using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Engine;
 using BotBottle.Testing.Launch;
-using Docker.DotNet.Models;
 
 namespace BotBottle.Testing.Witness.Docker;
 
@@ -68,7 +67,7 @@ internal sealed class BridgeWitness : WireWitness
         ArgumentNullException.ThrowIfNull(network);
         ArgumentNullException.ThrowIfNull(teardown);
         await Images.EngineImages.RequireAsync(engine, [ReferenceImageNames.Prober], cancellationToken).ConfigureAwait(false);
-        var bridge = BridgeName(await engine.Client.Networks.InspectNetworkAsync(network.Name, cancellationToken).ConfigureAwait(false));
+        var bridge = (await EngineNetwork.InspectAsync(engine, network.Name, cancellationToken).ConfigureAwait(false)).BridgeName;
         var container = await teardown.CreateContainerAsync(
             "remove witness", () => EngineContainer.CreateAsync(engine, Request(bottleName, spec, bridge)), cancellationToken, TeardownStack.Containers).ConfigureAwait(false);
         await container.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -78,15 +77,6 @@ internal sealed class BridgeWitness : WireWitness
         var mac = said.Split('\n').Select(l => Guest.GuestReport.Read<Said>(l.Trim(), "bbt-witness ")).FirstOrDefault(r => r is { Version: 1 })?.Mac
             ?? throw new InvalidOperationException($"the wire witness did not say the bridge's MAC: {said}");
         return new BridgeWitness(container, bridge, mac, network.Name, bottleName + "-agent", bundle);
-    }
-
-    /// <summary>The bridge of a user-defined bridge network: the name its options give, else <c>br-</c> and the first 12 hex of its id.</summary>
-    public static string BridgeName(NetworkResponse network)
-    {
-        ArgumentNullException.ThrowIfNull(network);
-        return network.Options is { } options && options.TryGetValue("com.docker.network.bridge.name", out var name) && !string.IsNullOrEmpty(name)
-            ? name
-            : "br-" + network.ID[..12];
     }
 
     /// <summary>The witness container: host network namespace, the capture's capabilities only, no new privileges, the bottle's labels.</summary>
@@ -114,8 +104,8 @@ internal sealed class BridgeWitness : WireWitness
     private async Task<WitnessCapture> CaptureAsync(CancellationToken cancellationToken)
     {
         var pcap = await _container.ReadFileAsync(CaptureFile, cancellationToken).ConfigureAwait(false);
-        var state = (await _container.InspectAsync(cancellationToken).ConfigureAwait(false)).State;
-        var problem = state?.Running == true ? null : $"the capture stopped (exit {state?.ExitCode}): {await _container.LogsAsync(cancellationToken, 5).ConfigureAwait(false)}";
+        var state = await _container.InspectAsync(cancellationToken).ConfigureAwait(false);
+        var problem = state.Running ? null : $"the capture stopped (exit {state.ExitCode}): {await _container.LogsAsync(cancellationToken, 5).ConfigureAwait(false)}";
         return new WitnessCapture(_bridge, pcap, await ContextAsync(cancellationToken).ConfigureAwait(false), problem);
     }
 
@@ -123,8 +113,8 @@ internal sealed class BridgeWitness : WireWitness
     private async Task<WireContext> ContextAsync(CancellationToken cancellationToken)
     {
         var bundle = await _bundle.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var network = await _container.Engine.Client.Networks.InspectNetworkAsync(_network, cancellationToken).ConfigureAwait(false);
-        var endpoints = network.Containers ?? new Dictionary<string, EndpointResource>();
+        var network = await EngineNetwork.InspectAsync(_container.Engine, _network, cancellationToken).ConfigureAwait(false);
+        var endpoints = network.Members;
         var bundleEndpoint = endpoints.TryGetValue(bundle.Container.Id, out var b) ? b : throw new InvalidOperationException($"the bundle is not on {_network}");
         var agent = endpoints.Values.FirstOrDefault(e => e.Name == _agentName);
         return new WireContext(bundleEndpoint.MacAddress, Address(bundleEndpoint.IPv4Address)!, bundle.Endpoint.ProxyPort, _bridgeMac, Address(agent?.IPv4Address));
