@@ -51,7 +51,7 @@ internal sealed class CliBottle
         // The agent as the harness hardens it (AgentHardening), so the peer does the same work.
         var limits = AgentLimits.Default;
         await Docker(["run", "-d", "--init", "--security-opt", "no-new-privileges", "--cap-drop", "ALL", .. AgentHardening.Kept.SelectMany(c => new[] { "--cap-add", c }),
-            "--pids-limit", GuestPaths.Number(limits.Pids), "--memory", limits.MemoryBytes.ToString(CultureInfo.InvariantCulture), "--memory-swap", limits.MemoryBytes.ToString(CultureInfo.InvariantCulture),
+            "--pids-limit", Processes.Argv.Number(limits.Pids), "--memory", limits.MemoryBytes.ToString(CultureInfo.InvariantCulture), "--memory-swap", limits.MemoryBytes.ToString(CultureInfo.InvariantCulture),
             "--cpus", limits.Cpus.ToString(CultureInfo.InvariantCulture), .. Labels(name), "-u", "0", "--name", bottle.Agent, "--hostname", "agent", "--network", name + "-net",
             "--dns", subnet.BundleAddress, "--dns-option", "timeout:1", "--dns-option", "attempts:1", "--entrypoint", "/bin/sh", Images.Agent, "-c", "while :; do sleep 3600; done"]);
         while ((await Docker("exec", name + "-bundle", "test", "-e", "/run/bundle/ready")).ExitCode != 0)

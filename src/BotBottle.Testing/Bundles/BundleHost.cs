@@ -87,7 +87,7 @@ internal sealed class BundleHost(DockerEngine engine, ILogger logger, TimeSpan r
         ArgumentNullException.ThrowIfNull(spec);
         var env = new List<string>
         {
-            "BUNDLE_PROXY_PORT=" + GuestPaths.Number(spec.ProxyPort),
+            "BUNDLE_PROXY_PORT=" + Argv.Number(spec.ProxyPort),
             "BUNDLE_ALLOWED_HOSTS=" + string.Join(',', spec.AllowedHosts),
         };
         if (spec.Daemons.Count > 0)

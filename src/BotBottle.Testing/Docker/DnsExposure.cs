@@ -92,6 +92,7 @@ internal static class DnsExposure
             return null;
         }
 
+        await Reaping.ReaperStart.WatchDockerAsync(engine, Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance).ConfigureAwait(false);
         var name = "bbt-" + Bottles.BottleNames.SessionId + "-resolvconf-" + Guid.NewGuid().ToString("N")[..6];
         var container = await EngineContainer.CreateAsync(engine, new ContainerRequest(name, image, name, "prerequisites")
         {

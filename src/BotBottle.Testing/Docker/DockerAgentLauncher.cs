@@ -16,7 +16,7 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
     /// </summary>
     internal const string HomeOwnedLine = "bbt-home-owned ";
 
-    private const string Loop = "while :; do sleep 3600; done";
+    private const string Loop = GuestCommand.KeepAliveLoop;
 
     /// <summary>
     /// What the agent container runs under docker's init (the engine's own, PID 1, so it stops at once): as root, it gives
@@ -78,7 +78,6 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
     private sealed class DockerAgent(EngineContainer container, string network, DockerBackendOptions options, DockerAgentObserver observer) : LaunchedAgent
     {
         private DockerAgentRuntime? _runtime;
-        private (int Uid, int Gid)? _owner;
 
         public override IAgentRuntime Runtime => Started;
 
@@ -101,19 +100,16 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
         }
 
         /// <summary>
-        /// The keep-alive's line says the home is owned (and the container runs, so it answers execs). When the poll
-        /// decides instead (no readable line), or the home script failed, <see cref="OwnHomeAsync"/> runs the script as an
-        /// exec, which reports its own failure.
+        /// The keep-alive's line says the home is owned (and the container runs, so it answers execs): its owner is
+        /// returned. When the poll decides instead (no readable line), or the home script failed, none is, and the
+        /// home step runs the script as an exec, which reports its own failure.
         /// </summary>
-        public override async Task WaitForExecAsync(CancellationToken cancellationToken)
+        public override async Task<(int Uid, int Gid)?> WaitForExecAsync(CancellationToken cancellationToken)
         {
             var reported = await container.WaitUntilAsync(
                 "true", line => GuestReport.Read<HomeReport>(line, HomeOwnedLine) is not null, options.ReadyTimeout, "agent", "answer an exec", cancellationToken).ConfigureAwait(false);
-            _owner = reported is null ? null : OwnerFrom(reported);
+            return reported is null ? null : OwnerFrom(reported);
         }
-
-        public override Task<(int Uid, int Gid)> OwnHomeAsync(BottleSpec spec, CancellationToken cancellationToken) =>
-            _owner is { } owner ? Task.FromResult(owner) : base.OwnHomeAsync(spec, cancellationToken);
 
         public override Task ProvisionAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken) =>
             Started.ProvisionAsync(files, cancellationToken);

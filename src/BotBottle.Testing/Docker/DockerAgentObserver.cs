@@ -73,7 +73,7 @@ internal sealed class DockerAgentObserver : IAgentObserver
             // Root of its own user namespace share, with only what a raw IPv6 probe needs; nothing of the agent's but the network.
             Network = "container:" + _agent.Id,
             User = "0",
-            Entrypoint = ["/bin/sh", "-c", "while :; do sleep 3600; done"],
+            Entrypoint = Guest.GuestCommand.KeepAlive,
             CapDrop = ["ALL"],
             CapAdd = ["NET_RAW"],
             Labels = _labels,

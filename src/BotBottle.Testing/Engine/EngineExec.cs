@@ -79,13 +79,6 @@ internal static class EngineExec
         }
     }
 
-    /// <summary>Starts <paramref name="argv"/> in the background (a detached exec) and returns at once.</summary>
-    public static async Task StartDetachedAsync(IDockerClient client, string containerId, IReadOnlyList<string> argv, string user, CancellationToken cancellationToken)
-    {
-        var created = await client.Exec.CreateContainerExecAsync(containerId, new ContainerExecCreateParameters { Cmd = argv.ToList(), User = user, AttachStdout = false, AttachStderr = false }, cancellationToken).ConfigureAwait(false);
-        using var stream = await client.Exec.StartContainerExecAsync(created.ID, new ContainerExecStartParameters { Detach = true }, cancellationToken).ConfigureAwait(false);
-    }
-
     private static async Task<int> ExitCodeAsync(IDockerClient client, string execId, CancellationToken cancellationToken)
     {
         var inspect = await client.Exec.InspectContainerExecAsync(execId, cancellationToken).ConfigureAwait(false);

@@ -110,7 +110,7 @@ internal sealed class ExecChannel : IAsyncDisposable
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
         using var payload = new MemoryStream();
-        WriteStrings(payload, [path, Number((int)mode), Number(uid), Number(gid)]);
+        WriteStrings(payload, [path, Argv.Number((int)mode), Argv.Number(uid), Argv.Number(gid)]);
         WriteBytes(payload, content.Span);
         return RequestAsync('W', payload.ToArray(), cancellationToken);
     }
@@ -189,7 +189,6 @@ internal sealed class ExecChannel : IAsyncDisposable
         payload.Write(bytes);
     }
 
-    private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static string Decode(MemoryStream stream) => Encoding.UTF8.GetString(stream.GetBuffer(), 0, (int)stream.Length);
 

@@ -15,6 +15,12 @@ internal static class GuestCommand
     /// <summary>The shell every script runs under.</summary>
     public const string Shell = "/bin/sh";
 
+    /// <summary>The loop a guest's keep-alive runs: sleeps for ever, so execs always have a running container or machine to join.</summary>
+    public const string KeepAliveLoop = "while :; do sleep 3600; done";
+
+    /// <summary>The keep-alive workload: <see cref="KeepAliveLoop"/> under <see cref="Shell"/>.</summary>
+    public static readonly IReadOnlyList<string> KeepAlive = [Shell, "-c", KeepAliveLoop];
+
     /// <summary><c>runuser -u &lt;user&gt; -- env HOME=… USER=… /bin/sh -c &lt;script&gt;</c>.</summary>
     public static IReadOnlyList<string> ForScript(string user, string script)
     {

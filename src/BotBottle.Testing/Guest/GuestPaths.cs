@@ -2,7 +2,7 @@ using System.Globalization;
 
 namespace BotBottle.Testing.Guest;
 
-/// <summary>Guest (POSIX) paths and the numbers guest command lines carry.</summary>
+/// <summary>Guest (POSIX) paths.</summary>
 internal static class GuestPaths
 {
     /// <summary>The parent directory of a guest path.</summary>
@@ -13,9 +13,6 @@ internal static class GuestPaths
         var slash = trimmed.LastIndexOf('/');
         return slash <= 0 ? "/" : trimmed[..slash];
     }
-
-    /// <summary>An integer for a guest command line.</summary>
-    public static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 
     /// <summary>A mode as octal digits (e.g. 600).</summary>
     public static string Octal(UnixFileMode mode) => Convert.ToString((int)mode, 8).PadLeft(3, '0');

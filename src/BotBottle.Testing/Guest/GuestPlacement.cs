@@ -47,12 +47,12 @@ internal static class GuestPlacement
 
         var prepared = (await exec(["/bin/sh", "-c", Prepare, "prepare-copy", owner], cancellationToken).ConfigureAwait(false)).ThrowOnFailure();
         var lines = prepared.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        var (uid, gid, stage) = (int.Parse(lines[0], CultureInfo.InvariantCulture), int.Parse(lines[1], CultureInfo.InvariantCulture), lines[2]);
+        var ((uid, gid), stage) = (GuestIds.Read(lines, 0), lines[2]);
         var staged = stage + "/copy";
         try
         {
             await agent.UploadAsync(files(staged, uid, gid), cancellationToken).ConfigureAwait(false);
-            var placed = await exec(["perl", "-e", Placer.Value, staged, guestPath, GuestPaths.Number(uid), GuestPaths.Number(gid)], cancellationToken).ConfigureAwait(false);
+            var placed = await exec(["perl", "-e", Placer.Value, staged, guestPath, Argv.Number(uid), Argv.Number(gid)], cancellationToken).ConfigureAwait(false);
             if (placed.ExitCode != 0)
             {
                 var why = placed.ExitCode == 127 ? "the image has no perl, which copy-in needs to place files without following links" : placed.Stderr.Trim();

@@ -94,8 +94,11 @@ internal abstract class LaunchedAgent
     /// <summary>Starts the agent.</summary>
     public abstract Task StartAsync(CancellationToken cancellationToken);
 
-    /// <summary>Waits until the agent answers an exec (the steps after this one exec in it).</summary>
-    public abstract Task WaitForExecAsync(CancellationToken cancellationToken);
+    /// <summary>
+    /// Waits until the agent answers an exec (the steps after this one exec in it). Returns the agent user's uid and gid
+    /// when the agent reported its home owned as it came up (the next step then needs no exec), else null.
+    /// </summary>
+    public abstract Task<(int Uid, int Gid)?> WaitForExecAsync(CancellationToken cancellationToken);
 
     /// <summary>The pause before the single retry of an exec killed with 137.</summary>
     public abstract TimeSpan RetrySettle { get; }
@@ -110,6 +113,7 @@ internal abstract class LaunchedAgent
     public virtual Task ProvisionAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken) => Runtime.UploadAsync(files, cancellationToken);
 
     /// <summary>The agent's home created and owned by the agent user (one exec, unless the backend did it as the agent started); its uid and gid.</summary>
-    public virtual Task<(int Uid, int Gid)> OwnHomeAsync(BottleSpec spec, CancellationToken cancellationToken) =>
-        BottleProvisioner.OwnHomeAsync(Runtime, RetrySettle, spec, cancellationToken);
+    /// <remarks><paramref name="reported"/> is what <see cref="WaitForExecAsync"/> returned: when there is one, the home is already owned.</remarks>
+    public virtual Task<(int Uid, int Gid)> OwnHomeAsync(BottleSpec spec, (int Uid, int Gid)? reported, CancellationToken cancellationToken) =>
+        reported is { } owner ? Task.FromResult(owner) : BottleProvisioner.OwnHomeAsync(Runtime, RetrySettle, spec, cancellationToken);
 }

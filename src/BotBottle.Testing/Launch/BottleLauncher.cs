@@ -61,8 +61,8 @@ internal static class BottleLauncher
 
             var endpoint = launcher.AgentEndpoint(bundle.Endpoint);
             var guestEnv = GuestEnvironment.For(endpoint, spec.Env);
-            await steps.RunAsync("wait for exec", () => agent.WaitForExecAsync(cancellationToken)).ConfigureAwait(false);
-            var (uid, gid) = await steps.RunAsync("chown agent home", () => agent.OwnHomeAsync(spec, cancellationToken)).ConfigureAwait(false);
+            var reportedOwner = await steps.RunAsync("wait for exec", () => agent.WaitForExecAsync(cancellationToken)).ConfigureAwait(false);
+            var (uid, gid) = await steps.RunAsync("chown agent home", () => agent.OwnHomeAsync(spec, reportedOwner, cancellationToken)).ConfigureAwait(false);
             await steps.RunAsync("provision", () => agent.ProvisionAsync(BottleProvisioner.Files(spec, uid, gid), cancellationToken)).ConfigureAwait(false);
             var promptPath = BottleProvisioner.PromptPathFor(spec);
             logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle}; agent {Security})", launcher.BackendLabel, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address, agent.Security ?? "security settings not reported");

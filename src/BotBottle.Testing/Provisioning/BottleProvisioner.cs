@@ -43,7 +43,7 @@ internal static class BottleProvisioner
         var result = await ExecRetry.RunAsync(ct => agent.ExecAsync([GuestCommand.Shell, "-c", script], [], ct), retrySettle, cancellationToken).ConfigureAwait(false);
         result.ThrowOnFailure();
         var ids = result.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return (int.Parse(ids[^2], CultureInfo.InvariantCulture), int.Parse(ids[^1], CultureInfo.InvariantCulture));
+        return GuestIds.Read(ids, ids.Length - 2);
     }
 
     /// <summary>

@@ -108,8 +108,12 @@ internal sealed class SmolmachinesAgentLauncher(
             await runtime.RunCheckedAsync(SmolvmCommands.Exec(name, GuestProxyRelay.Command(relayPort), [], detach: true), cancellationToken).ConfigureAwait(false);
         }
 
-        public override Task WaitForExecAsync(CancellationToken cancellationToken) =>
-            WaitUntilAsync("the proxy through its socket", GuestProxyRelay.ReadyCommand(relayPort), cancellationToken);
+        /// <summary>Waits for the proxy relay to answer; the machine reports no home owner (the home step gives it).</summary>
+        public override async Task<(int Uid, int Gid)?> WaitForExecAsync(CancellationToken cancellationToken)
+        {
+            await WaitUntilAsync("the proxy through its socket", GuestProxyRelay.ReadyCommand(relayPort), cancellationToken).ConfigureAwait(false);
+            return null;
+        }
 
         private Task<bool> WaitUntilAsync(string what, IReadOnlyList<string> check, CancellationToken cancellationToken)
         {

@@ -11,9 +11,6 @@ internal static class SmolvmCommands
     /// <summary>Where the bundle's proxy socket appears in the guest.</summary>
     public const string GuestProxySocket = "/run/botbottle/proxy.sock";
 
-    /// <summary>What the machine runs as its workload: a keep-alive, so execs always have a container to join.</summary>
-    public static readonly IReadOnlyList<string> KeepAlive = ["/bin/sh", "-c", "while :; do sleep 3600; done"];
-
     /// <summary><c>--version</c>.</summary>
     public static IReadOnlyList<string> Version() => ["--version"];
 
@@ -44,7 +41,7 @@ internal static class SmolvmCommands
         }
 
         argv.Add("--");
-        argv.AddRange(KeepAlive);
+        argv.AddRange(Guest.GuestCommand.KeepAlive); // the machine's workload: execs always have a container to join
         return argv;
     }
 

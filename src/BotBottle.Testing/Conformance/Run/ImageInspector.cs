@@ -35,6 +35,7 @@ internal sealed class ImageInspector : IAsyncDisposable
     {
         var engine = await EngineProvider.For(endpoint).GetAsync(cancellationToken).ConfigureAwait(false);
         await Images.EngineImages.RequireAsync(engine, [image], cancellationToken).ConfigureAwait(false);
+        await Reaping.ReaperStart.WatchDockerAsync(engine, NullLogger.Instance).ConfigureAwait(false);
         var name = BottleNames.NewBottleName() + "-image";
         var teardown = new TeardownStack(NullLogger.Instance);
         try
@@ -44,7 +45,7 @@ internal sealed class ImageInspector : IAsyncDisposable
                 () => EngineContainer.CreateAsync(engine, new ContainerRequest(name, image, name, "conformance-image")
                 {
                     User = "0",
-                    Entrypoint = ["/bin/sh", "-c", "while :; do sleep 3600; done"],
+                    Entrypoint = Guest.GuestCommand.KeepAlive,
                     Network = "none",
                     NoNewPrivileges = false,
                 }),

@@ -32,8 +32,8 @@ internal sealed record PtyBridgeArguments(string Machine, IReadOnlyList<string> 
             "/bin/sh", "-c",
             "for f in /dev/pts/[0-9]*; do [ -e \"$f\" ] && stty -F \"$f\" cols \"$1\" rows \"$2\" 2>/dev/null; done; exit 0",
             "pty-resize",
-            Guest.GuestPaths.Number(size.Columns),
-            Guest.GuestPaths.Number(size.Rows),
+            Processes.Argv.Number(size.Columns),
+            Processes.Argv.Number(size.Rows),
         ], []),
     ];
 }
