@@ -17,7 +17,7 @@ public sealed class LaunchFaultTests
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     public static TheoryData<string> DockerSteps { get; } = new(
-        "prepare", "create network", "create bundle", "start bundle", "wait for bundle", "create agent", "start agent",
+        "prepare", "start reaper", "create network", "create bundle", "start bundle", "wait for bundle", "create agent", "start agent",
         "wait for exec", "chown agent home", "provision");
 
     [Theory]
