@@ -1,0 +1,47 @@
+using BotBottle.Testing.Checks;
+
+namespace BotBottle.Testing.Conformance.Checks;
+
+/// <summary>
+/// The kind of the checks of the spec's agent (section <c>agent</c>, code BBT0205, bottle stage): it is on the agent
+/// user's PATH, reports a matching version, and refuses the bypass flag as root. The section itself is the spec's
+/// <see cref="AgentSettings"/> (read once, by the driver); the kind declares the checks they ask for.
+/// </summary>
+internal sealed class AgentKind : CheckKind
+{
+    private AgentKind()
+    {
+    }
+
+    /// <summary>The one instance.</summary>
+    public static AgentKind Instance { get; } = new();
+
+    /// <inheritdoc />
+    public override string Name => "agent";
+
+    /// <inheritdoc />
+    public override CheckCode Code { get; } = new(205);
+
+    /// <inheritdoc />
+    public override string Section => "agent";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<ConformanceCheck> Read(SpecSection section)
+    {
+        ArgumentNullException.ThrowIfNull(section);
+        var agent = section.Agent;
+        var location = section.Location;
+        var checks = new List<ConformanceCheck> { new AgentPresentCheck { Id = "agent.present", Title = $"The agent command '{agent.Command[0]}' is on the agent user's PATH", Location = location } };
+        if (agent.Version.Count > 0)
+        {
+            checks.Add(new AgentVersionCheck { Id = "agent.version", Title = "The agent runs as the agent user, started the way a bottle starts it, and reports a matching version", Needs = ["agent.present"], Location = location });
+        }
+
+        if (agent.BypassFlag is not null)
+        {
+            checks.Add(new AgentRefusesBypassCheck { Id = "agent.refuses-bypass-as-root", Title = $"As root, the agent refuses {agent.BypassFlag}", Needs = ["agent.present"], Location = location });
+        }
+
+        return checks;
+    }
+}
