@@ -113,7 +113,13 @@ public sealed class ConformanceKindTests
     /// <summary>The whole of a new kind: its check (fields, defaults, evaluation) and how a spec declares it.</summary>
     private sealed record PortCheck : ConformanceCheck
     {
-        public static CheckKind Definition { get; } = new PortKind();
+        public static CheckKind Definition { get; } = new()
+        {
+            Name = "port",
+            Code = new(209),
+            Section = "ports",
+            Reads = CheckKind.Entries("a port", ["port", "timeout"], ["port"], Read),
+        };
 
         public override CheckKind Kind => Definition;
 
@@ -127,30 +133,15 @@ public sealed class ConformanceKindTests
             return run.ExitCode == 0 ? Finding.Fail($"port {Port} answers", run.Stdout) : Finding.Pass($"port {Port} is closed", run.Stderr);
         }
 
-        private sealed class PortKind : ListKind
+        private static PortCheck? Read(SpecEntry entry)
         {
-            public override string Name => "port";
-
-            public override CheckCode Code { get; } = new(209);
-
-            public override string Section => "ports";
-
-            protected override string What => "a port";
-
-            protected override IReadOnlyList<string> Keys { get; } = ["port", "timeout"];
-
-            protected override IReadOnlyList<string> Required { get; } = ["port"];
-
-            protected override ConformanceCheck? Read(SpecEntry entry)
+            if (entry.Int("port") is not { } port)
             {
-                if (entry.Int("port") is not { } port)
-                {
-                    return null;
-                }
-
-                var check = new PortCheck { Id = $"port.{port}", Title = $"Port {port} is closed", Port = port };
-                return check with { Timeout = entry.Duration("timeout") ?? check.Timeout };
+                return null;
             }
+
+            var check = new PortCheck { Id = $"port.{port}", Title = $"Port {port} is closed", Port = port };
+            return check with { Timeout = entry.Duration("timeout") ?? check.Timeout };
         }
     }
 }

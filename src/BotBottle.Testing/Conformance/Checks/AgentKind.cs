@@ -7,26 +7,12 @@ namespace BotBottle.Testing.Conformance.Checks;
 /// user's PATH, reports a matching version, and refuses the bypass flag as root. The section itself is the spec's
 /// <see cref="AgentSettings"/> (read once, by the driver); the kind declares the checks they ask for.
 /// </summary>
-internal sealed class AgentKind : CheckKind
+internal static class AgentKind
 {
-    private AgentKind()
-    {
-    }
+    /// <summary>The kind.</summary>
+    public static CheckKind Definition { get; } = new() { Name = "agent", Code = new(205), Section = "agent", Reads = Read };
 
-    /// <summary>The one instance.</summary>
-    public static AgentKind Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override string Name => "agent";
-
-    /// <inheritdoc />
-    public override CheckCode Code { get; } = new(205);
-
-    /// <inheritdoc />
-    public override string Section => "agent";
-
-    /// <inheritdoc />
-    public override IReadOnlyList<ConformanceCheck> Read(SpecSection section)
+    private static List<ConformanceCheck> Read(SpecSection section)
     {
         ArgumentNullException.ThrowIfNull(section);
         var agent = section.Agent;

@@ -12,7 +12,7 @@ namespace BotBottle.Testing.Conformance.Checks;
 internal sealed record AgentRefusesBypassCheck : ConformanceCheck
 {
     /// <inheritdoc />
-    public override CheckKind Kind => AgentKind.Instance;
+    public override CheckKind Kind => AgentKind.Definition;
 
     /// <inheritdoc />
     public override async Task<Finding> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)

@@ -12,9 +12,9 @@ internal static class CheckKinds
         UserCheck.Definition,
         FileCheck.Definition,
         CommandCheck.Definition,
-        ImageKind.Instance,
+        ImageKind.Definition,
         EnvCheck.Definition,
-        AgentKind.Instance,
+        AgentKind.Definition,
         ProxyHonouredCheck.Definition,
         ProbeConformanceCheck.Definition,
     ];

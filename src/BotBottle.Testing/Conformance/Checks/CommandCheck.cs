@@ -9,7 +9,13 @@ namespace BotBottle.Testing.Conformance.Checks;
 internal sealed record CommandCheck : ConformanceCheck
 {
     /// <summary>The kind: section <c>commands</c>, code BBT0203, run in the bottle unless an entry gives <c>stage</c>.</summary>
-    public static CheckKind Definition { get; } = new CommandKind();
+    public static CheckKind Definition { get; } = new()
+    {
+        Name = "command",
+        Code = new(203),
+        Section = "commands",
+        Reads = CheckKind.Entries("a command", ["run", "user", "stage", "exit", "stdout", "stderr", "timeout"], ["id", "run"], Read),
+    };
 
     /// <inheritdoc />
     public override CheckKind Kind => Definition;
@@ -64,36 +70,22 @@ internal sealed record CommandCheck : ConformanceCheck
             : Finding.Fail($"`{Run}` as {User}: {string.Join("; ", problems)}", evidence);
     }
 
-    private sealed class CommandKind : ListKind
+    private static ConformanceCheck? Read(SpecEntry entry)
     {
-        public override string Name => "command";
-
-        public override CheckCode Code { get; } = new(203);
-
-        public override string Section => "commands";
-
-        protected override string What => "a command";
-
-        protected override IReadOnlyList<string> Keys { get; } = ["run", "user", "stage", "exit", "stdout", "stderr", "timeout"];
-
-        protected override IReadOnlyList<string> Required { get; } = ["id", "run"];
-
-        protected override ConformanceCheck? Read(SpecEntry entry)
+        if (entry.String("id", "a command's id") is not { } id || entry.String("run") is not { } run)
         {
-            if (entry.String("id", "a command's id") is not { } id || entry.String("run") is not { } run)
-            {
-                return null;
-            }
-
-            var check = new CommandCheck { Id = "command." + id, Title = id, Run = run, Stdout = entry.Patterns("stdout"), Stderr = entry.Patterns("stderr") };
-            return check with
-            {
-                User = entry.String("user") ?? check.User,
-                ExitCode = entry.Int("exit") ?? check.ExitCode,
-                Timeout = entry.Duration("timeout") ?? check.Timeout,
-            };
+            return null;
         }
+
+        var check = new CommandCheck { Id = "command." + id, Title = id, Run = run, Stdout = entry.Patterns("stdout"), Stderr = entry.Patterns("stderr") };
+        return check with
+        {
+            User = entry.String("user") ?? check.User,
+            ExitCode = entry.Int("exit") ?? check.ExitCode,
+            Timeout = entry.Duration("timeout") ?? check.Timeout,
+        };
     }
+
 
     private static string Seconds(TimeSpan t) => t.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture);
 }

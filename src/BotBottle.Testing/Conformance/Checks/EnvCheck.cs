@@ -11,7 +11,13 @@ namespace BotBottle.Testing.Conformance.Checks;
 internal sealed record EnvCheck : ConformanceCheck
 {
     /// <summary>The kind: section <c>env</c>, code BBT0204, read in the bottle.</summary>
-    public static CheckKind Definition { get; } = new EnvKind();
+    public static CheckKind Definition { get; } = new()
+    {
+        Name = "env",
+        Code = new(204),
+        Section = "env",
+        Reads = CheckKind.Entries("an env entry", ["name", "present", "matches"], ["name"], Read),
+    };
 
     /// <inheritdoc />
     public override CheckKind Kind => Definition;
@@ -50,47 +56,32 @@ internal sealed record EnvCheck : ConformanceCheck
             : Finding.Fail($"{Name}={shown} for the agent does not match {PatternList.Describe(misses)}", $"{Name}={shown}");
     }
 
-    private sealed class EnvKind : ListKind
+    private static ConformanceCheck? Read(SpecEntry entry)
     {
-        public override string Name => "env";
-
-        public override CheckCode Code { get; } = new(204);
-
-        public override string Section => "env";
-
-        protected override string What => "an env entry";
-
-        protected override IReadOnlyList<string> Keys { get; } = ["name", "present", "matches"];
-
-        protected override IReadOnlyList<string> Required { get; } = ["name"];
-
-        protected override ConformanceCheck? Read(SpecEntry entry)
+        if (entry.String("name", "an env entry's name") is not { } name)
         {
-            if (entry.String("name", "an env entry's name") is not { } name)
-            {
-                return null;
-            }
-
-            var present = entry.Bool("present");
-            var matches = entry.Patterns("matches");
-            if (present is null && !entry.Has("matches"))
-            {
-                entry.Error($"the env entry for {name} checks nothing: give 'present: true/false' or 'matches'");
-            }
-
-            if (present == false && matches.Count > 0)
-            {
-                entry.Error($"the env entry for {name} says 'present: false' and gives patterns its value must match");
-            }
-
-            return new EnvCheck
-            {
-                Id = "env." + name,
-                Title = present == false ? $"{name} does not reach the agent" : $"{name} reaches the agent process" + (matches.Count > 0 ? " with a matching value" : ""),
-                Name = name,
-                Present = present,
-                Matches = matches,
-            };
+            return null;
         }
+
+        var present = entry.Bool("present");
+        var matches = entry.Patterns("matches");
+        if (present is null && !entry.Has("matches"))
+        {
+            entry.Error($"the env entry for {name} checks nothing: give 'present: true/false' or 'matches'");
+        }
+
+        if (present == false && matches.Count > 0)
+        {
+            entry.Error($"the env entry for {name} says 'present: false' and gives patterns its value must match");
+        }
+
+        return new EnvCheck
+        {
+            Id = "env." + name,
+            Title = present == false ? $"{name} does not reach the agent" : $"{name} reaches the agent process" + (matches.Count > 0 ? " with a matching value" : ""),
+            Name = name,
+            Present = present,
+            Matches = matches,
+        };
     }
 }

@@ -10,7 +10,14 @@ namespace BotBottle.Testing.Conformance.Checks;
 internal sealed record FileCheck : ConformanceCheck
 {
     /// <summary>The kind: section <c>files</c>, code BBT0202, read from the image as shipped unless an entry gives <c>stage</c>.</summary>
-    public static CheckKind Definition { get; } = new FileKind();
+    public static CheckKind Definition { get; } = new()
+    {
+        Name = "file",
+        Code = new(202),
+        Stage = CheckStage.Image,
+        Section = "files",
+        Reads = CheckKind.Entries("a file", ["path", "stage", "exists", "mode", "owner", "content"], ["path"], Read),
+    };
 
     /// <inheritdoc />
     public override CheckKind Kind => Definition;
@@ -87,44 +94,27 @@ internal sealed record FileCheck : ConformanceCheck
             : Finding.Fail($"{Path}: {string.Join("; ", problems)}", statLine);
     }
 
-    private sealed class FileKind : ListKind
+    private static ConformanceCheck? Read(SpecEntry entry)
     {
-        public override string Name => "file";
-
-        public override CheckCode Code { get; } = new(202);
-
-        public override CheckStage Stage => CheckStage.Image;
-
-        public override string Section => "files";
-
-        protected override string What => "a file";
-
-        protected override IReadOnlyList<string> Keys { get; } = ["path", "stage", "exists", "mode", "owner", "content"];
-
-        protected override IReadOnlyList<string> Required { get; } = ["path"];
-
-        protected override ConformanceCheck? Read(SpecEntry entry)
+        if (entry.String("path", "a file's path") is not { } path)
         {
-            if (entry.String("path", "a file's path") is not { } path)
-            {
-                return null;
-            }
-
-            var check = new FileCheck { Id = "file." + path, Title = "", Path = path, Owner = entry.String("owner"), Content = entry.Patterns("content") };
-            check = check with { Exists = entry.Bool("exists") ?? check.Exists, Mode = Mode(entry) };
-            return check with { Title = check.Exists ? $"{path} exists" + entry.Describe("mode", "owner") : $"{path} does not exist" };
+            return null;
         }
 
-        private static string? Mode(SpecEntry entry)
-        {
-            var text = entry.String("mode");
-            if (text is not null && (text.Length is < 3 or > 4 || text.Any(ch => ch is < '0' or > '7')))
-            {
-                entry.Error("mode", $"mode '{text}' must be octal permission bits such as \"0600\" or \"755\" (quote it, or YAML may read it as a number)");
-                return null;
-            }
+        var check = new FileCheck { Id = "file." + path, Title = "", Path = path, Owner = entry.String("owner"), Content = entry.Patterns("content") };
+        check = check with { Exists = entry.Bool("exists") ?? check.Exists, Mode = ReadMode(entry) };
+        return check with { Title = check.Exists ? $"{path} exists" + entry.Describe("mode", "owner") : $"{path} does not exist" };
+    }
 
-            return text;
+    private static string? ReadMode(SpecEntry entry)
+    {
+        var text = entry.String("mode");
+        if (text is not null && (text.Length is < 3 or > 4 || text.Any(ch => ch is < '0' or > '7')))
+        {
+            entry.Error("mode", $"mode '{text}' must be octal permission bits such as \"0600\" or \"755\" (quote it, or YAML may read it as a number)");
+            return null;
         }
+
+        return text;
     }
 }

@@ -7,29 +7,12 @@ namespace BotBottle.Testing.Conformance.Checks;
 /// BBT0208, image stage): <c>root-hooks</c> (directories a bottle's provisioning runs as root, <see cref="RootHooksCheck"/>)
 /// and <c>secrets</c> (<see cref="ImageSecretsCheck"/>).
 /// </summary>
-internal sealed class ImageKind : CheckKind
+internal static class ImageKind
 {
-    private ImageKind()
-    {
-    }
+    /// <summary>The kind.</summary>
+    public static CheckKind Definition { get; } = new() { Name = "image", Code = new(208), Stage = CheckStage.Image, Section = "image", Reads = Read };
 
-    /// <summary>The one instance.</summary>
-    public static ImageKind Instance { get; } = new();
-
-    /// <inheritdoc />
-    public override string Name => "image";
-
-    /// <inheritdoc />
-    public override CheckCode Code { get; } = new(208);
-
-    /// <inheritdoc />
-    public override CheckStage Stage => CheckStage.Image;
-
-    /// <inheritdoc />
-    public override string Section => "image";
-
-    /// <inheritdoc />
-    public override IReadOnlyList<ConformanceCheck> Read(SpecSection section)
+    private static List<ConformanceCheck> Read(SpecSection section)
     {
         ArgumentNullException.ThrowIfNull(section);
         if (section.Entry(section.Node, "image", ["root-hooks", "secrets"], [], common: false) is not { } image)

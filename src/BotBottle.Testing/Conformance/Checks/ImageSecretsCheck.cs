@@ -13,7 +13,7 @@ namespace BotBottle.Testing.Conformance.Checks;
 internal sealed record ImageSecretsCheck : ConformanceCheck
 {
     /// <inheritdoc />
-    public override CheckKind Kind => ImageKind.Instance;
+    public override CheckKind Kind => ImageKind.Definition;
 
     /// <summary>Values that are placeholders, not secrets.</summary>
     public IReadOnlyList<string> Placeholders { get; init; } = [GuestEnvironment.PlaceholderToken];

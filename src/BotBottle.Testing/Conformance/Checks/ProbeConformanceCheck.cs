@@ -7,8 +7,11 @@ namespace BotBottle.Testing.Conformance.Checks;
 /// <summary>One check of the isolation catalogue, evaluated in the bottle's single probe battery.</summary>
 internal sealed record ProbeConformanceCheck : ConformanceCheck
 {
+    /// <summary>The code of a probe the catalogue does not have (each probe's own is its entry's); before <see cref="Definition"/>, which uses it.</summary>
+    private static readonly CheckCode UnknownProbe = new(199);
+
     /// <summary>The kind: section <c>probes</c> (catalogue ids, or <c>all</c>), in the bottle; each check's code is its catalogue entry's.</summary>
-    public static CheckKind Definition { get; } = new ProbeKind();
+    public static CheckKind Definition { get; } = new() { Name = "probe", Code = UnknownProbe, Section = "probes", Reads = Read };
 
     /// <summary>The catalogue id (e.g. <c>loopback-refused</c>).</summary>
     public required string CatalogueId { get; init; }
@@ -39,7 +42,7 @@ internal sealed record ProbeConformanceCheck : ConformanceCheck
     internal static CheckCode CatalogueCode(string catalogueId)
     {
         var index = IsolationCatalogue.CheckIds.ToList().IndexOf(catalogueId);
-        return index < 0 ? Definition.Code : new CheckCode(101 + index);
+        return index < 0 ? UnknownProbe : new CheckCode(101 + index);
     }
 
     /// <inheritdoc />
@@ -62,50 +65,40 @@ internal sealed record ProbeConformanceCheck : ConformanceCheck
         return new Finding(result.Verdict, message, result.Describe());
     }
 
-    private sealed class ProbeKind : CheckKind
+    private static List<ConformanceCheck> Read(SpecSection section)
     {
-        public override string Name => "probe";
-
-        /// <summary>The code of a probe the catalogue does not have (each probe's own is its entry's).</summary>
-        public override CheckCode Code { get; } = new(199);
-
-        public override string Section => "probes";
-
-        public override IReadOnlyList<ConformanceCheck> Read(SpecSection section)
+        var reader = section.Reader;
+        var node = section.Node;
+        IReadOnlyList<(string Id, YamlNode At)> ids;
+        if (node is YamlScalarNode { Value: "all" })
         {
-            var reader = section.Reader;
-            var node = section.Node;
-            IReadOnlyList<(string Id, YamlNode At)> ids;
-            if (node is YamlScalarNode { Value: "all" })
-            {
-                ids = IsolationCatalogue.CheckIds.Select(id => (id, node)).ToList();
-            }
-            else
-            {
-                ids = reader.Sequence(node, "probes (a list of catalogue ids, or 'all')")
-                    .Select(item => (reader.String(item, "a probe id"), item))
-                    .Where(x => x.Item1 is not null)
-                    .Select(x => (x.Item1!, x.item))
-                    .ToList();
-                if (ids.Count == 0 && node is YamlSequenceNode)
-                {
-                    reader.Error(node, "probes is an empty list, which checks nothing: name catalogue ids, write 'all', or leave the key out");
-                }
-            }
-
-            var checks = new List<ConformanceCheck>();
-            foreach (var (id, at) in ids)
-            {
-                if (!IsolationCatalogue.CheckIds.Contains(id))
-                {
-                    reader.Error(at, $"unknown probe '{id}'; the catalogue has: {string.Join(", ", IsolationCatalogue.CheckIds)}");
-                    continue;
-                }
-
-                checks.Add(For(id, reader.At(at)));
-            }
-
-            return checks;
+            ids = IsolationCatalogue.CheckIds.Select(id => (id, node)).ToList();
         }
+        else
+        {
+            ids = reader.Sequence(node, "probes (a list of catalogue ids, or 'all')")
+                .Select(item => (reader.String(item, "a probe id"), item))
+                .Where(x => x.Item1 is not null)
+                .Select(x => (x.Item1!, x.item))
+                .ToList();
+            if (ids.Count == 0 && node is YamlSequenceNode)
+            {
+                reader.Error(node, "probes is an empty list, which checks nothing: name catalogue ids, write 'all', or leave the key out");
+            }
+        }
+
+        var checks = new List<ConformanceCheck>();
+        foreach (var (id, at) in ids)
+        {
+            if (!IsolationCatalogue.CheckIds.Contains(id))
+            {
+                reader.Error(at, $"unknown probe '{id}'; the catalogue has: {string.Join(", ", IsolationCatalogue.CheckIds)}");
+                continue;
+            }
+
+            checks.Add(For(id, reader.At(at)));
+        }
+
+        return checks;
     }
 }

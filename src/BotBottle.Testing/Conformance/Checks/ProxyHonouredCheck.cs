@@ -14,7 +14,7 @@ namespace BotBottle.Testing.Conformance.Checks;
 internal sealed record ProxyHonouredCheck : ConformanceCheck
 {
     /// <summary>The kind: section <c>proxy</c> (a mapping; the check is declared by <c>honoured: true</c>), code BBT0206, in the bottle.</summary>
-    public static CheckKind Definition { get; } = new ProxyKind();
+    public static CheckKind Definition { get; } = new() { Name = "proxy", Code = new(206), Section = "proxy", Reads = Read };
 
     /// <inheritdoc />
     public override CheckKind Kind => Definition;
@@ -44,23 +44,14 @@ internal sealed record ProxyHonouredCheck : ConformanceCheck
             : Finding.Fail($"the agent's HTTPS request for {marker} never reached the bundle proxy: HTTPS_PROXY is not honoured (or not set) for the agent user", evidence);
     }
 
-    private sealed class ProxyKind : CheckKind
+    private static IReadOnlyList<ConformanceCheck> Read(SpecSection section)
     {
-        public override string Name => "proxy";
-
-        public override CheckCode Code { get; } = new(206);
-
-        public override string Section => "proxy";
-
-        public override IReadOnlyList<ConformanceCheck> Read(SpecSection section)
+        if (section.Entry(section.Node, "proxy", ["honoured", "log", "timeout"], ["honoured"]) is not { } proxy || proxy.Bool("honoured", "proxy.honoured") != true)
         {
-            if (section.Entry(section.Node, "proxy", ["honoured", "log", "timeout"], ["honoured"]) is not { } proxy || proxy.Bool("honoured", "proxy.honoured") != true)
-            {
-                return [];
-            }
-
-            var check = new ProxyHonouredCheck { Id = "proxy.honoured", Title = "The agent user's HTTPS requests go through the bundle proxy (HTTPS_PROXY honoured)" };
-            return [proxy.Complete(check with { ProxyLog = proxy.String("log", "proxy.log") ?? check.ProxyLog, Timeout = proxy.Duration("timeout", "proxy.timeout") ?? check.Timeout })];
+            return [];
         }
+
+        var check = new ProxyHonouredCheck { Id = "proxy.honoured", Title = "The agent user's HTTPS requests go through the bundle proxy (HTTPS_PROXY honoured)" };
+        return [proxy.Complete(check with { ProxyLog = proxy.String("log", "proxy.log") ?? check.ProxyLog, Timeout = proxy.Duration("timeout", "proxy.timeout") ?? check.Timeout })];
     }
 }

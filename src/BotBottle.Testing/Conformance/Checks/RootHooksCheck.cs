@@ -12,7 +12,7 @@ namespace BotBottle.Testing.Conformance.Checks;
 internal sealed record RootHooksCheck : ConformanceCheck
 {
     /// <inheritdoc />
-    public override CheckKind Kind => ImageKind.Instance;
+    public override CheckKind Kind => ImageKind.Definition;
 
     /// <summary>The directory (absolute) that must hold no hooks.</summary>
     public required string Path { get; init; }

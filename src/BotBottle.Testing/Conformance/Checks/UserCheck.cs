@@ -8,7 +8,14 @@ namespace BotBottle.Testing.Conformance.Checks;
 internal sealed record UserCheck : ConformanceCheck
 {
     /// <summary>The kind: section <c>users</c>, code BBT0201, read from the image as shipped.</summary>
-    public static CheckKind Definition { get; } = new UserKind();
+    public static CheckKind Definition { get; } = new()
+    {
+        Name = "user",
+        Code = new(201),
+        Stage = CheckStage.Image,
+        Section = "users",
+        Reads = CheckKind.Entries("a user", ["name", "uid", "home", "shell"], ["name"], Read),
+    };
 
     /// <inheritdoc />
     public override CheckKind Kind => Definition;
@@ -65,30 +72,13 @@ internal sealed record UserCheck : ConformanceCheck
             : Finding.Fail($"user {Name}: {string.Join("; ", problems)}", line);
     }
 
-    private sealed class UserKind : ListKind
+    private static ConformanceCheck? Read(SpecEntry entry) => entry.String("name", "a user's name") is not { } name ? null : new UserCheck
     {
-        public override string Name => "user";
-
-        public override CheckCode Code { get; } = new(201);
-
-        public override CheckStage Stage => CheckStage.Image;
-
-        public override string Section => "users";
-
-        protected override string What => "a user";
-
-        protected override IReadOnlyList<string> Keys { get; } = ["name", "uid", "home", "shell"];
-
-        protected override IReadOnlyList<string> Required { get; } = ["name"];
-
-        protected override ConformanceCheck? Read(SpecEntry entry) => entry.String("name", "a user's name") is not { } name ? null : new UserCheck
-        {
-            Id = "user." + name,
-            Title = $"User {name} exists" + entry.Describe("uid", "home", "shell"),
-            Name = name,
-            Uid = entry.Int("uid"),
-            Home = entry.String("home"),
-            Shell = entry.String("shell"),
-        };
-    }
+        Id = "user." + name,
+        Title = $"User {name} exists" + entry.Describe("uid", "home", "shell"),
+        Name = name,
+        Uid = entry.Int("uid"),
+        Home = entry.String("home"),
+        Shell = entry.String("shell"),
+    };
 }

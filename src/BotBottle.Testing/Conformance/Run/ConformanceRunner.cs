@@ -232,19 +232,12 @@ public static class ConformanceRunner
             Needs = needs;
         }
 
-        public override CheckKind Kind => LaunchKind.Instance;
+        /// <summary>The launch's kind: no spec declares it (it has no section), code BBT0207.</summary>
+        public static CheckKind Definition { get; } = new() { Name = "bottle", Code = new(207) };
+
+        public override CheckKind Kind => Definition;
 
         public override Task<Finding> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken) =>
             throw new NotSupportedException("the runner judges the launch itself");
-    }
-
-    /// <summary>The launch's kind: no spec declares it (it has no section), code BBT0207.</summary>
-    private sealed class LaunchKind : CheckKind
-    {
-        public static LaunchKind Instance { get; } = new();
-
-        public override string Name => "bottle";
-
-        public override CheckCode Code { get; } = new(207);
     }
 }
