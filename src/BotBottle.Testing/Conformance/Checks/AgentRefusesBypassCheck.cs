@@ -1,5 +1,5 @@
-using BotBottle.Testing.Checks;
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Diagnostics;
 using BotBottle.Testing.Guest;
 

@@ -1,5 +1,5 @@
-using BotBottle.Testing.Checks;
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Facts;
 
 namespace BotBottle.Testing.Conformance.Checks;

@@ -17,8 +17,8 @@ public sealed record BackendRun(string Backend, string? Skipped, IReadOnlyList<C
         ?? throw new KeyNotFoundException($"no result for '{checkId}' on {Backend}");
 
     /// <summary>Whether nothing failed or was inconclusive.</summary>
-    public bool Conforms => Results.All(r => r.Verdict is Verdict.Passed or Verdict.Skipped);
+    public bool Conforms => !Results.Any(r => r.Failed);
 
     /// <summary>The ids of failed (and inconclusive) checks.</summary>
-    public IReadOnlyList<string> FailedIds => Results.Where(r => r.Verdict is Verdict.Failed or Verdict.Inconclusive).Select(r => r.CheckId).ToList();
+    public IReadOnlyList<string> FailedIds => Results.Where(r => r.Failed).Select(r => r.CheckId).ToList();
 }
