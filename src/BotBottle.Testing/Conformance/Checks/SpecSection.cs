@@ -4,30 +4,24 @@ using YamlDotNet.RepresentationModel;
 namespace BotBottle.Testing.Conformance.Checks;
 
 /// <summary>The top-level section of a spec a kind owns, with what the kind may read around it (the spec's agent settings).</summary>
-internal sealed class SpecSection
+/// <param name="name">The section's key (<c>users</c>).</param>
+/// <param name="node">The section's value.</param>
+/// <param name="reader">Typed reads that report every mistake located.</param>
+/// <param name="agent">The spec's agent settings.</param>
+/// <param name="needs">Where the ids each check needs are collected, for the driver to resolve once every kind has read.</param>
+internal sealed class SpecSection(string name, YamlNode node, SpecReader reader, AgentSettings agent, Dictionary<string, IReadOnlyList<(string Id, YamlNode At)>> needs)
 {
-    private readonly Dictionary<string, IReadOnlyList<(string Id, YamlNode At)>> _needs;
-
-    internal SpecSection(string name, YamlNode node, SpecReader reader, AgentSettings agent, Dictionary<string, IReadOnlyList<(string Id, YamlNode At)>> needs)
-    {
-        Name = name;
-        Node = node;
-        Reader = reader;
-        Agent = agent;
-        _needs = needs;
-    }
-
     /// <summary>The section's key (<c>users</c>).</summary>
-    public string Name { get; }
+    public string Name => name;
 
     /// <summary>The section's value.</summary>
-    public YamlNode Node { get; }
+    public YamlNode Node => node;
 
     /// <summary>Typed reads that report every mistake located.</summary>
-    public SpecReader Reader { get; }
+    public SpecReader Reader => reader;
 
     /// <summary>The spec's agent settings.</summary>
-    public AgentSettings Agent { get; }
+    public AgentSettings Agent => agent;
 
     /// <summary>Where the section is.</summary>
     public SpecLocation Location => Reader.At(Node);
@@ -55,10 +49,10 @@ internal sealed class SpecSection
     }
 
     /// <summary>Records the ids <paramref name="checkId"/> needs, for the driver to resolve once every kind has read.</summary>
-    internal IReadOnlyList<(string Id, YamlNode At)> Needs(string checkId, YamlNode node, string what)
+    internal IReadOnlyList<(string Id, YamlNode At)> Needs(string checkId, YamlNode value, string what)
     {
-        var ids = Reader.Ids(node, what);
-        _needs[checkId] = ids;
+        var ids = Reader.Ids(value, what);
+        needs[checkId] = ids;
         return ids;
     }
 }
