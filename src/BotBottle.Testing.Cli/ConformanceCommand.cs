@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using System.CommandLine;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Reports;
@@ -63,7 +64,7 @@ internal sealed class ConformanceCommand : ICliCommand
         await output.WriteAsync(new ParityMatrix(report).ToText());
         foreach (var run in report.Runs)
         {
-            foreach (var failed in run.Results.Where(r => r.Verdict is ConformanceVerdict.Failed or ConformanceVerdict.Inconclusive))
+            foreach (var failed in run.Results.Where(r => r.Failed))
             {
                 await output.WriteLineAsync($"\n{run.Backend} {failed.CheckId}: {failed.Explain()}");
                 if (failed.Evidence.Length > 0)

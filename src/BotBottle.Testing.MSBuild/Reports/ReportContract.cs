@@ -1,19 +1,23 @@
+using System;
 using System.Collections.Generic;
+using System.Linq;
 using System.IO;
 using System.Runtime.Serialization;
 using System.Runtime.Serialization.Json;
+using BotBottle.Testing.MSBuild.Checks;
 
 namespace BotBottle.Testing.MSBuild.Reports;
 
 /// <summary>
-/// The botbottle CLI's JSON contract, as the tasks read it (schema version 2): the report of a run, and the
-/// prerequisites. Read with the serializer both MSBuild runtimes carry (net472 and net8.0), so no JSON library
+/// The botbottle CLI's JSON contract, as the tasks read it (<see cref="ReportSchema.Version"/>, the CLI's own source):
+/// the report of a run, and the prerequisites; a result's verdict and code are the check model's
+/// <see cref="Checks.Verdict"/> and <see cref="CheckCode"/>. Read with the serializer both MSBuild runtimes carry (net472 and net8.0), so no JSON library
 /// of the task's own can clash with the host's.
 /// </summary>
 internal static class ReportContract
 {
     /// <summary>The contract major version the tasks understand.</summary>
-    public const int SchemaVersion = 2;
+    public const int SchemaVersion = ReportSchema.Version;
 
     public static T Read<T>(string path)
     {
@@ -29,6 +33,18 @@ internal static class ReportContract
         if (version != SchemaVersion)
         {
             throw new InvalidDataException($"the botbottle CLI wrote schema version {version}; these tasks read version {SchemaVersion} (restore matching BotBottle.Testing packages)");
+        }
+
+        foreach (var result in (value as RunReport)?.Backends.SelectMany(b => b.Results) ?? [])
+        {
+            try
+            {
+                _ = result.Verdict;
+            }
+            catch (FormatException e)
+            {
+                throw new InvalidDataException($"the result of '{result.Id}': {e.Message}", e);
+            }
         }
 
         return value;
@@ -93,9 +109,9 @@ internal sealed class ResultEntry
 
     [DataMember(Name = "kind")] public string Kind { get; set; } = "";
 
-    [DataMember(Name = "code")] public string Code { get; set; } = "";
+    [DataMember(Name = "code")] public string CodeText { get; set; } = "";
 
-    [DataMember(Name = "verdict")] public string Verdict { get; set; } = "";
+    [DataMember(Name = "verdict")] public string VerdictText { get; set; } = "";
 
     [DataMember(Name = "message")] public string Message { get; set; } = "";
 
@@ -103,7 +119,13 @@ internal sealed class ResultEntry
 
     [DataMember(Name = "evidence")] public string Evidence { get; set; } = "";
 
-    public bool Failed => Verdict is "failed" or "inconclusive";
+    /// <summary>The check's stable code (the default, no code, when the report gives none).</summary>
+    public CheckCode Code => CheckCode.TryParse(CodeText, out var code) ? code : default;
+
+    /// <summary>How the check ended.</summary>
+    public Verdict Verdict => ReportSchema.ParseVerdict(VerdictText);
+
+    public bool Failed => Verdict is Verdict.Failed or Verdict.Inconclusive;
 }
 
 [DataContract]

@@ -178,7 +178,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
         var failures = report.Backends.SelectMany(b => b.Results.Where(r => r.Failed).Select(r => (Backend: b, Result: r))).ToList();
         foreach (var (backend, result) in failures)
         {
-            Log.LogError("bottle", result.Code, null, json, 0, 0, 0, 0, Masked(LogText.Clean(OneLine(backend.Backend, result))));
+            Log.LogError("bottle", result.Code.ToString(), null, json, 0, 0, 0, 0, Masked(LogText.Clean(OneLine(backend.Backend, result))));
         }
 
         FailedChecks = failures.Select(f =>
@@ -187,7 +187,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
             item.SetMetadata("Backend", f.Backend.Backend);
             item.SetMetadata("BackendLabel", f.Backend.Label);
             item.SetMetadata("Kind", f.Result.Kind);
-            item.SetMetadata("Code", f.Result.Code);
+            item.SetMetadata("Code", f.Result.Code.ToString());
             item.SetMetadata("Message", Masked(f.Result.Message));
             return (ITaskItem)item;
         }).ToArray();

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Reports;
 using BotBottle.Testing.Conformance.Results;
@@ -42,9 +43,9 @@ public class ConformanceFixture : IAsyncLifetime
         TestContext.Current.TestOutputHelper?.WriteLine($"{result.CheckId} on {backend}: {result.Verdict}: {result.Message}\n{result.Evidence}");
         switch (result.Verdict)
         {
-            case ConformanceVerdict.Passed:
+            case Verdict.Passed:
                 return;
-            case ConformanceVerdict.Skipped:
+            case Verdict.Skipped:
                 Assert.Skip(result.Message);
                 return;
             default:

@@ -25,7 +25,7 @@ internal static class ProbeBattery
         clock.Stop();
 
         var observations = vantages.SelectMany(v => v.Observations).ToDictionary(o => o.Step);
-        var results = list.Select(c => new CheckResult(c, observations[c.Probe], c.Controls.Select(s => observations[s]).ToList())).ToList();
+        var results = list.Select(c => new ProbeResult(c, observations[c.Probe], c.Controls.Select(s => observations[s]).ToList())).ToList();
         var tools = vantages.GroupBy(v => v.Vantage.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Tools, StringComparer.Ordinal);
         return new ProbeReport(results, tools, clock.Elapsed);
     }

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
 
 namespace BotBottle.Testing.Tests.Adversarial;
@@ -41,7 +42,7 @@ public sealed class AdversarialImageTests(AdversarialImagesFixture images) : ICl
     {
         var run = images.RunFor(AdversarialImagesFixture.Reference);
 
-        Assert.All(run.Results, r => Assert.True(r.Verdict == ConformanceVerdict.Passed, $"{r.CheckId}: {r.Verdict}: {r.Message}"));
+        Assert.All(run.Results, r => Assert.True(r.Verdict == Verdict.Passed, $"{r.CheckId}: {r.Verdict}: {r.Message}"));
         Assert.Contains(run.Results, r => r.CheckId == "image.ca-hooks");
         Assert.Contains(run.Results, r => r.CheckId == "image.no-secrets");
     }
@@ -52,17 +53,17 @@ public sealed class AdversarialImageTests(AdversarialImagesFixture images) : ICl
         var run = images.RunFor(AdversarialImagesFixture.Markers);
 
         // Control: as root, update-ca-certificates ran the hook, which left its marker where it ran.
-        Assert.Equal(ConformanceVerdict.Passed, run["command.root-hook"].Verdict);
+        Assert.Equal(Verdict.Passed, run["command.root-hook"].Verdict);
         // Control: a marker node leaves in the bottle is still there for a later check.
-        Assert.Equal(ConformanceVerdict.Passed, run["command.node-mark"].Verdict);
+        Assert.Equal(Verdict.Passed, run["command.node-mark"].Verdict);
         // The bottle has node's marker and not the hook's; and the root check ran on another host than the bottle.
-        Assert.True(run["command.bottle-untouched"].Verdict == ConformanceVerdict.Passed, run["command.bottle-untouched"].Explain());
+        Assert.True(run["command.bottle-untouched"].Verdict == Verdict.Passed, run["command.bottle-untouched"].Explain());
         Assert.NotEqual(HostOf(run["command.node-mark"].Evidence), HostOf(run["command.root-hook"].Evidence));
 
         // In the built-in suite the hook image passes the root checks too: they ran, but not in its bottle.
         var suite = images.RunFor("ca-hook-only");
-        Assert.Equal(ConformanceVerdict.Passed, suite["command.ca-store-updatable"].Verdict);
-        Assert.Equal(ConformanceVerdict.Passed, suite["agent.refuses-bypass-as-root"].Verdict);
+        Assert.Equal(Verdict.Passed, suite["command.ca-store-updatable"].Verdict);
+        Assert.Equal(Verdict.Passed, suite["agent.refuses-bypass-as-root"].Verdict);
     }
 
     private static string HostOf(string evidence)

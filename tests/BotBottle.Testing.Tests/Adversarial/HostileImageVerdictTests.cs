@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using System.Text;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Xunit;
@@ -55,7 +56,7 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         var report = await bottle.RunChecksAsync([check], cancellationToken: Ct);
         var result = report.Results[0];
         TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
-        Assert.Equal(CheckVerdict.Failed, result.Verdict);
+        Assert.Equal(Verdict.Failed, result.Verdict);
         Assert.Equal(ProbeOutcome.Connected, result.Probe.Outcome);
         Assert.StartsWith("prober ", result.Probe.Tool, StringComparison.Ordinal);
         Assert.False(result.Probe.Step.Vantage.SubjectReported);
@@ -72,7 +73,7 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         var dial = await bottle.ExecAsync("bash -c 'exec 3<>/dev/tcp/127.0.0.1/7000 && echo connected'", cancellationToken: Ct);
         Assert.Contains("connected", dial.Stdout, StringComparison.Ordinal);
 
-        Assert.Equal(CheckVerdict.Failed, result.Verdict);
+        Assert.Equal(Verdict.Failed, result.Verdict);
         Assert.Contains("127.0.0.1:7000", result.Probe.Evidence, StringComparison.Ordinal);
         Assert.Equal(AgentFactSteps.Tool, result.Probe.Tool);
     }
@@ -83,7 +84,7 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.SetuidShell);
         var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "agent-not-root"), cancellationToken: Ct)).Results[0];
         TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
-        Assert.Equal(CheckVerdict.Failed, result.Verdict);
+        Assert.Equal(Verdict.Failed, result.Verdict);
         Assert.Contains("/usr/local/bin/rootsh", result.Probe.Evidence, StringComparison.Ordinal);
     }
 
@@ -96,7 +97,7 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.WeakPolicy);
         var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == id), cancellationToken: Ct)).Results[0];
         TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
-        Assert.Equal(CheckVerdict.Failed, result.Verdict);
+        Assert.Equal(Verdict.Failed, result.Verdict);
         Assert.Equal(ProbeOutcome.ProxyAllowed, result.Probe.Outcome);
     }
 
@@ -118,7 +119,7 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
 
         // Nothing of the verdict passes through the agent, so the tamperers change nothing: the leak is still found,
         // and every other check still says what it says untampered.
-        Assert.Equal(CheckVerdict.Failed, report["bypass-egress-port"].Verdict);
+        Assert.Equal(Verdict.Failed, report["bypass-egress-port"].Verdict);
         Assert.False(report.AllPassed);
         Assert.All(report.Results.SelectMany(r => r.Controls.Append(r.Probe)).Where(o => o.Step.Vantage.Name.StartsWith("agent", StringComparison.Ordinal)),
             o => Assert.False(o.Step.Vantage.SubjectReported, $"{o.Step.Id} was reported by the subject"));

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Sessions;
 
@@ -33,7 +34,7 @@ public sealed class BrokenImageConformanceTests(BrokenImagesFixture images) : IC
         }
 
         // Every check that did not fail either passed or was skipped because something it needs failed.
-        foreach (var result in run.Results.Where(r => r.Verdict == ConformanceVerdict.Skipped))
+        foreach (var result in run.Results.Where(r => r.Verdict == Verdict.Skipped))
         {
             Assert.StartsWith("needs ", result.Message, StringComparison.Ordinal);
         }
@@ -43,7 +44,7 @@ public sealed class BrokenImageConformanceTests(BrokenImagesFixture images) : IC
     public void Without_a_node_user_no_bottle_is_launched_and_its_checks_name_why()
     {
         var run = images.ReportFor("root-only")[DockerBackend.BackendName];
-        Assert.Equal(ConformanceVerdict.Skipped, run["bottle.launch"].Verdict);
+        Assert.Equal(Verdict.Skipped, run["bottle.launch"].Verdict);
         Assert.Contains("user.node", run["bottle.launch"].Message, StringComparison.Ordinal);
         Assert.Equal("needs bottle.launch, which was skipped", run["agent.present"].Message);
     }
@@ -52,16 +53,16 @@ public sealed class BrokenImageConformanceTests(BrokenImagesFixture images) : IC
     public void A_home_owned_by_another_uid_is_repaired_at_launch_so_only_the_shipped_image_fails()
     {
         var run = images.ReportFor("home-other-uid")[DockerBackend.BackendName];
-        Assert.Equal(ConformanceVerdict.Failed, run["file./home/node"].Verdict);
-        Assert.Equal(ConformanceVerdict.Passed, run["command.home-writable"].Verdict);
+        Assert.Equal(Verdict.Failed, run["file./home/node"].Verdict);
+        Assert.Equal(Verdict.Passed, run["command.home-writable"].Verdict);
     }
 
     [Fact]
     public void Env_dropped_on_the_start_path_still_reaches_plain_execs()
     {
         var run = images.ReportFor("env-dropped")[DockerBackend.BackendName];
-        Assert.Equal(ConformanceVerdict.Passed, run["proxy.honoured"].Verdict);
-        Assert.Equal(ConformanceVerdict.Passed, run["command.ca-env-files"].Verdict);
-        Assert.Equal(ConformanceVerdict.Passed, run["env.HOME"].Verdict);
+        Assert.Equal(Verdict.Passed, run["proxy.honoured"].Verdict);
+        Assert.Equal(Verdict.Passed, run["command.ca-env-files"].Verdict);
+        Assert.Equal(Verdict.Passed, run["env.HOME"].Verdict);
     }
 }

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using System.Text.Json;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Reports;
@@ -11,11 +12,11 @@ namespace BotBottle.Testing.Tests.Conformance;
 
 public sealed class ConformanceReportTests
 {
-    private static ConformanceResult Result(string id, ConformanceVerdict verdict, string message, string evidence = "", string? hint = null, ConformanceStage stage = ConformanceStage.Bottle) =>
+    private static CheckResult Result(string id, Verdict verdict, string message, string evidence = "", string? hint = null, CheckStage stage = CheckStage.Bottle) =>
         new(id, "title of " + id, stage, verdict, message, evidence, hint, TimeSpan.FromMilliseconds(250), new SpecLocation("spec.yaml", 3, 5))
         {
             Kind = id.Split('.')[0],
-            Code = id switch { "user.node" => "BBT0201", "bottle.launch" => "BBT0207", "command.home-writable" => "BBT0203", _ => "BBT0114" },
+            Code = CheckCode.Parse(id switch { "user.node" => "BBT0201", "bottle.launch" => "BBT0207", "command.home-writable" => "BBT0203", _ => "BBT0114" }),
         };
 
     private static ConformanceReport Sample()
@@ -23,20 +24,20 @@ public sealed class ConformanceReportTests
         string[] ids = ["user.node", "bottle.launch", "command.home-writable", "probe.neighbour-agent-unreachable"];
         var docker = new BackendRun("docker", null,
         [
-            Result("user.node", ConformanceVerdict.Passed, "user node exists as required", "node:x:1000:1000::/home/node:/bin/bash", stage: ConformanceStage.Image),
-            Result("bottle.launch", ConformanceVerdict.Passed, "launched on docker in 3200 ms"),
-            Result("command.home-writable", ConformanceVerdict.Failed, "`touch` as node: exited 1, expected 0", "exit 1 in 40 ms\nstderr: touch: Permission denied", "make /home/node node's own"),
-            Result("probe.neighbour-agent-unreachable", ConformanceVerdict.Passed, "Another bottle's agent is unreachable"),
+            Result("user.node", Verdict.Passed, "user node exists as required", "node:x:1000:1000::/home/node:/bin/bash", stage: CheckStage.Image),
+            Result("bottle.launch", Verdict.Passed, "launched on docker in 3200 ms"),
+            Result("command.home-writable", Verdict.Failed, "`touch` as node: exited 1, expected 0", "exit 1 in 40 ms\nstderr: touch: Permission denied", "make /home/node node's own"),
+            Result("probe.neighbour-agent-unreachable", Verdict.Passed, "Another bottle's agent is unreachable"),
         ]);
         var vm = new BackendRun("smolmachines", null,
         [
-            Result("user.node", ConformanceVerdict.Passed, "user node exists as required", stage: ConformanceStage.Image),
-            Result("bottle.launch", ConformanceVerdict.Passed, "launched on smolmachines in 900 ms"),
-            Result("command.home-writable", ConformanceVerdict.Passed, "ok"),
-            Result("probe.neighbour-agent-unreachable", ConformanceVerdict.Skipped, "the smolmachines backend has no 'neighbour-agent-unreachable' probe"),
+            Result("user.node", Verdict.Passed, "user node exists as required", stage: CheckStage.Image),
+            Result("bottle.launch", Verdict.Passed, "launched on smolmachines in 900 ms"),
+            Result("command.home-writable", Verdict.Passed, "ok"),
+            Result("probe.neighbour-agent-unreachable", Verdict.Skipped, "the smolmachines backend has no 'neighbour-agent-unreachable' probe"),
         ]);
         var other = new BackendRun("firecracker", "firecracker backend unavailable: no /dev/kvm",
-            ids.Select(id => Result(id, ConformanceVerdict.Skipped, "the firecracker backend cannot run here: no /dev/kvm")).ToList());
+            ids.Select(id => Result(id, Verdict.Skipped, "the firecracker backend cannot run here: no /dev/kvm")).ToList());
         return new ConformanceReport("bot-bottle", "built-in", "example/agent:1", "example/bundle:1", ids, [docker, vm, other], TimeSpan.FromSeconds(12.5));
     }
 
@@ -46,7 +47,7 @@ public sealed class ConformanceReportTests
         var matrix = new ParityMatrix(Sample());
         Assert.Equal(["command.home-writable", "probe.neighbour-agent-unreachable"], matrix.Disagreements);
         Assert.Equal([("firecracker", "firecracker backend unavailable: no /dev/kvm")], matrix.SkippedBackends);
-        Assert.Equal(ConformanceVerdict.Failed, matrix["command.home-writable", "docker"]);
+        Assert.Equal(Verdict.Failed, matrix["command.home-writable", "docker"]);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Spec;
 
@@ -31,7 +32,7 @@ public sealed class ConformanceSpecParserTests
 
         var runuser = Assert.IsType<CommandCheck>(spec.Checks.Single(c => c.Id == "command.runuser-returns"));
         Assert.Equal(TimeSpan.FromSeconds(5), runuser.Timeout);
-        Assert.Equal(ConformanceStage.Image, runuser.Stage);
+        Assert.Equal(CheckStage.Image, runuser.Stage);
         Assert.Equal("/home/node/workspace", spec.Agent.Workdir);
         Assert.Equal(BotBottle.Testing.Probes.IsolationCatalogue.CheckIds.Count, spec.Checks.OfType<ProbeConformanceCheck>().Count());
         Assert.Empty(spec.WithoutProbes().Checks.OfType<ProbeConformanceCheck>());
@@ -65,9 +66,9 @@ public sealed class ConformanceSpecParserTests
         Assert.Equal(("user.app", 1001), (user.Id, user.Uid));
         Assert.Equal(new SpecLocation("mine.yaml", 3, 5), user.Location);
         var file = Assert.IsType<FileCheck>(spec.Checks[1]);
-        Assert.Equal(("0640", "app", ConformanceStage.Image), (file.Mode, file.Owner, file.Stage));
+        Assert.Equal(("0640", "app", CheckStage.Image), (file.Mode, file.Owner, file.Stage));
         var command = Assert.IsType<CommandCheck>(spec.Checks[2]);
-        Assert.Equal((TimeSpan.FromMilliseconds(500), "node", ConformanceStage.Bottle), (command.Timeout, command.User, command.Stage));
+        Assert.Equal((TimeSpan.FromMilliseconds(500), "node", CheckStage.Bottle), (command.Timeout, command.User, command.Stage));
         Assert.Equal(["user.app"], command.Needs);
         Assert.False(Assert.IsType<EnvCheck>(spec.Checks[3]).Present);
         Assert.Equal("probe.loopback-refused", spec.Checks[4].Id);

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
@@ -19,9 +20,9 @@ public sealed class ImageStageEngineTests
             new ConformanceOptions { Backends = [new DockerBackend(new DockerBackendOptions { Endpoint = nowhere })] },
             cancellationToken: TestContext.Current.CancellationToken);
 
-        var image = report.Runs.Single().Results.Where(r => r.Stage == ConformanceStage.Image).ToList();
+        var image = report.Runs.Single().Results.Where(r => r.Stage == CheckStage.Image).ToList();
         Assert.NotEmpty(image);
-        Assert.All(image, r => Assert.NotEqual(ConformanceVerdict.Passed, r.Verdict));
+        Assert.All(image, r => Assert.NotEqual(Verdict.Passed, r.Verdict));
         Assert.Contains(image, r => r.Message.Contains(nowhere.AbsolutePath, StringComparison.Ordinal));
     }
 }

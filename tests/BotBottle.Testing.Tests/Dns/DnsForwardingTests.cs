@@ -93,7 +93,7 @@ public sealed class DnsForwardingTests
         return [IsolationCatalogue.Build(bottle, unused).Single(c => c.Id == "dns-stays-in-the-bottle")];
     }
 
-    private static string MarkerOf(CheckResult result) => ((NameLookup)result.Probe.Step.Action).Name;
+    private static string MarkerOf(ProbeResult result) => ((NameLookup)result.Probe.Step.Action).Name;
 
     private static string Marker() => "bbt-" + Guid.NewGuid().ToString("N")[..12] + ".dns-marker.example";
 

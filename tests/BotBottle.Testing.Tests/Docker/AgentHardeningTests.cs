@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
@@ -76,7 +77,7 @@ public sealed class AgentHardeningTests(ReferenceBottleFixture fixture) : IClass
 
         var launch = report[DockerBackend.BackendName].Results.Single(r => r.CheckId == ConformanceSpec.LaunchCheckId);
 
-        Assert.Equal(ConformanceVerdict.Passed, launch.Verdict);
+        Assert.Equal(Verdict.Passed, launch.Verdict);
         Assert.Contains("privileged no, cap-drop ALL, cap-add CHOWN,DAC_OVERRIDE,FOWNER,KILL,SETGID,SETUID, security-opt no-new-privileges, pids 512, memory 2048 MiB, cpus 1.5", launch.Message, StringComparison.Ordinal);
     }
 

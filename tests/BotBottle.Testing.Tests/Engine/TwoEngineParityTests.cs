@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Reports;
 using BotBottle.Testing.Conformance.Run;
 using BotBottle.Testing.Conformance.Spec;
@@ -28,7 +29,7 @@ public sealed class TwoEngineParityTests
         Assert.Equal(2, report.Runs.Count);
         Assert.All(report.Runs, run => Assert.Matches(@"^docker \(Engine \d+\.\d+\.\d+, API 1\.\d+\)$", run.Label));
         Assert.NotEqual(report.Runs[0].Label, report.Runs[1].Label);
-        Assert.True(report.Conforms, string.Join("\n", report.Runs.SelectMany(r => r.Results.Where(x => x.Verdict != BotBottle.Testing.Conformance.Checks.ConformanceVerdict.Passed).Select(x => $"{r.Label}: {x.Explain()}"))));
+        Assert.True(report.Conforms, string.Join("\n", report.Runs.SelectMany(r => r.Results.Where(x => x.Verdict != Verdict.Passed).Select(x => $"{r.Label}: {x.Explain()}"))));
         Assert.Empty(matrix.Disagreements);
     }
 }

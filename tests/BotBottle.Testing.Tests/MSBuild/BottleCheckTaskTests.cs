@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Reports;
 using BotBottle.Testing.Conformance.Results;
@@ -14,18 +15,18 @@ public sealed class BottleCheckTaskTests
     private static string Report(params BackendRun[] runs) =>
         JsonReportWriter.Build(new ConformanceReport("isolation-probes", "built-in", "a:1", "b:1", runs.SelectMany(r => r.Results).Select(r => r.CheckId).Distinct().ToList(), runs, TimeSpan.FromSeconds(3)));
 
-    private static ConformanceResult Result(string id, string code, ConformanceVerdict verdict, string message, string evidence = "", string? hint = null) =>
-        new(id, "title", ConformanceStage.Bottle, verdict, message, evidence, hint, TimeSpan.FromSeconds(1), null) { Kind = id.Split('.')[0], Code = code };
+    private static CheckResult Result(string id, string code, Verdict verdict, string message, string evidence = "", string? hint = null) =>
+        new(id, "title", CheckStage.Bottle, verdict, message, evidence, hint, TimeSpan.FromSeconds(1), null) { Kind = id.Split('.')[0], Code = CheckCode.Parse(code) };
 
     private static readonly string FailingReport = Report(
         new BackendRun("docker", null,
         [
-            Result("probe.loopback-refused", "BBT0101", ConformanceVerdict.Failed, "The agent's own 127.0.0.1 has nothing of the host behind it: Connected (bash: connected to 127.0.0.1:9)", "evidence: bash /dev/tcp connected to 127.0.0.1:9 in 3 ms"),
-            Result("probe.proxy-reachable", "BBT0104", ConformanceVerdict.Passed, "ok"),
+            Result("probe.loopback-refused", "BBT0101", Verdict.Failed, "The agent's own 127.0.0.1 has nothing of the host behind it: Connected (bash: connected to 127.0.0.1:9)", "evidence: bash /dev/tcp connected to 127.0.0.1:9 in 3 ms"),
+            Result("probe.proxy-reachable", "BBT0104", Verdict.Passed, "ok"),
         ]) { Label = "docker (Engine 20.10.24, API 1.41)" },
-        new BackendRun("smolmachines", "no KVM", [Result("probe.loopback-refused", "BBT0101", ConformanceVerdict.Skipped, "no KVM")]));
+        new BackendRun("smolmachines", "no KVM", [Result("probe.loopback-refused", "BBT0101", Verdict.Skipped, "no KVM")]));
 
-    internal static readonly string PassingReport = Report(new BackendRun("docker", null, [Result("probe.proxy-reachable", "BBT0104", ConformanceVerdict.Passed, "ok")]));
+    internal static readonly string PassingReport = Report(new BackendRun("docker", null, [Result("probe.proxy-reachable", "BBT0104", Verdict.Passed, "ok")]));
 
     private static (T Task, RecordingBuildEngine Engine) Make<T>(FakeCli cli)
         where T : BottleCheckTask, new()
@@ -125,7 +126,7 @@ public sealed class BottleCheckTaskTests
     [InlineData(true)]
     public void When_no_backend_can_run_it_is_an_error_unless_skips_are_allowed(bool allow)
     {
-        using var cli = new FakeCli(3, Report(new BackendRun("docker", "no docker engine answered (unix:///var/run/docker.sock did not answer)", [Result("probe.proxy-reachable", "BBT0104", ConformanceVerdict.Skipped, "skipped")])),
+        using var cli = new FakeCli(3, Report(new BackendRun("docker", "no docker engine answered (unix:///var/run/docker.sock did not answer)", [Result("probe.proxy-reachable", "BBT0104", Verdict.Skipped, "skipped")])),
             stdout: "console text the task does not parse\n");
         var (task, engine) = Make<RunBottleProbes>(cli);
         task.AllowSkippedBackends = allow;
@@ -199,8 +200,8 @@ public sealed class BottleCheckTaskTests
     {
         var report = Report(new BackendRun("docker", null,
         [
-            Result("bottle.launch", "BBT0207", ConformanceVerdict.Failed, "the docker bottle failed to launch: docker bottle 'b' failed to launch at step 'prepare': image my/agent:1 is not in the docker engine at unix:///var/run/docker.sock: build or pull it", "   at BotBottle.Testing.Launch.BottleLauncher.LaunchAsync()\n--- End of stack trace from previous location ---"),
-            Result("probe.loopback-refused", "BBT0101", ConformanceVerdict.Skipped, "needs bottle.launch, which failed"),
+            Result("bottle.launch", "BBT0207", Verdict.Failed, "the docker bottle failed to launch: docker bottle 'b' failed to launch at step 'prepare': image my/agent:1 is not in the docker engine at unix:///var/run/docker.sock: build or pull it", "   at BotBottle.Testing.Launch.BottleLauncher.LaunchAsync()\n--- End of stack trace from previous location ---"),
+            Result("probe.loopback-refused", "BBT0101", Verdict.Skipped, "needs bottle.launch, which failed"),
         ]));
         using var cli = new FakeCli(1, report);
         var (task, engine) = Make<RunBottleProbes>(cli);

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Reports;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Conformance.Results;
@@ -38,7 +39,7 @@ public sealed class SecretScanTests
         {
             var result = await RunAsync(new ConformanceOptions { AgentImage = image, Backends = [new DockerBackend()] });
 
-            Assert.Equal(ConformanceVerdict.Failed, result.Verdict);
+            Assert.Equal(Verdict.Failed, result.Verdict);
             Assert.Contains("present: " + name, result.Evidence, StringComparison.Ordinal);
             Assert.DoesNotContain(value, result.Evidence + result.Message, StringComparison.Ordinal);
         }
@@ -76,7 +77,7 @@ public sealed class SecretScanTests
             var files = await ReportFiles.WriteAsync(report, reports.FullName, "secrets", Ct);
             var result = report[DockerBackend.BackendName].Results.Single(r => r.CheckId.EndsWith(Check, StringComparison.Ordinal));
 
-            Assert.Equal(ConformanceVerdict.Failed, result.Verdict);
+            Assert.Equal(Verdict.Failed, result.Verdict);
             Assert.Contains("present: DATABASE_URL (a URL with a password", result.Evidence, StringComparison.Ordinal);
             Assert.Contains("present: AUTHORIZATION", result.Evidence, StringComparison.Ordinal);
             Assert.Contains("present: SIGNING (a long hex key", result.Evidence, StringComparison.Ordinal);
@@ -133,7 +134,7 @@ public sealed class SecretScanTests
         }
     }
 
-    private static async Task<ConformanceResult> RunAsync(ConformanceOptions options)
+    private static async Task<CheckResult> RunAsync(ConformanceOptions options)
     {
         var report = await ConformanceRunner.RunAsync(ConformanceSpec.ProbesOnly([Check]), options, cancellationToken: Ct);
         return report[DockerBackend.BackendName].Results.Single(r => r.CheckId.EndsWith(Check, StringComparison.Ordinal));

@@ -1,4 +1,5 @@
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Diagnostics;
 using BotBottle.Testing.Guest;
 
@@ -8,16 +9,16 @@ namespace BotBottle.Testing.Conformance.Checks;
 internal sealed record AgentPresentCheck : ConformanceCheck
 {
     /// <inheritdoc />
-    public override string Kind => "agent";
+    public override CheckKind Kind => AgentKind.Definition;
 
     /// <inheritdoc />
-    public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
+    public override async Task<Finding> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var command = context.Agent.Command[0];
         var result = await context.ExecAsync("command -v " + ShellQuoting.Quote(command) + " && echo \"PATH=$PATH\"", GuestUsers.Agent, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
         return result.ExitCode == 0
-            ? CheckOutcome.Pass($"{command} is at {result.Stdout.Split('\n')[0].Trim()}", result.Stdout.Trim())
-            : CheckOutcome.Fail($"the agent command '{command}' is not on {GuestUsers.Agent}'s PATH", $"exit {result.ExitCode}; {PatternList.Excerpt(result.Stderr)}");
+            ? Finding.Pass($"{command} is at {result.Stdout.Split('\n')[0].Trim()}", result.Stdout.Trim())
+            : Finding.Fail($"the agent command '{command}' is not on {GuestUsers.Agent}'s PATH", $"exit {result.ExitCode}; {PatternList.Excerpt(result.Stderr)}");
     }
 }

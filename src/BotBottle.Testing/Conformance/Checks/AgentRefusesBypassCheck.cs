@@ -1,4 +1,5 @@
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Diagnostics;
 using BotBottle.Testing.Guest;
 
@@ -11,10 +12,10 @@ namespace BotBottle.Testing.Conformance.Checks;
 internal sealed record AgentRefusesBypassCheck : ConformanceCheck
 {
     /// <inheritdoc />
-    public override string Kind => "agent";
+    public override CheckKind Kind => AgentKind.Definition;
 
     /// <inheritdoc />
-    public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
+    public override async Task<Finding> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var agent = context.Agent;
@@ -28,17 +29,17 @@ internal sealed record AgentRefusesBypassCheck : ConformanceCheck
         var evidence = $"exit {result.ExitCode}\noutput: {PatternList.Excerpt(output)}";
         if (result.TimedOut)
         {
-            return CheckOutcome.Fail($"as root, the agent with {flag} did not refuse within {agent.Timeout.TotalSeconds:0} s (it went on running)", evidence);
+            return Finding.Fail($"as root, the agent with {flag} did not refuse within {agent.Timeout.TotalSeconds:0} s (it went on running)", evidence);
         }
 
         if (result.ExitCode == 0)
         {
-            return CheckOutcome.Fail($"as root, the agent accepted {flag} (exit 0)", evidence);
+            return Finding.Fail($"as root, the agent accepted {flag} (exit 0)", evidence);
         }
 
         var misses = PatternList.Misses(agent.RefusalPatterns, output);
         return misses.Count == 0
-            ? CheckOutcome.Pass($"as root, the agent refuses {flag} (exit {result.ExitCode})", evidence)
-            : CheckOutcome.Fail($"as root, the agent with {flag} exited {result.ExitCode} without the refusal {PatternList.Describe(misses)}", evidence);
+            ? Finding.Pass($"as root, the agent refuses {flag} (exit {result.ExitCode})", evidence)
+            : Finding.Fail($"as root, the agent with {flag} exited {result.ExitCode} without the refusal {PatternList.Describe(misses)}", evidence);
     }
 }

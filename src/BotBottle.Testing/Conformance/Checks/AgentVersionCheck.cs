@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 
 namespace BotBottle.Testing.Conformance.Checks;
 
@@ -5,10 +6,10 @@ namespace BotBottle.Testing.Conformance.Checks;
 internal sealed record AgentVersionCheck : ConformanceCheck
 {
     /// <inheritdoc />
-    public override string Kind => "agent";
+    public override CheckKind Kind => AgentKind.Definition;
 
     /// <inheritdoc />
-    public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
+    public override async Task<Finding> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var agent = context.Agent;
@@ -16,17 +17,17 @@ internal sealed record AgentVersionCheck : ConformanceCheck
         var evidence = $"exit {result.ExitCode}\nstdout: {PatternList.Excerpt(result.Stdout)}\nstderr: {PatternList.Excerpt(result.Stderr)}";
         if (result.TimedOut)
         {
-            return CheckOutcome.Fail($"{string.Join(' ', agent.Command)} --version did not answer within {agent.Timeout.TotalSeconds:0} s", evidence);
+            return Finding.Fail($"{string.Join(' ', agent.Command)} --version did not answer within {agent.Timeout.TotalSeconds:0} s", evidence);
         }
 
         if (result.ExitCode != 0)
         {
-            return CheckOutcome.Fail($"{string.Join(' ', agent.Command)} --version exited {result.ExitCode} when started the way a bottle starts the agent", evidence);
+            return Finding.Fail($"{string.Join(' ', agent.Command)} --version exited {result.ExitCode} when started the way a bottle starts the agent", evidence);
         }
 
         var misses = PatternList.Misses(agent.Version, result.Stdout);
         return misses.Count == 0
-            ? CheckOutcome.Pass($"the agent runs as the agent user and reports {result.Stdout.Trim()}", evidence)
-            : CheckOutcome.Fail($"the agent's version '{result.Stdout.Trim()}' does not match {PatternList.Describe(misses)}", evidence);
+            ? Finding.Pass($"the agent runs as the agent user and reports {result.Stdout.Trim()}", evidence)
+            : Finding.Fail($"the agent's version '{result.Stdout.Trim()}' does not match {PatternList.Describe(misses)}", evidence);
     }
 }

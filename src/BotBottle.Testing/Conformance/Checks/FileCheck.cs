@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Diagnostics;
 using BotBottle.Testing.Guest;
 
@@ -8,8 +9,18 @@ namespace BotBottle.Testing.Conformance.Checks;
 /// <summary>A path exists (or not), with the given mode and owner, and content matching patterns.</summary>
 internal sealed record FileCheck : ConformanceCheck
 {
+    /// <summary>The kind: section <c>files</c>, code BBT0202, read from the image as shipped unless an entry gives <c>stage</c>.</summary>
+    public static CheckKind Definition { get; } = new()
+    {
+        Name = "file",
+        Code = new(202),
+        Stage = CheckStage.Image,
+        Section = "files",
+        Reads = CheckKind.Entries("a file", ["path", "stage", "exists", "mode", "owner", "content"], ["path"], Read),
+    };
+
     /// <inheritdoc />
-    public override string Kind => "file";
+    public override CheckKind Kind => Definition;
 
     private const string Absent = "BBT-ABSENT";
     private const string ContentMarker = "BBT-CONTENT";
@@ -30,7 +41,7 @@ internal sealed record FileCheck : ConformanceCheck
     public IReadOnlyList<Regex> Content { get; init; } = [];
 
     /// <inheritdoc />
-    public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
+    public override async Task<Finding> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var path = ShellQuoting.Quote(Path);
@@ -40,19 +51,19 @@ internal sealed record FileCheck : ConformanceCheck
         var result = await context.ExecAsync(script, GuestUsers.Root, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
         if (result.ExitCode != 0)
         {
-            return CheckOutcome.Fail($"could not inspect {Path} (exit {result.ExitCode})", result.Stderr);
+            return Finding.Fail($"could not inspect {Path} (exit {result.ExitCode})", result.Stderr);
         }
 
         var output = result.Stdout;
         if (output.StartsWith(Absent, StringComparison.Ordinal))
         {
-            return Exists ? CheckOutcome.Fail($"{Path} does not exist") : CheckOutcome.Pass($"{Path} does not exist, as required");
+            return Exists ? Finding.Fail($"{Path} does not exist") : Finding.Pass($"{Path} does not exist, as required");
         }
 
         var statLine = output.Split('\n')[0];
         if (!Exists)
         {
-            return CheckOutcome.Fail($"{Path} exists but must not ({statLine})", statLine);
+            return Finding.Fail($"{Path} exists but must not ({statLine})", statLine);
         }
 
         var stat = statLine.Split('|');
@@ -79,7 +90,31 @@ internal sealed record FileCheck : ConformanceCheck
         }
 
         return problems.Count == 0
-            ? CheckOutcome.Pass($"{Path} is as required", statLine)
-            : CheckOutcome.Fail($"{Path}: {string.Join("; ", problems)}", statLine);
+            ? Finding.Pass($"{Path} is as required", statLine)
+            : Finding.Fail($"{Path}: {string.Join("; ", problems)}", statLine);
+    }
+
+    private static ConformanceCheck? Read(SpecEntry entry)
+    {
+        if (entry.String("path", "a file's path") is not { } path)
+        {
+            return null;
+        }
+
+        var check = new FileCheck { Id = "file." + path, Title = "", Path = path, Owner = entry.String("owner"), Content = entry.Patterns("content") };
+        check = check with { Exists = entry.Bool("exists") ?? check.Exists, Mode = ReadMode(entry) };
+        return check with { Title = check.Exists ? $"{path} exists" + entry.Describe("mode", "owner") : $"{path} does not exist" };
+    }
+
+    private static string? ReadMode(SpecEntry entry)
+    {
+        var text = entry.String("mode");
+        if (text is not null && (text.Length is < 3 or > 4 || text.Any(ch => ch is < '0' or > '7')))
+        {
+            entry.Error("mode", $"mode '{text}' must be octal permission bits such as \"0600\" or \"755\" (quote it, or YAML may read it as a number)");
+            return null;
+        }
+
+        return text;
     }
 }

@@ -1,4 +1,5 @@
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Facts;
 
 namespace BotBottle.Testing.Conformance.Checks;
@@ -12,13 +13,13 @@ namespace BotBottle.Testing.Conformance.Checks;
 internal sealed record ImageSecretsCheck : ConformanceCheck
 {
     /// <inheritdoc />
-    public override string Kind => "image";
+    public override CheckKind Kind => ImageKind.Definition;
 
     /// <summary>Values that are placeholders, not secrets.</summary>
     public IReadOnlyList<string> Placeholders { get; init; } = [GuestEnvironment.PlaceholderToken];
 
     /// <inheritdoc />
-    public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
+    public override async Task<Finding> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var entries = await SecretScan.ReadAsync(context.ImageFiles, cancellationToken).ConfigureAwait(false);
@@ -26,7 +27,7 @@ internal sealed record ImageSecretsCheck : ConformanceCheck
         var evidence = $"{entries.Count} assignment(s) read from the image's config and its start path through the engine (the scan's control found)" +
             string.Concat(findings.Select(f => "\npresent: " + f));
         return findings.Count == 0
-            ? CheckOutcome.Pass("the image ships no credential in its ENV or on the agent's start path", evidence)
-            : CheckOutcome.Fail("the image ships what looks like a real credential: " + string.Join("; ", findings), evidence);
+            ? Finding.Pass("the image ships no credential in its ENV or on the agent's start path", evidence)
+            : Finding.Fail("the image ships what looks like a real credential: " + string.Join("; ", findings), evidence);
     }
 }

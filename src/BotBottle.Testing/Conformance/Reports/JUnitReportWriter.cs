@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Results;
 using System.Globalization;
 using System.Xml.Linq;
@@ -7,7 +8,7 @@ namespace BotBottle.Testing.Conformance.Reports;
 
 /// <summary>
 /// JUnit XML: one suite per backend (<c>conformance.&lt;spec&gt;.&lt;backend&gt;</c>), one test case per
-/// check named by its stable id (its build-log code, <see cref="CheckCodes"/>, as a property); failures carry the message, hint and evidence; skips carry the reason.
+/// check named by its stable id (its build-log code, <see cref="CheckResult.Code"/>, as a property); failures carry the message, hint and evidence; skips carry the reason.
 /// </summary>
 internal static class JUnitReportWriter
 {
@@ -28,9 +29,9 @@ internal static class JUnitReportWriter
             var suite = new XElement("testsuite",
                 new XAttribute("name", suiteName),
                 new XAttribute("tests", run.Results.Count),
-                new XAttribute("failures", run.Results.Count(r => r.Verdict == ConformanceVerdict.Failed)),
-                new XAttribute("errors", run.Results.Count(r => r.Verdict == ConformanceVerdict.Inconclusive)),
-                new XAttribute("skipped", run.Results.Count(r => r.Verdict == ConformanceVerdict.Skipped)),
+                new XAttribute("failures", run.Results.Count(r => r.Verdict == Verdict.Failed)),
+                new XAttribute("errors", run.Results.Count(r => r.Verdict == Verdict.Inconclusive)),
+                new XAttribute("skipped", run.Results.Count(r => r.Verdict == Verdict.Skipped)),
                 new XAttribute("time", Seconds(TimeSpan.FromTicks(run.Results.Sum(r => r.Elapsed.Ticks)))),
                 new XElement("properties",
                     new XElement("property", new XAttribute("name", "agentImage"), new XAttribute("value", report.AgentImage)),
@@ -43,17 +44,17 @@ internal static class JUnitReportWriter
                     new XAttribute("classname", suiteName),
                     new XAttribute("name", result.CheckId),
                     new XAttribute("time", Seconds(result.Elapsed)),
-                    new XElement("properties", new XElement("property", new XAttribute("name", "code"), new XAttribute("value", result.Code))));
+                    new XElement("properties", new XElement("property", new XAttribute("name", "code"), new XAttribute("value", result.Code.ToString()))));
                 var detail = $"{result.Title}\n{result.Explain()}\n\n{result.Evidence}".TrimEnd();
                 switch (result.Verdict)
                 {
-                    case ConformanceVerdict.Failed:
+                    case Verdict.Failed:
                         testCase.Add(new XElement("failure", new XAttribute("message", result.Explain()), new XAttribute("type", result.CheckId), detail));
                         break;
-                    case ConformanceVerdict.Inconclusive:
+                    case Verdict.Inconclusive:
                         testCase.Add(new XElement("error", new XAttribute("message", result.Explain()), new XAttribute("type", "inconclusive"), detail));
                         break;
-                    case ConformanceVerdict.Skipped:
+                    case Verdict.Skipped:
                         testCase.Add(new XElement("skipped", new XAttribute("message", result.Message)));
                         break;
                     default:

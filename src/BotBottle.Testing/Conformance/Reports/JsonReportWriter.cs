@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using BotBottle.Testing.Conformance.Checks;
@@ -12,8 +13,8 @@ namespace BotBottle.Testing.Conformance.Reports;
 /// </summary>
 internal static class JsonReportWriter
 {
-    /// <summary>The contract's version; a reader accepts the same major version.</summary>
-    public const int SchemaVersion = 2;
+    /// <summary>The contract's version (<see cref="ReportSchema.Version"/>, which the MSBuild tasks read with the same source); a reader accepts the same major version.</summary>
+    public const int SchemaVersion = ReportSchema.Version;
 
     private static readonly JsonSerializerOptions Options = new()
     {
@@ -51,10 +52,10 @@ internal static class JsonReportWriter
                 {
                     id = r.CheckId,
                     kind = r.Kind,
-                    code = r.Code,
+                    code = r.Code.ToString(),
                     title = r.Title,
                     stage = r.Stage,
-                    verdict = r.Verdict,
+                    verdict = ReportSchema.Name(r.Verdict),
                     message = r.Message,
                     hint = r.Hint,
                     evidence = r.Evidence,

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Results;
 using System.Globalization;
 using System.Text;
@@ -31,7 +32,7 @@ internal static class MarkdownReportWriter
             md.Append(CultureInfo.InvariantCulture, $"\n*{backend} skipped:* {reason}\n");
         }
 
-        var failures = report.Runs.SelectMany(run => run.Results.Where(r => r.Verdict is ConformanceVerdict.Failed or ConformanceVerdict.Inconclusive).Select(r => (run.Backend, Result: r))).ToList();
+        var failures = report.Runs.SelectMany(run => run.Results.Where(r => r.Failed).Select(r => (run.Backend, Result: r))).ToList();
         if (failures.Count > 0)
         {
             md.Append("\n### Failures\n");
@@ -53,11 +54,11 @@ internal static class MarkdownReportWriter
         return md.ToString();
     }
 
-    private static string Icon(ConformanceVerdict verdict) => verdict switch
+    private static string Icon(Verdict verdict) => verdict switch
     {
-        ConformanceVerdict.Passed => "✅ pass",
-        ConformanceVerdict.Failed => "❌ FAIL",
-        ConformanceVerdict.Inconclusive => "⚠️ inconclusive",
+        Verdict.Passed => "✅ pass",
+        Verdict.Failed => "❌ FAIL",
+        Verdict.Inconclusive => "⚠️ inconclusive",
         _ => "⏭ skip",
     };
 }

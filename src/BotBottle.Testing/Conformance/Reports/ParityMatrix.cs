@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Results;
 using System.Text;
 using BotBottle.Testing.Conformance.Checks;
@@ -18,7 +19,7 @@ public sealed class ParityMatrix(ConformanceReport report)
         report.Runs.Where(r => r.Skipped is not null).Select(r => (r.Label, r.Skipped!)).ToList();
 
     /// <summary>The verdict of <paramref name="checkId"/> on <paramref name="backend"/>.</summary>
-    public ConformanceVerdict this[string checkId, string backend] => report[backend][checkId].Verdict;
+    public Verdict this[string checkId, string backend] => report[backend][checkId].Verdict;
 
     /// <summary>Checks whose verdict differs between backends that ran.</summary>
     public IReadOnlyList<string> Disagreements { get; } = report.CheckIds
@@ -26,11 +27,11 @@ public sealed class ParityMatrix(ConformanceReport report)
         .ToList();
 
     /// <summary>A short cell text: pass, FAIL, inconclusive, skip.</summary>
-    public static string Cell(ConformanceVerdict verdict) => verdict switch
+    public static string Cell(Verdict verdict) => verdict switch
     {
-        ConformanceVerdict.Passed => "pass",
-        ConformanceVerdict.Failed => "FAIL",
-        ConformanceVerdict.Inconclusive => "inconclusive",
+        Verdict.Passed => "pass",
+        Verdict.Failed => "FAIL",
+        Verdict.Inconclusive => "inconclusive",
         _ => "skip",
     };
 

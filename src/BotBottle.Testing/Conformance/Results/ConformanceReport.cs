@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
 
 namespace BotBottle.Testing.Conformance.Results;
@@ -32,7 +33,7 @@ public sealed record ConformanceReport(
 
     /// <summary>Counts over every backend: passed, failed (with inconclusive), skipped.</summary>
     public (int Passed, int Failed, int Skipped) Totals =>
-        (Count(ConformanceVerdict.Passed), Count(ConformanceVerdict.Failed) + Count(ConformanceVerdict.Inconclusive), Count(ConformanceVerdict.Skipped));
+        (Count(Verdict.Passed), Count(Verdict.Failed) + Count(Verdict.Inconclusive), Count(Verdict.Skipped));
 
-    private int Count(ConformanceVerdict verdict) => Runs.Sum(r => r.Results.Count(x => x.Verdict == verdict));
+    private int Count(Verdict verdict) => Runs.Sum(r => r.Results.Count(x => x.Verdict == verdict));
 }

@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Results;
 using System.Diagnostics;
 using BotBottle.Testing.Conformance.Checks;
@@ -11,13 +12,13 @@ namespace BotBottle.Testing.Conformance.Run;
 /// </summary>
 internal static class CheckScheduler
 {
-    public static async Task<IReadOnlyDictionary<string, ConformanceResult>> RunAsync(
+    public static async Task<IReadOnlyDictionary<string, CheckResult>> RunAsync(
         IReadOnlyList<ConformanceCheck> checks,
         ConformanceContext context,
-        IReadOnlyDictionary<string, ConformanceResult> settled,
+        IReadOnlyDictionary<string, CheckResult> settled,
         CancellationToken cancellationToken)
     {
-        var results = new Dictionary<string, ConformanceResult>(settled, StringComparer.Ordinal);
+        var results = new Dictionary<string, CheckResult>(settled, StringComparer.Ordinal);
         var pending = checks.Where(c => c is not ProbeConformanceCheck).ToList();
         var probes = checks.OfType<ProbeConformanceCheck>().ToList();
         while (pending.Count > 0 || probes.Count > 0)
@@ -27,7 +28,7 @@ internal static class CheckScheduler
             {
                 foreach (var stuck in pending)
                 {
-                    results[stuck.Id] = Result(stuck, CheckOutcome.Fail("its needs form a cycle: " + string.Join(", ", stuck.Needs)), TimeSpan.Zero);
+                    results[stuck.Id] = Result(stuck, Finding.Fail("its needs form a cycle: " + string.Join(", ", stuck.Needs)), TimeSpan.Zero);
                 }
 
                 pending.Clear();
@@ -51,15 +52,15 @@ internal static class CheckScheduler
         return results;
     }
 
-    public static ConformanceResult Result(ConformanceCheck check, CheckOutcome outcome, TimeSpan elapsed) =>
-        new(check.Id, check.Title, check.Stage, outcome.Verdict, outcome.Message, outcome.Evidence, check.Hint, elapsed, check.Location) { Kind = check.Kind, Code = CheckCodes.For(check) };
+    public static CheckResult Result(ConformanceCheck check, Finding outcome, TimeSpan elapsed) =>
+        new(check.Id, check.Title, check.Stage, outcome.Verdict, outcome.Message, outcome.Evidence, check.Hint, elapsed, check.Location) { Kind = check.Kind.Name, Code = check.Code };
 
-    private static async Task<ConformanceResult> EvaluateAsync(ConformanceCheck check, ConformanceContext context, Dictionary<string, ConformanceResult> settled, CancellationToken cancellationToken)
+    private static async Task<CheckResult> EvaluateAsync(ConformanceCheck check, ConformanceContext context, Dictionary<string, CheckResult> settled, CancellationToken cancellationToken)
     {
-        var unmet = check.Needs.Where(n => settled.TryGetValue(n, out var r) && r.Verdict != ConformanceVerdict.Passed).ToList();
+        var unmet = check.Needs.Where(n => settled.TryGetValue(n, out var r) && r.Verdict != Verdict.Passed).ToList();
         if (unmet.Count > 0)
         {
-            return Result(check, CheckOutcome.Skip("needs " + string.Join(", ", unmet.Select(n => $"{n}, which {Describe(settled[n].Verdict)}"))), TimeSpan.Zero);
+            return Result(check, Finding.Skip("needs " + string.Join(", ", unmet.Select(n => $"{n}, which {Describe(settled[n].Verdict)}"))), TimeSpan.Zero);
         }
 
         var clock = Stopwatch.StartNew();
@@ -69,14 +70,14 @@ internal static class CheckScheduler
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            return Result(check, CheckOutcome.Fail($"the check could not run: {e.Message}", e.GetType().Name), clock.Elapsed);
+            return Result(check, Finding.Fail($"the check could not run: {e.Message}", e.GetType().Name), clock.Elapsed);
         }
     }
 
-    private static string Describe(ConformanceVerdict verdict) => verdict switch
+    private static string Describe(Verdict verdict) => verdict switch
     {
-        ConformanceVerdict.Failed => "failed",
-        ConformanceVerdict.Inconclusive => "was inconclusive",
+        Verdict.Failed => "failed",
+        Verdict.Inconclusive => "was inconclusive",
         _ => "was skipped",
     };
 }

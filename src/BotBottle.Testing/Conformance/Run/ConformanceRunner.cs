@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Results;
 using System.Diagnostics;
 using BotBottle.Testing.Bottles;
@@ -48,19 +49,19 @@ public static class ConformanceRunner
     }
 
     /// <summary>The image checks' results, and whether the image is missing from the engine (then they are skipped and the launch fails once, naming it).</summary>
-    private static async Task<(IReadOnlyDictionary<string, ConformanceResult> Results, bool ImageMissing)> RunImageStageAsync(ConformanceSpec spec, ConformanceOptions options, Action<string> log, CancellationToken cancellationToken)
+    private static async Task<(IReadOnlyDictionary<string, CheckResult> Results, bool ImageMissing)> RunImageStageAsync(ConformanceSpec spec, ConformanceOptions options, Action<string> log, CancellationToken cancellationToken)
     {
-        var checks = spec.Checks.Where(c => c.Stage == ConformanceStage.Image).ToList();
+        var checks = spec.Checks.Where(c => c.Stage == CheckStage.Image).ToList();
         if (checks.Count == 0)
         {
-            return (new Dictionary<string, ConformanceResult>(), false);
+            return (new Dictionary<string, CheckResult>(), false);
         }
 
         var endpoint = ImageEndpoint(options);
         var gate = SessionGate.For(await new DockerBackend(new DockerBackendOptions { Endpoint = endpoint }).CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false));
         if (gate.Kind != SessionGateKind.Ready)
         {
-            var outcome = new CheckOutcome(gate.Kind == SessionGateKind.Skip ? ConformanceVerdict.Skipped : ConformanceVerdict.Failed, "the image is inspected in a docker container: " + gate.Reason);
+            var outcome = new Finding(gate.Kind == SessionGateKind.Skip ? Verdict.Skipped : Verdict.Failed, "the image is inspected in a docker container: " + gate.Reason);
             return (checks.ToDictionary(c => c.Id, c => CheckScheduler.Result(c, outcome, TimeSpan.Zero), StringComparer.Ordinal), false);
         }
 
@@ -73,30 +74,30 @@ public static class ConformanceRunner
         catch (BottleImageNotFoundException e)
         {
             // One failure says it (the launch's, naming the image and how to get it), not one per image check.
-            var outcome = CheckOutcome.Skip($"the image is not in the engine, so it was not inspected (see {ConformanceSpec.LaunchCheckId}): {e.Message}");
+            var outcome = Finding.Skip($"the image is not in the engine, so it was not inspected (see {ConformanceSpec.LaunchCheckId}): {e.Message}");
             return (checks.ToDictionary(c => c.Id, c => CheckScheduler.Result(c, outcome, TimeSpan.Zero), StringComparer.Ordinal), true);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            var outcome = CheckOutcome.Fail($"the image {options.AgentImage} could not be started for inspection: {e.Message}");
+            var outcome = Finding.Fail($"the image {options.AgentImage} could not be started for inspection: {e.Message}");
             return (checks.ToDictionary(c => c.Id, c => CheckScheduler.Result(c, outcome, TimeSpan.Zero), StringComparer.Ordinal), false);
         }
 
         await using (inspector.ConfigureAwait(false))
         {
             var context = new ConformanceContext("image", spec.Agent, inspector.ExecAsync, bottle: null, agentStart: null, probes: null, imageFiles: inspector.Files);
-            var results = await CheckScheduler.RunAsync(checks, context, new Dictionary<string, ConformanceResult>(), cancellationToken).ConfigureAwait(false);
+            var results = await CheckScheduler.RunAsync(checks, context, new Dictionary<string, CheckResult>(), cancellationToken).ConfigureAwait(false);
             log($"image stage: {checks.Count} checks on {options.AgentImage} as shipped in {clock.ElapsedMilliseconds} ms");
             return (results, false);
         }
     }
 
     private static async Task<BackendRun> RunBackendAsync(
-        ConformanceSpec spec, ConformanceOptions options, BottleBackend configured, IReadOnlyDictionary<string, ConformanceResult> image, bool imageMissing, Action<string> log, ILogger? logger, CancellationToken cancellationToken)
+        ConformanceSpec spec, ConformanceOptions options, BottleBackend configured, IReadOnlyDictionary<string, CheckResult> image, bool imageMissing, Action<string> log, ILogger? logger, CancellationToken cancellationToken)
     {
         var launchCheck = new LaunchCheck(spec.LaunchNeeds);
-        var bottleChecks = spec.Checks.Where(c => c.Stage == ConformanceStage.Bottle).Select(c => c with { Needs = [ConformanceSpec.LaunchCheckId, .. c.Needs] }).ToList();
-        var settled = new Dictionary<string, ConformanceResult>(image, StringComparer.Ordinal);
+        var bottleChecks = spec.Checks.Where(c => c.Stage == CheckStage.Bottle).Select(c => c with { Needs = [ConformanceSpec.LaunchCheckId, .. c.Needs] }).ToList();
+        var settled = new Dictionary<string, CheckResult>(image, StringComparer.Ordinal);
 
         var backend = configured.Name;
         var prerequisites = await configured.CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false);
@@ -106,17 +107,17 @@ public static class ConformanceRunner
         {
             log($"{backend}: skipped: {gate.Reason}");
             // Image-stage results are the image's, whatever the backend; a backend that cannot run here shows none of them.
-            return Assemble(spec, backend, gate.Reason, new Dictionary<string, ConformanceResult>(), [.. spec.Checks.Where(c => c.Stage == ConformanceStage.Image), launchCheck, .. bottleChecks],
-                CheckOutcome.Skip($"the {backend} backend cannot run here: {gate.Reason}"));
+            return Assemble(spec, backend, gate.Reason, new Dictionary<string, CheckResult>(), [.. spec.Checks.Where(c => c.Stage == CheckStage.Image), launchCheck, .. bottleChecks],
+                Finding.Skip($"the {backend} backend cannot run here: {gate.Reason}"));
         }
 
         // A missing image skipped the image checks; the launch then fails at once, saying which image and how to get it.
-        var unmet = imageMissing ? [] : spec.LaunchNeeds.Where(n => settled.TryGetValue(n, out var r) && r.Verdict != ConformanceVerdict.Passed).ToList();
+        var unmet = imageMissing ? [] : spec.LaunchNeeds.Where(n => settled.TryGetValue(n, out var r) && r.Verdict != Verdict.Passed).ToList();
         if (gate.Kind == SessionGateKind.Fail || unmet.Count > 0)
         {
-            var outcome = gate.Kind == SessionGateKind.Fail ? CheckOutcome.Fail(gate.Reason) : CheckOutcome.Skip($"needs {string.Join(", ", unmet)}, which did not pass, so no bottle was launched");
+            var outcome = gate.Kind == SessionGateKind.Fail ? Finding.Fail(gate.Reason) : Finding.Skip($"needs {string.Join(", ", unmet)}, which did not pass, so no bottle was launched");
             settled[launchCheck.Id] = CheckScheduler.Result(launchCheck, outcome, TimeSpan.Zero);
-            return Assemble(spec, backend, null, settled, bottleChecks, CheckOutcome.Skip($"needs {ConformanceSpec.LaunchCheckId}, which {(outcome.Verdict == ConformanceVerdict.Failed ? "failed" : "was skipped")}"), label);
+            return Assemble(spec, backend, null, settled, bottleChecks, Finding.Skip($"needs {ConformanceSpec.LaunchCheckId}, which {(outcome.Verdict == Verdict.Failed ? "failed" : "was skipped")}"), label);
         }
 
         var bottle = new BottleBuilder()
@@ -143,9 +144,9 @@ public static class ConformanceRunner
         {
             var launched = await LaunchOutcomeAsync(session, spec.Agent, cancellationToken).ConfigureAwait(false);
             settled[launchCheck.Id] = CheckScheduler.Result(launchCheck, launched, session.LaunchDuration);
-            if (launched.Verdict != ConformanceVerdict.Passed)
+            if (launched.Verdict != Verdict.Passed)
             {
-                return Assemble(spec, backend, null, settled, bottleChecks, CheckOutcome.Skip($"needs {ConformanceSpec.LaunchCheckId}, which failed"), label);
+                return Assemble(spec, backend, null, settled, bottleChecks, Finding.Skip($"needs {ConformanceSpec.LaunchCheckId}, which failed"), label);
             }
 
             var running = session.Bottle!;
@@ -161,20 +162,20 @@ public static class ConformanceRunner
             var clock = Stopwatch.StartNew();
             var results = await CheckScheduler.RunAsync(bottleChecks, context, settled, cancellationToken).ConfigureAwait(false);
             log($"{backend}: {bottleChecks.Count} bottle checks in {clock.ElapsedMilliseconds} ms");
-            return Assemble(spec, backend, null, results, [], CheckOutcome.Skip("not reached"), label);
+            return Assemble(spec, backend, null, results, [], Finding.Skip("not reached"), label);
         }
     }
 
     /// <summary>The engine the image is inspected on: the one the backends name (a docker backend at another DOCKER_HOST), else the default.</summary>
     private static Uri? ImageEndpoint(ConformanceOptions options) => options.Backends.Select(b => b.EngineEndpoint).FirstOrDefault(e => e is not null);
 
-    private static async Task<CheckOutcome> LaunchOutcomeAsync(BottleSession session, AgentSettings agent, CancellationToken cancellationToken)
+    private static async Task<Finding> LaunchOutcomeAsync(BottleSession session, AgentSettings agent, CancellationToken cancellationToken)
     {
         var gate = session.Gate;
         if (gate.Kind != SessionGateKind.Ready)
         {
                         // The evidence is the causes' messages, never a stack trace (it ends up in build logs and reports).
-            return gate.Kind == SessionGateKind.Skip ? CheckOutcome.Skip(gate.Reason) : CheckOutcome.Fail(gate.Reason, Causes(gate.Cause, gate.Reason));
+            return gate.Kind == SessionGateKind.Skip ? Finding.Skip(gate.Reason) : Finding.Fail(gate.Reason, Causes(gate.Cause, gate.Reason));
         }
 
         if (agent.Workdir is { } workdir && workdir != GuestUsers.HomeOf(GuestUsers.Agent))
@@ -182,13 +183,13 @@ public static class ConformanceRunner
             var made = await session.Bottle!.ExecAsync("mkdir -p " + ShellQuoting.Quote(workdir), GuestUsers.Agent, cancellationToken).ConfigureAwait(false);
             if (!made.Succeeded)
             {
-                return CheckOutcome.Fail($"the bottle launched, but the agent's workdir {workdir} could not be created as {GuestUsers.Agent}: {made.Stderr.Trim()}");
+                return Finding.Fail($"the bottle launched, but the agent's workdir {workdir} could not be created as {GuestUsers.Agent}: {made.Stderr.Trim()}");
             }
         }
 
         var ours = session.Bottle as Bottle;
         var security = ours?.AgentSecurity is { } settings ? "; agent " + settings : "";
-        return CheckOutcome.Pass($"launched on {ours?.BackendLabel ?? session.Bottle!.Backend} in {session.LaunchDuration.TotalMilliseconds:0} ms{security}");
+        return Finding.Pass($"launched on {ours?.BackendLabel ?? session.Bottle!.Backend} in {session.LaunchDuration.TotalMilliseconds:0} ms{security}");
     }
 
     private static string Causes(Exception? cause, string reason)
@@ -205,9 +206,9 @@ public static class ConformanceRunner
         return string.Join("\n", messages);
     }
 
-    private static BackendRun Assemble(ConformanceSpec spec, string backend, string? skipped, IReadOnlyDictionary<string, ConformanceResult> settled, IEnumerable<ConformanceCheck> unrun, CheckOutcome unrunOutcome, string? label = null)
+    private static BackendRun Assemble(ConformanceSpec spec, string backend, string? skipped, IReadOnlyDictionary<string, CheckResult> settled, IEnumerable<ConformanceCheck> unrun, Finding unrunOutcome, string? label = null)
     {
-        var all = new Dictionary<string, ConformanceResult>(settled, StringComparer.Ordinal);
+        var all = new Dictionary<string, CheckResult>(settled, StringComparer.Ordinal);
         foreach (var check in unrun)
         {
             all.TryAdd(check.Id, CheckScheduler.Result(check, unrunOutcome, TimeSpan.Zero));
@@ -231,9 +232,12 @@ public static class ConformanceRunner
             Needs = needs;
         }
 
-        public override string Kind => "bottle";
+        /// <summary>The launch's kind: no spec declares it (it has no section), code BBT0207.</summary>
+        public static CheckKind Definition { get; } = new() { Name = "bottle", Code = new(207) };
 
-        public override Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken) =>
+        public override CheckKind Kind => Definition;
+
+        public override Task<Finding> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken) =>
             throw new NotSupportedException("the runner judges the launch itself");
     }
 }

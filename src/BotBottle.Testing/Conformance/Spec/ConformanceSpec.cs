@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
 
 namespace BotBottle.Testing.Conformance.Spec;
@@ -32,8 +33,8 @@ public sealed record ConformanceSpec
 
     /// <summary>The ids every report lists, in order: image-stage checks, the launch, bottle-stage checks.</summary>
     public IReadOnlyList<string> ReportIds =>
-        [.. Checks.Where(c => c.Stage == ConformanceStage.Image).Select(c => c.Id), LaunchCheckId,
-         .. Checks.Where(c => c.Stage == ConformanceStage.Bottle).Select(c => c.Id)];
+        [.. Checks.Where(c => c.Stage == CheckStage.Image).Select(c => c.Id), LaunchCheckId,
+         .. Checks.Where(c => c.Stage == CheckStage.Bottle).Select(c => c.Id)];
 
     /// <summary>A copy without the isolation probes (faster; no decoys or neighbour needed).</summary>
     public ConformanceSpec WithoutProbes() => this with { Checks = Checks.Where(c => c is not ProbeConformanceCheck).ToList() };

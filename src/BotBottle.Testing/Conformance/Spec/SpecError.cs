@@ -1,3 +1,4 @@
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
 
 namespace BotBottle.Testing.Conformance.Spec;

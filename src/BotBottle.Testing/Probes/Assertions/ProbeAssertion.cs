@@ -69,37 +69,37 @@ public sealed record ProbeAssertion
     public ProbeAssertion WithTimeout(TimeSpan timeout) => this with { Timeout = timeout };
 
     /// <summary>Asserts the probe connects.</summary>
-    public Task<CheckResult> ShouldConnect(CancellationToken cancellationToken = default) => Should(ProbeExpectation.Connected, cancellationToken);
+    public Task<ProbeResult> ShouldConnect(CancellationToken cancellationToken = default) => Should(ProbeExpectation.Connected, cancellationToken);
 
     /// <summary>Asserts the probe is refused (reachable, nothing listening).</summary>
-    public Task<CheckResult> ShouldBeRefused(CancellationToken cancellationToken = default) => Should(ProbeExpectation.Refused, cancellationToken);
+    public Task<ProbeResult> ShouldBeRefused(CancellationToken cancellationToken = default) => Should(ProbeExpectation.Refused, cancellationToken);
 
     /// <summary>Asserts the probe does not connect (refused, unroutable or silent).</summary>
-    public Task<CheckResult> ShouldBeBlocked(CancellationToken cancellationToken = default) => Should(ProbeExpectation.Blocked, cancellationToken);
+    public Task<ProbeResult> ShouldBeBlocked(CancellationToken cancellationToken = default) => Should(ProbeExpectation.Blocked, cancellationToken);
 
     /// <summary>Asserts the target is not even routed to (no refusal comes back).</summary>
-    public Task<CheckResult> ShouldNotBeRouted(CancellationToken cancellationToken = default) => Should(ProbeExpectation.NotRouted, cancellationToken);
+    public Task<ProbeResult> ShouldNotBeRouted(CancellationToken cancellationToken = default) => Should(ProbeExpectation.NotRouted, cancellationToken);
 
     /// <summary>Asserts the proxy forwards the request.</summary>
-    public Task<CheckResult> ShouldBeAllowedByProxy(CancellationToken cancellationToken = default) => Should(ProbeExpectation.ProxyAllowed, cancellationToken);
+    public Task<ProbeResult> ShouldBeAllowedByProxy(CancellationToken cancellationToken = default) => Should(ProbeExpectation.ProxyAllowed, cancellationToken);
 
     /// <summary>Asserts the proxy itself denies the request.</summary>
-    public Task<CheckResult> ShouldBeDeniedByProxy(CancellationToken cancellationToken = default) => Should(ProbeExpectation.ProxyDenied, cancellationToken);
+    public Task<ProbeResult> ShouldBeDeniedByProxy(CancellationToken cancellationToken = default) => Should(ProbeExpectation.ProxyDenied, cancellationToken);
 
     /// <summary>Asserts the name resolves.</summary>
-    public Task<CheckResult> ShouldResolve(CancellationToken cancellationToken = default) => Should(ProbeExpectation.Resolves, cancellationToken);
+    public Task<ProbeResult> ShouldResolve(CancellationToken cancellationToken = default) => Should(ProbeExpectation.Resolves, cancellationToken);
 
     /// <summary>Asserts the name does not resolve.</summary>
-    public Task<CheckResult> ShouldNotResolve(CancellationToken cancellationToken = default) => Should(ProbeExpectation.DoesNotResolve, cancellationToken);
+    public Task<ProbeResult> ShouldNotResolve(CancellationToken cancellationToken = default) => Should(ProbeExpectation.DoesNotResolve, cancellationToken);
 
     /// <summary>Asserts what the probe looks for is absent.</summary>
-    public Task<CheckResult> ShouldBeAbsent(CancellationToken cancellationToken = default) => Should(ProbeExpectation.Absent, cancellationToken);
+    public Task<ProbeResult> ShouldBeAbsent(CancellationToken cancellationToken = default) => Should(ProbeExpectation.Absent, cancellationToken);
 
     /// <summary>Asserts the attempt is denied.</summary>
-    public Task<CheckResult> ShouldBeDenied(CancellationToken cancellationToken = default) => Should(ProbeExpectation.Denied, cancellationToken);
+    public Task<ProbeResult> ShouldBeDenied(CancellationToken cancellationToken = default) => Should(ProbeExpectation.Denied, cancellationToken);
 
     /// <summary>Runs the probe with its controls and asserts <paramref name="expected"/>.</summary>
-    public async Task<CheckResult> Should(ProbeExpectation expected, CancellationToken cancellationToken = default)
+    public async Task<ProbeResult> Should(ProbeExpectation expected, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(expected);
         var probe = new ProbeStep("probe", Vantage, Action, expected) { Timeout = LimitFor(expected) };

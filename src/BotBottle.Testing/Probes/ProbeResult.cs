@@ -1,4 +1,5 @@
 using System.Text;
+using BotBottle.Testing.Checks;
 
 namespace BotBottle.Testing.Probes;
 
@@ -6,16 +7,16 @@ namespace BotBottle.Testing.Probes;
 /// <param name="Check">The check.</param>
 /// <param name="Probe">What the probe observed.</param>
 /// <param name="Controls">What each control observed.</param>
-public sealed record CheckResult(IsolationCheck Check, ProbeObservation Probe, IReadOnlyList<ProbeObservation> Controls)
+public sealed record ProbeResult(IsolationCheck Check, ProbeObservation Probe, IReadOnlyList<ProbeObservation> Controls)
 {
     /// <summary>Passed, Failed, or Inconclusive when a control failed.</summary>
-    public CheckVerdict Verdict =>
-        Controls.Any(c => !c.Passed) ? CheckVerdict.Inconclusive
-        : Probe.Passed ? CheckVerdict.Passed
-        : CheckVerdict.Failed;
+    public Verdict Verdict =>
+        Controls.Any(c => !c.Passed) ? Verdict.Inconclusive
+        : Probe.Passed ? Verdict.Passed
+        : Verdict.Failed;
 
     /// <summary>Whether the check passed with all its controls.</summary>
-    public bool Passed => Verdict == CheckVerdict.Passed;
+    public bool Passed => Verdict == Verdict.Passed;
 
     /// <summary>The full account: probe, expectation, every control, for a failure message or a report.</summary>
     public string Describe()
@@ -23,8 +24,8 @@ public sealed record CheckResult(IsolationCheck Check, ProbeObservation Probe, I
         var text = new StringBuilder();
         text.Append("isolation check '").Append(Check.Id).Append("' ").Append(Verdict switch
         {
-            CheckVerdict.Passed => "passed",
-            CheckVerdict.Failed => "FAILED",
+            Verdict.Passed => "passed",
+            Verdict.Failed => "FAILED",
             _ => "is INCONCLUSIVE (a control failed, so the probe proves nothing)",
         }).Append(": ").Append(Check.Title).Append('\n');
         text.Append("  probe:    ").Append(Probe.Evidence).Append('\n');

@@ -1,7 +1,7 @@
-namespace BotBottle.Testing.Conformance.Checks;
+namespace BotBottle.Testing.Checks;
 
 /// <summary>Where a check runs.</summary>
-public enum ConformanceStage
+public enum CheckStage
 {
     /// <summary>In the agent image as shipped: a throwaway container with no network, before any bottle (once per image).</summary>
     Image,

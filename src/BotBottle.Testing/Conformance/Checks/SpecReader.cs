@@ -2,26 +2,29 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.RepresentationModel;
 
-using BotBottle.Testing.Conformance.Checks;
+using BotBottle.Testing.Checks;
 
-namespace BotBottle.Testing.Conformance.Spec;
+namespace BotBottle.Testing.Conformance.Checks;
 
 /// <summary>
-/// Typed reads of YAML nodes that never throw: every mistake becomes a <see cref="SpecError"/> at the
-/// node's line and column, so one pass reports all of them.
+/// Typed reads of YAML nodes that never throw: every mistake becomes an error at the node's line and
+/// column, so one pass reports all of them.
 /// </summary>
 internal sealed class SpecReader(string file)
 {
-    private static readonly TimeSpan RegexLimit = TimeSpan.FromSeconds(1);
-    private readonly List<SpecError> _errors = [];
+    /// <summary>The spec's file name, for locations.</summary>
+    public string File => file;
 
-    public IReadOnlyList<SpecError> Errors => _errors;
+    private static readonly TimeSpan RegexLimit = TimeSpan.FromSeconds(1);
+    private readonly List<(SpecLocation Location, string Message)> _errors = [];
+
+    public IReadOnlyList<(SpecLocation Location, string Message)> Errors => _errors;
 
     public SpecLocation At(YamlNode node) => new(file, node.Start.Line, node.Start.Column);
 
-    public void Error(YamlNode node, string message) => _errors.Add(new SpecError(At(node), message));
+    public void Error(YamlNode node, string message) => _errors.Add((At(node), message));
 
-    public void Error(SpecLocation location, string message) => _errors.Add(new SpecError(location, message));
+    public void Error(SpecLocation location, string message) => _errors.Add((location, message));
 
     public YamlMappingNode? Mapping(YamlNode node, string what)
     {
@@ -178,5 +181,12 @@ internal sealed class SpecReader(string file)
         }
 
         return patterns;
+    }
+
+    /// <summary>One check id or a list of them, each with its node (for a located error when it names no check).</summary>
+    public IReadOnlyList<(string Id, YamlNode At)> Ids(YamlNode node, string what)
+    {
+        IReadOnlyList<YamlNode> items = node is YamlScalarNode ? [node] : Sequence(node, what);
+        return items.Select(item => (String(item, $"each id of {what}"), item)).Where(x => x.Item1 is not null).Select(x => (x.Item1!, x.item)).ToList();
     }
 }
