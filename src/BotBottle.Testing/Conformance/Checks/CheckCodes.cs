@@ -1,25 +1,23 @@
 using System.Globalization;
-using BotBottle.Testing.Probes;
 
 namespace BotBottle.Testing.Conformance.Checks;
 
 /// <summary>
 /// The stable diagnostic code of a check, for build logs: <c>BBT0101</c>–<c>BBT0199</c> one per probe of the
-/// catalogue (in catalogue order, new probes appended), <c>BBT0201</c>–<c>BBT0208</c> one per conformance
+/// catalogue (the code its catalogue entry or its loopback daemon declares), <c>BBT0201</c>–<c>BBT0208</c> one per conformance
 /// check kind (user, file, command, env, agent, proxy, the launch, image files read through the engine; new kinds appended).
 /// </summary>
 internal static class CheckCodes
 {
     private static readonly string[] Kinds = ["user", "file", "command", "env", "agent", "proxy", "bottle", "image"];
 
-    /// <summary>The code for <paramref name="check"/>, from its kind (and, for a probe, its place in the catalogue).</summary>
+    /// <summary>The code for <paramref name="check"/>, from its kind (a probe's: the one its catalogue entry declares).</summary>
     public static string For(ConformanceCheck check)
     {
         ArgumentNullException.ThrowIfNull(check);
         if (check is ProbeConformanceCheck probe)
         {
-            var index = IsolationCatalogue.CheckIds.ToList().IndexOf(probe.CatalogueId);
-            return index < 0 ? "BBT0199" : "BBT" + (101 + index).ToString("0000", CultureInfo.InvariantCulture);
+            return probe.Code;
         }
 
         var k = Array.IndexOf(Kinds, check.Kind);

@@ -11,6 +11,12 @@ internal sealed record ProbeConformanceCheck : ConformanceCheck
     /// <inheritdoc />
     public override string Kind => "probe";
 
+    /// <summary>The diagnostic code its catalogue entry (or its loopback daemon) declares.</summary>
+    public required string Code { get; init; }
+
+    /// <summary>The loopback daemon the spec declared for this probe (a <c>bypass-{daemon}-port</c> check), or null.</summary>
+    public LoopbackDaemon? Daemon { get; init; }
+
     /// <summary>Whether the probe needs a neighbouring bottle.</summary>
     public bool NeedsNeighbour => IsolationCatalogue.NeedsNeighbour(CatalogueId);
 
@@ -20,8 +26,25 @@ internal sealed record ProbeConformanceCheck : ConformanceCheck
         Id = "probe." + catalogueId,
         Title = IsolationCatalogue.Describe(catalogueId),
         CatalogueId = catalogueId,
+        Code = IsolationCatalogue.CodeOf(catalogueId),
         Location = location,
     };
+
+    /// <summary>The <c>bypass-{daemon}-port</c> check of a loopback daemon the spec declares, with the daemon's own code.</summary>
+    public static ProbeConformanceCheck For(LoopbackDaemon daemon, SpecLocation? location = null)
+    {
+        ArgumentNullException.ThrowIfNull(daemon);
+        var entry = IsolationCatalogue.BypassEntry(daemon);
+        return new()
+        {
+            Id = "probe." + entry.Id,
+            Title = entry.Title,
+            CatalogueId = entry.Id,
+            Code = entry.Code,
+            Daemon = daemon,
+            Location = location,
+        };
+    }
 
     /// <inheritdoc />
     public override async Task<CheckOutcome> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)

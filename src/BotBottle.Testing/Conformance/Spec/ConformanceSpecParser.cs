@@ -363,34 +363,80 @@ internal static class ConformanceSpecParser
 
         private void Probes(YamlNode node)
         {
-            IReadOnlyList<(string Id, YamlNode At)> ids;
+            IReadOnlyList<(YamlNode Item, YamlNode At)> items;
             if (node is YamlScalarNode { Value: "all" })
             {
-                ids = IsolationCatalogue.CheckIds.Select(id => (id, node)).ToList();
+                items = [.. IsolationCatalogue.CheckIds.Select(id => ((YamlNode)new YamlScalarNode(id), node))];
             }
             else
             {
-                ids = reader.Sequence(node, "probes (a list of catalogue ids, or 'all')")
-                    .Select(item => (reader.String(item, "a probe id"), item))
-                    .Where(x => x.Item1 is not null)
-                    .Select(x => (x.Item1!, x.item))
-                    .ToList();
-                if (ids.Count == 0 && node is YamlSequenceNode)
+                items = [.. reader.Sequence(node, "probes (a list of catalogue ids and loopback daemons, or 'all')").Select(item => (item, item))];
+                if (items.Count == 0 && node is YamlSequenceNode)
                 {
                     reader.Error(node, "probes is an empty list, which checks nothing: name catalogue ids, write 'all', or leave the key out");
                 }
             }
 
-            foreach (var (id, at) in ids)
+            var codes = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var (item, at) in items)
             {
+                if (item is YamlMappingNode map)
+                {
+                    if (Daemon(map) is { } daemon)
+                    {
+                        if (!codes.Add(daemon.Code))
+                        {
+                            reader.Error(map, $"code {daemon.Code} is given to two loopback daemons; each takes its own");
+                            continue;
+                        }
+
+                        Add(ProbeConformanceCheck.For(daemon, reader.At(map)), map);
+                    }
+
+                    continue;
+                }
+
+                if (reader.String(item, "a probe id") is not { } id)
+                {
+                    continue;
+                }
+
                 if (!IsolationCatalogue.CheckIds.Contains(id))
                 {
-                    reader.Error(at, $"unknown probe '{id}'; the catalogue has: {string.Join(", ", IsolationCatalogue.CheckIds)}");
+                    reader.Error(at, $"unknown probe '{id}'; the catalogue has: {string.Join(", ", IsolationCatalogue.CheckIds)} (a daemon of your own: {{ daemon: NAME, port: PORT, code: BBT0180 }})");
                     continue;
                 }
 
                 Add(ProbeConformanceCheck.For(id, reader.At(at)), at);
             }
+        }
+
+        /// <summary>
+        /// A loopback daemon of the bundle under test, <c>{ daemon: metrics, port: 9200, code: BBT0180 }</c>: its
+        /// <c>bypass-metrics-port</c> check, with that code (one of BBT0180–BBT0198; egress and supervise keep their own).
+        /// </summary>
+        private LoopbackDaemon? Daemon(YamlMappingNode map)
+        {
+            var f = reader.Fields(map, "a loopback daemon", ["daemon", "port", "code"], "daemon", "port", "code");
+            if (!f.TryGetValue("daemon", out var n) || reader.String(n, "daemon") is not { } name
+                || !f.TryGetValue("port", out var p) || reader.Int(p, "port") is not { } port
+                || !f.TryGetValue("code", out var c) || reader.String(c, "code") is not { } code)
+            {
+                return null;
+            }
+
+            var daemon = new LoopbackDaemon(name, port, code);
+            try
+            {
+                _ = IsolationCatalogue.Entries(new CatalogueOptions { LoopbackDaemons = [daemon] });
+            }
+            catch (ArgumentException e)
+            {
+                reader.Error(map, e.Message.Split(" (Parameter", 2)[0]);
+                return null;
+            }
+
+            return daemon;
         }
 
         private T Common<T>(Dictionary<string, YamlNode> f, YamlNode at, T check)
