@@ -5,7 +5,7 @@ namespace BotBottle.Testing.Probes;
 /// <summary>
 /// The one place a catalogue check's diagnostic code is made: <c>BBT0101</c>–<c>BBT0179</c> for the catalogue's own
 /// entries (each declared on its entry, never derived from a position), <c>BBT0180</c>–<c>BBT0198</c> for the per-daemon
-/// bypass checks of daemons a caller declares (<see cref="LoopbackDaemon"/>), <c>BBT0199</c> for a probe the catalogue
+/// bypass checks of daemons a caller declares (<see cref="CatalogueOptions.LoopbackDaemon"/>), <c>BBT0199</c> for a probe the catalogue
 /// does not know.
 /// </summary>
 internal static partial class CatalogueCode

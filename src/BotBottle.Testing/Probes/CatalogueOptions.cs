@@ -3,7 +3,7 @@ using BotBottle.Testing.Bottles;
 namespace BotBottle.Testing.Probes;
 
 /// <summary>What the isolation catalogue needs to know about the bundle and the agent beyond the targets.</summary>
-public sealed record CatalogueOptions
+public sealed partial record CatalogueOptions
 {
     /// <summary>The reference bundle's loopback-only daemons: egress (9099, <c>BBT0102</c>) and supervise (9100, <c>BBT0103</c>).</summary>
     public static IReadOnlyList<LoopbackDaemon> ReferenceLoopbackDaemons { get; } =

@@ -93,7 +93,7 @@ public static class IsolationCatalogue
     /// its own (the next free one of <c>BBT0124</c>–<c>BBT0179</c>); a probe action of its own only if none of
     /// <see cref="Probe"/>'s fits.
     /// </summary>
-    private static IReadOnlyList<CatalogueEntry> Table(IReadOnlyList<LoopbackDaemon> daemons) =>
+    private static IReadOnlyList<CatalogueEntry> Table(IReadOnlyList<CatalogueOptions.LoopbackDaemon> daemons) =>
     [
         new("loopback-refused", CatalogueCode.Of("BBT0101"), "The agent's own 127.0.0.1 has nothing of the host behind it",
             c => new(c.Step("loopback-9", c.Agent, Probe.Tcp("127.0.0.1", 9), ProbeExpectation.Refused), [c.ProxyPort])),
@@ -186,9 +186,9 @@ public static class IsolationCatalogue
 
     /// <summary>
     /// <c>bypass-{daemon}-port</c>: one check per loopback-only daemon, with the daemon's own code
-    /// (<see cref="LoopbackDaemon.Code"/>): the agent dials the daemon's port on the bundle's address, the bundle its loopback.
+    /// (<see cref="CatalogueOptions.LoopbackDaemon.Code"/>): the agent dials the daemon's port on the bundle's address, the bundle its loopback.
     /// </summary>
-    internal static CatalogueEntry BypassEntry(LoopbackDaemon daemon) =>
+    internal static CatalogueEntry BypassEntry(CatalogueOptions.LoopbackDaemon daemon) =>
         new(daemon.CheckId, daemon.Code, $"The agent cannot reach the bundle's {daemon.Name} daemon around the proxy",
             c => new(c.Step($"bypass-{daemon.Name}", c.Agent, Probe.Tcp(c.B.Address, daemon.Port), ProbeExpectation.Blocked),
                 [c.ProxyPort, c.Step($"ctl-{daemon.Name}-on-bundle-loopback", c.Bundle, Probe.Tcp("127.0.0.1", daemon.Port), ProbeExpectation.Connected)]))
@@ -256,7 +256,7 @@ public static class IsolationCatalogue
     };
 
     /// <summary>The daemon the loopback-rebinding check aims at: supervise where declared, else the first.</summary>
-    private static LoopbackDaemon RebindTarget(CatalogueContext c) => c.Options.LoopbackDaemons.OrderBy(d => d.Name == "supervise" ? 0 : 1).First();
+    private static CatalogueOptions.LoopbackDaemon RebindTarget(CatalogueContext c) => c.Options.LoopbackDaemons.OrderBy(d => d.Name == "supervise" ? 0 : 1).First();
 
     /// <summary>The DNS check's marker name: one per built catalogue, used nowhere else.</summary>
     private static string Marker(CatalogueContext c) => c.Once("dns-marker", () => "bbt-" + Guid.NewGuid().ToString("N")[..12] + ".dns-marker.example");

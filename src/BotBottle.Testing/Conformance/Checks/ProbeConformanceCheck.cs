@@ -15,7 +15,7 @@ internal sealed record ProbeConformanceCheck : ConformanceCheck
     public required string Code { get; init; }
 
     /// <summary>The loopback daemon the spec declared for this probe (a <c>bypass-{daemon}-port</c> check), or null.</summary>
-    public LoopbackDaemon? Daemon { get; init; }
+    public CatalogueOptions.LoopbackDaemon? Daemon { get; init; }
 
     /// <summary>Whether the probe needs a neighbouring bottle.</summary>
     public bool NeedsNeighbour => IsolationCatalogue.NeedsNeighbour(CatalogueId);
@@ -31,7 +31,7 @@ internal sealed record ProbeConformanceCheck : ConformanceCheck
     };
 
     /// <summary>The <c>bypass-{daemon}-port</c> check of a loopback daemon the spec declares, with the daemon's own code.</summary>
-    public static ProbeConformanceCheck For(LoopbackDaemon daemon, SpecLocation? location = null)
+    public static ProbeConformanceCheck For(CatalogueOptions.LoopbackDaemon daemon, SpecLocation? location = null)
     {
         ArgumentNullException.ThrowIfNull(daemon);
         var entry = IsolationCatalogue.BypassEntry(daemon);

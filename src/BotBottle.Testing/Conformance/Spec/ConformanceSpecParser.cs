@@ -415,7 +415,7 @@ internal static class ConformanceSpecParser
         /// A loopback daemon of the bundle under test, <c>{ daemon: metrics, port: 9200, code: BBT0180 }</c>: its
         /// <c>bypass-metrics-port</c> check, with that code (one of BBT0180–BBT0198; egress and supervise keep their own).
         /// </summary>
-        private LoopbackDaemon? Daemon(YamlMappingNode map)
+        private CatalogueOptions.LoopbackDaemon? Daemon(YamlMappingNode map)
         {
             var f = reader.Fields(map, "a loopback daemon", ["daemon", "port", "code"], "daemon", "port", "code");
             if (!f.TryGetValue("daemon", out var n) || reader.String(n, "daemon") is not { } name
@@ -425,7 +425,7 @@ internal static class ConformanceSpecParser
                 return null;
             }
 
-            var daemon = new LoopbackDaemon(name, port, code);
+            var daemon = new CatalogueOptions.LoopbackDaemon(name, port, code);
             try
             {
                 _ = IsolationCatalogue.Entries(new CatalogueOptions { LoopbackDaemons = [daemon] });
