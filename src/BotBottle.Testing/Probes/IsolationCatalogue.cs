@@ -55,17 +55,9 @@ public static class IsolationCatalogue
     internal static IReadOnlyList<CatalogueEntry> Entries(CatalogueOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        foreach (var daemon in options.LoopbackDaemons)
+        if (options.LoopbackDaemons.Select(DaemonProblem).OfType<string>().FirstOrDefault() is { } problem)
         {
-            if (string.IsNullOrEmpty(daemon.Name) || !daemon.Name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-'))
-            {
-                throw new ArgumentException($"loopback daemon name '{daemon.Name}' must be letters, digits and '-' (it is part of check and step ids)", nameof(options));
-            }
-
-            if (!CatalogueOptions.ReferenceLoopbackDaemons.Any(r => r.Name == daemon.Name && r.Code == daemon.Code) && !CatalogueCode.IsDaemonCode(daemon.Code))
-            {
-                throw new ArgumentException($"loopback daemon '{daemon.Name}' has code '{daemon.Code}'; a daemon of your own takes one of BBT{CatalogueCode.FirstDaemonCode:0000}–BBT{CatalogueCode.LastDaemonCode:0000}", nameof(options));
-            }
+            throw new ArgumentException(problem, nameof(options));
         }
 
         var table = Table(options.LoopbackDaemons);
@@ -80,6 +72,20 @@ public static class IsolationCatalogue
         }
 
         return table;
+    }
+
+    /// <summary>Why <paramref name="daemon"/> cannot have a check (its name is not id-safe, its code not its own to take), or null.</summary>
+    internal static string? DaemonProblem(CatalogueOptions.LoopbackDaemon daemon)
+    {
+        ArgumentNullException.ThrowIfNull(daemon);
+        if (string.IsNullOrEmpty(daemon.Name) || !daemon.Name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-'))
+        {
+            return $"loopback daemon name '{daemon.Name}' must be letters, digits and '-' (it is part of check and step ids)";
+        }
+
+        return CatalogueOptions.ReferenceLoopbackDaemons.Any(r => r.Name == daemon.Name && r.Code == daemon.Code) || CatalogueCode.IsDaemonCode(daemon.Code)
+            ? null
+            : $"loopback daemon '{daemon.Name}' has code '{daemon.Code}'; a daemon of your own takes one of BBT{CatalogueCode.FirstDaemonCode:0000}–BBT{CatalogueCode.LastDaemonCode:0000}";
     }
 
     private static CatalogueEntry? Find(string id)

@@ -30,6 +30,8 @@ public sealed class CatalogueTableTests
         Assert.Equal(PublishedCodes, IsolationCatalogue.CheckIds.Select(id => $"{id} {IsolationCatalogue.CodeOf(id)}"));
         Assert.Equal(PublishedCodes, IsolationCatalogue.CheckIds.Select(id => $"{id} {CheckCodes.For(ProbeConformanceCheck.For(id))}"));
         Assert.Equal(CatalogueCode.Unknown, IsolationCatalogue.CodeOf("no-such-check"));
+        Assert.DoesNotContain(IsolationCatalogue.CheckIds, id => CatalogueCode.IsDaemonCode(IsolationCatalogue.CodeOf(id)));   // BBT0180–BBT0198 stay the daemons'
+        Assert.Equal(IsolationCatalogue.CheckIds, IsolationCatalogue.Entries(new CatalogueOptions()).Select(e => e.Id));           // unique ids and codes, checked
     }
 
     [Fact]

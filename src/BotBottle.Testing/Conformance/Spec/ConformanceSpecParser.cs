@@ -426,13 +426,9 @@ internal static class ConformanceSpecParser
             }
 
             var daemon = new CatalogueOptions.LoopbackDaemon(name, port, code);
-            try
+            if (IsolationCatalogue.DaemonProblem(daemon) is { } problem)
             {
-                _ = IsolationCatalogue.Entries(new CatalogueOptions { LoopbackDaemons = [daemon] });
-            }
-            catch (ArgumentException e)
-            {
-                reader.Error(map, e.Message.Split(" (Parameter", 2)[0]);
+                reader.Error(map, problem);
                 return null;
             }
 
