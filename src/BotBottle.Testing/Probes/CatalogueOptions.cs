@@ -3,17 +3,20 @@ using BotBottle.Testing.Bottles;
 namespace BotBottle.Testing.Probes;
 
 /// <summary>What the isolation catalogue needs to know about the bundle and the agent beyond the targets.</summary>
-public sealed record CatalogueOptions
+public sealed partial record CatalogueOptions
 {
-    /// <summary>The reference bundle's loopback-only daemons: egress (9099) and supervise (9100).</summary>
-    public static IReadOnlyDictionary<string, int> ReferenceLoopbackDaemons { get; } = new Dictionary<string, int>(StringComparer.Ordinal)
-    {
-        ["egress"] = 9099,
-        ["supervise"] = 9100,
-    };
+    /// <summary>The reference bundle's loopback-only daemons: egress (9099, <c>BBT0102</c>) and supervise (9100, <c>BBT0103</c>).</summary>
+    public static IReadOnlyList<LoopbackDaemon> ReferenceLoopbackDaemons { get; } =
+    [
+        new("egress", 9099, CatalogueCode.Of("BBT0102")),
+        new("supervise", 9100, CatalogueCode.Of("BBT0103")),
+    ];
 
-    /// <summary>Bundle daemons that must listen on the bundle's 127.0.0.1 only (name → port).</summary>
-    public IReadOnlyDictionary<string, int> LoopbackDaemons { get; init; } = ReferenceLoopbackDaemons;
+    /// <summary>
+    /// Bundle daemons that must listen on the bundle's 127.0.0.1 only, each with its bypass check's code (one of
+    /// <c>BBT0180</c>–<c>BBT0198</c> for a daemon of your own), in the order their checks run.
+    /// </summary>
+    public IReadOnlyList<LoopbackDaemon> LoopbackDaemons { get; init; } = ReferenceLoopbackDaemons;
 
     /// <summary>Env values that are known placeholders, not secrets.</summary>
     public IReadOnlyList<string> SecretPlaceholders { get; init; } = [GuestEnvironment.PlaceholderToken];
@@ -32,4 +35,20 @@ public sealed record CatalogueOptions
 
     /// <summary>The limit of a step that a correct bottle answers (connect, proxy answer, lookup): generous, since it ends as soon as the answer comes.</summary>
     public TimeSpan AnswerTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>These options with <paramref name="daemons"/> declared too (one of the same name replaces the declared one in its place).</summary>
+    internal CatalogueOptions WithDaemons(IEnumerable<LoopbackDaemon> daemons)
+    {
+        var added = daemons.ToList();
+        if (added.Count == 0)
+        {
+            return this;
+        }
+
+        var byName = added.ToDictionary(d => d.Name, StringComparer.Ordinal);
+        return this with
+        {
+            LoopbackDaemons = [.. LoopbackDaemons.Select(d => byName.GetValueOrDefault(d.Name, d)), .. added.Where(d => LoopbackDaemons.All(o => o.Name != d.Name))],
+        };
+    }
 }

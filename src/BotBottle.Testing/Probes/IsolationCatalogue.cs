@@ -10,112 +10,19 @@ namespace BotBottle.Testing.Probes;
 /// </summary>
 public static class IsolationCatalogue
 {
-    private static readonly (string Id, string Title)[] Titles =
-    [
-        ("loopback-refused", "The agent's own 127.0.0.1 has nothing of the host behind it"),
-        ("bypass-egress-port", "The agent cannot reach the bundle's egress daemon around the proxy"),
-        ("bypass-supervise-port", "The agent cannot reach the bundle's supervise daemon around the proxy"),
-        ("proxy-reachable", "The agent reaches the bundle's proxy port"),
-        ("proxy-allows-allowlisted", "The proxy forwards requests to an allowlisted host"),
-        ("proxy-denies-unlisted", "The proxy refuses a host that is not on the allowlist"),
-        ("connect-port-denied", "The proxy refuses CONNECT to a port that is not allowed"),
-        ("direct-egress-blocked", "The agent cannot reach an outside server without the proxy"),
-        ("outside-names-do-not-resolve", "Outside host names do not resolve inside the agent"),
-        ("host-services-unreachable", "Host services are not reachable through the bottle network's gateway"),
-        ("metadata-unreachable", "The link-local metadata address is unreachable"),
-        ("ipv6-egress-blocked", "The agent has no IPv6 path out"),
-        ("neighbour-bundle-unreachable", "Another bottle's bundle is unreachable"),
-        ("neighbour-agent-unreachable", "Another bottle's agent is unreachable"),
-        ("agent-not-root", "The agent runs as non-root and cannot become root (sudo, su, setuid)"),
-        ("no-engine-socket", "No container-engine socket (or remote DOCKER_HOST) is in the bottle"),
-        ("placeholder-secrets-only", "The agent's env holds only placeholder credentials"),
-        ("dns-stays-in-the-bottle", "A name the agent looks up reaches only the bottle's own resolver, never one outside"),
-        ("plain-http-port-denied", "The proxy refuses a plain-HTTP request to an allowlisted host on a port that is not allowed"),
-        ("rebinding-to-loopback-refused", "An allowlisted name that resolves to the bundle's loopback does not reach its loopback-only daemons"),
-        ("rebinding-to-link-local-refused", "An allowlisted name that resolves to the link-local metadata address does not reach it"),
-        ("allowlist-is-literal", "An allowlist entry matches only its own name (a look-alike where a regex '.' would match is refused)"),
-        ("wire-witness", "Every frame the agent's side sent, from launch to the end of the battery, went to the bundle's proxy or resolver"),
-    ];
+    private static readonly IReadOnlyList<CatalogueEntry> DefaultTable = Table(CatalogueOptions.ReferenceLoopbackDaemons);
 
     /// <summary>The id of every check the catalogue can build with the default <see cref="CatalogueOptions"/>, in order.</summary>
-    public static IReadOnlyList<string> CheckIds { get; } = Titles.Select(t => t.Id).ToList();
+    public static IReadOnlyList<string> CheckIds { get; } = DefaultTable.Select(e => e.Id).ToList();
 
     /// <summary>Whether the check needs a second, neighbouring bottle (its controls run there).</summary>
-    public static bool NeedsNeighbour(string id) => id is "neighbour-bundle-unreachable" or "neighbour-agent-unreachable";
+    public static bool NeedsNeighbour(string id) => Find(id)?.NeedsNeighbour ?? false;
 
     /// <summary>A catalogue check's title without the addresses a built catalogue puts in it.</summary>
-    public static string Describe(string id) =>
-        Titles.FirstOrDefault(t => t.Id == id).Title ?? throw new ArgumentException($"the catalogue has no check '{id}'", nameof(id));
+    public static string Describe(string id) => (Find(id) ?? throw new ArgumentException($"the catalogue has no check '{id}'", nameof(id))).Title;
 
-    /// <summary>
-    /// CVE-2024-29018 and its kind: an answer of NXDOMAIN proves nothing (an attacker's own domain arranges one), so
-    /// this check follows the query. The agent looks up a name used nowhere else; where the agent's resolver is the
-    /// engine's, the control proves that the marker reached the bundle's resolver, which answers every name itself and
-    /// forwards none; a lookup sent anywhere else (the host's resolver, from the host's namespace) never arrives
-    /// there and fails the check. An agent without a network (smolmachines) has no resolver to reach: its control
-    /// proves it has no interface but loopback.
-    /// </summary>
-    private static IsolationCheck DnsStaysInTheBottle(ProbeVantage agent, ProbeVantage bundle, bool resolvesPeers, IReadOnlyList<ProbeStep> dnsControls, CatalogueOptions options, Func<string, ProbeVantage, ProbeAction, ProbeExpectation, ProbeStep> step)
-    {
-        var marker = "bbt-" + Guid.NewGuid().ToString("N")[..12] + ".dns-marker.example";
-        var lookup = step("resolve-marker", agent, Probe.Resolve(marker), ProbeExpectation.DoesNotResolve);
-        IReadOnlyList<ProbeStep> controls = resolvesPeers
-            ? [step("ctl-marker-reached-bundle-resolver", bundle, new LogWatch(options.BundleDnsLog, marker), ProbeExpectation.Present), .. dnsControls.Where(c => c.Vantage == agent)]
-            : [step("ctl-agent-has-no-network", agent, new InterfaceScan(), ProbeExpectation.Absent)];
-        return new IsolationCheck("dns-stays-in-the-bottle", $"A name the agent looks up ({marker}) reaches only the bottle's own resolver, never one outside", lookup, controls) { Category = "dns" };
-    }
-
-    /// <summary>
-    /// The proxy's policy for every request, after resolution: a plain-HTTP request on a port that is not allowed, an
-    /// allowlisted name that resolves to the bundle's loopback (a loopback-only daemon's port) or to the link-local
-    /// metadata address, and a look-alike of an allowed name that a regex "." would let through. Each is refused by the
-    /// proxy (the proxy's own answer, or its chain's refusal to connect), never forwarded; its controls show the target
-    /// answers from the bundle itself and the proxy forwards the allowed name. Left out where the targets name no such host.
-    /// </summary>
-    private static IEnumerable<IsolationCheck> ProxyPolicy(ProbeVantage agent, ProbeVantage bundle, BundleEndpoint b, RangeTargets targets, CatalogueOptions options, ProbeStep allowedViaProxy, Func<string, ProbeVantage, ProbeAction, ProbeExpectation, ProbeStep> step)
-    {
-        yield return new("plain-http-port-denied", $"The proxy refuses a plain-HTTP request to an allowlisted host on a port that is not allowed ({targets.AllowedHost}:{targets.DeniedConnectPort})",
-            step("http-denied-port", agent, new HttpViaProxy(b.ProxyHost, b.ProxyPort, targets.AllowedHost, targets.DeniedConnectPort), ProbeExpectation.ProxyDenied),
-            [allowedViaProxy, step("ctl-decoy-denied-port-from-bundle", bundle, Probe.Tcp(targets.DecoyAddress, targets.DeniedConnectPort), ProbeExpectation.Connected)]) { Category = "proxy" };
-        if (targets.LoopbackRebindHost is { } loopback && options.LoopbackDaemons.Count > 0)
-        {
-            // The supervise daemon answers a plain GET with 200, so a request that got there cannot pass for a refusal.
-            var (daemon, port) = options.LoopbackDaemons.OrderBy(d => d.Key == "supervise" ? 0 : 1).First();
-            yield return new("rebinding-to-loopback-refused", $"An allowlisted name that resolves to the bundle's loopback ({loopback}) does not reach its {daemon} daemon (port {port})",
-                step("rebind-loopback", agent, new HttpViaProxy(b.ProxyHost, b.ProxyPort, loopback, port), ProbeExpectation.ProxyDenied),
-                [allowedViaProxy, step($"ctl-{daemon}-on-bundle-loopback", bundle, Probe.Tcp("127.0.0.1", port), ProbeExpectation.Connected),
-                    step("ctl-bundle-resolves-loopback-name", bundle, Probe.Resolve(loopback), ProbeExpectation.Resolves)]) { Category = "proxy" };
-        }
-
-        if (targets.LinkLocalRebindHost is { } linkLocal)
-        {
-            yield return new("rebinding-to-link-local-refused", $"An allowlisted name that resolves to the link-local metadata address ({linkLocal}) does not reach it",
-                step("rebind-link-local", agent, new HttpViaProxy(b.ProxyHost, b.ProxyPort, linkLocal), ProbeExpectation.ProxyDenied),
-                [allowedViaProxy, step("ctl-metadata-from-bundle", bundle, Probe.Tcp(targets.MetadataAddress, 80), ProbeExpectation.Connected),
-                    step("ctl-bundle-resolves-link-local-name", bundle, Probe.Resolve(linkLocal), ProbeExpectation.Resolves)]) { Category = "proxy" };
-        }
-
-        if (targets.LookalikeHost is { } lookalike)
-        {
-            yield return new("allowlist-is-literal", $"An allowlist entry matches only its own name ({lookalike}, a look-alike of {targets.AllowedHost}, is refused)",
-                step("lookalike-via-proxy", agent, new HttpViaProxy(b.ProxyHost, b.ProxyPort, lookalike), ProbeExpectation.ProxyDenied),
-                [allowedViaProxy, step("ctl-bundle-resolves-lookalike", bundle, Probe.Resolve(lookalike), ProbeExpectation.Resolves)]) { Category = "proxy" };
-        }
-    }
-
-    /// <summary>
-    /// Read after every other step: no frame of the agent's side went anywhere but the bundle's proxy and resolver, but
-    /// where a probe of this battery tried on purpose (each of those is tested by its own check). Its control finds the
-    /// battery's own connection to the proxy in the capture, so a capture that saw nothing cannot pass.
-    /// </summary>
-    private static IsolationCheck WireWitnessCheck(ProbeVantage wire, IReadOnlyList<IsolationCheck> checks, ProbeVantage agent, Func<string, ProbeVantage, ProbeAction, ProbeExpectation, ProbeStep> step)
-    {
-        var targets = checks.SelectMany(c => c.Steps).Where(s => s.Vantage == agent).Select(s => s.Action).OfType<TcpDial>()
-            .Select(d => new Witness.WireWitness.Destination(d.Host, d.Port)).Distinct().ToList();
-        return new IsolationCheck("wire-witness", "Every frame the agent's side sent, from launch to the end of the battery, went to the bundle's proxy or resolver",
-            step("witness", wire, new WitnessReview(targets), ProbeExpectation.Absent),
-            [step("ctl-witness-saw-the-proxy-connection", wire, new WitnessReview(targets, Control: true), ProbeExpectation.Present)]) { Category = "witness" };
-    }
+    /// <summary>The diagnostic code declared on catalogue check <paramref name="id"/> (<c>BBT0199</c> for an id the default catalogue has no entry for).</summary>
+    internal static string CodeOf(string id) => Find(id)?.Code ?? CatalogueCode.Unknown;
 
     /// <summary>Builds the catalogue for <paramref name="bottle"/>, aimed at the caller's own <paramref name="targets"/>.</summary>
     /// <param name="bottle">The bottle under test (its bundle must be wired to the range the targets come from).</param>
@@ -127,103 +34,236 @@ public static class IsolationCatalogue
         ArgumentNullException.ThrowIfNull(bottle);
         ArgumentNullException.ThrowIfNull(targets);
         options ??= new CatalogueOptions();
-        // Network steps: the harness's prober in the agent's network namespace where the backend has one. Facts about the
-        // agent: read from outside it where it has an observer. Elsewhere both are the agent's own report (subject-reported).
-        var agent = ProbeVantage.Agent(bottle);
-        var facts = ProbeVantage.Facts(bottle);
-        var bundle = ProbeVantage.Bundle(bottle);
-        var b = bottle.Bundle;
-        ProbeStep Step(string id, ProbeVantage at, ProbeAction action, ProbeExpectation expected) =>
-            new(id, at, action, expected) { Timeout = expected.Accepts(ProbeOutcome.TimedOut) ? options.StepTimeout : options.AnswerTimeout };
+        return Build(Entries(options), new CatalogueContext(bottle, targets, neighbour, options));
+    }
 
-        // Every check that a silence or a missing route passes also has the agent's own dial to the proxy port as a
-        // control, run at the same time: where something in the agent's namespace makes dials fail (its conntrack table
-        // filled, its ports taken), that control fails too and the check is inconclusive, never passed.
-        var proxyPort = Step("ctl-proxy-port", agent, Probe.Tcp(b.ProxyHost, b.ProxyPort), ProbeExpectation.Connected);
-        var decoyFromBundle = Step("ctl-decoy-from-bundle", bundle, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Connected);
-        var allowedViaProxy = Step("allowlisted-via-proxy", agent, Probe.HttpViaProxy(b.ProxyHost, b.ProxyPort, targets.AllowedHost), ProbeExpectation.ProxyAllowed);
-        var checks = new List<IsolationCheck>
+    /// <summary>Builds every entry of <paramref name="entries"/> that applies, in order (a test's table: the catalogue's plus its own).</summary>
+    internal static IReadOnlyList<IsolationCheck> Build(IEnumerable<CatalogueEntry> entries, CatalogueContext context)
+    {
+        foreach (var entry in entries)
         {
-            new("loopback-refused", "The agent's own 127.0.0.1 has nothing of the host behind it",
-                Step("loopback-9", agent, Probe.Tcp("127.0.0.1", 9), ProbeExpectation.Refused), [proxyPort]),
-        };
-
-        foreach (var (daemon, port) in options.LoopbackDaemons)
-        {
-            checks.Add(new($"bypass-{daemon}-port", $"The agent cannot reach the bundle's {daemon} daemon (port {port}) around the proxy",
-                Step($"bypass-{daemon}", agent, Probe.Tcp(b.Address, port), ProbeExpectation.Blocked),
-                [proxyPort, Step($"ctl-{daemon}-on-bundle-loopback", bundle, Probe.Tcp("127.0.0.1", port), ProbeExpectation.Connected)]));
-        }
-
-        checks.Add(new("proxy-reachable", "The agent reaches the bundle's proxy port",
-            proxyPort,
-            [Step("ctl-bundle-closed-port", agent, Probe.Tcp(b.ProxyHost, 1), ProbeExpectation.Refused)]) { Category = "proxy" });
-        checks.Add(new("proxy-allows-allowlisted", $"The proxy forwards requests to an allowlisted host ({targets.AllowedHost})",
-            allowedViaProxy, [decoyFromBundle]) { Category = "proxy" });
-        checks.Add(new("proxy-denies-unlisted", $"The proxy refuses a host that is not on the allowlist ({targets.DeniedHost}, the same decoy)",
-            Step("unlisted-via-proxy", agent, Probe.HttpViaProxy(b.ProxyHost, b.ProxyPort, targets.DeniedHost), ProbeExpectation.ProxyDenied),
-            [allowedViaProxy]) { Category = "proxy" });
-        checks.Add(new("connect-port-denied", $"The proxy refuses CONNECT to a port that is not allowed ({targets.DeniedConnectPort})",
-            Step("connect-denied-port", agent, Probe.Connect(b.ProxyHost, b.ProxyPort, targets.AllowedHost, targets.DeniedConnectPort), ProbeExpectation.ProxyDenied),
-            [Step("ctl-connect-allowed-port", agent, Probe.Connect(b.ProxyHost, b.ProxyPort, targets.AllowedHost, targets.AllowedConnectPort), ProbeExpectation.ProxyAllowed)]) { Category = "proxy" });
-        checks.Add(new("direct-egress-blocked", "The agent cannot reach an outside server without the proxy",
-            Step("direct-to-decoy", agent, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Blocked), [decoyFromBundle, proxyPort]));
-
-        var dnsControls = new List<ProbeStep> { Step("ctl-resolve-from-bundle", bundle, Probe.Resolve(targets.AllowedHost), ProbeExpectation.Resolves) };
-        var resolvesPeers = options.AgentResolvesPeers ?? bottle is Launch.Bottle { AgentResolvesPeers: true };
-        if (resolvesPeers)
-        {
-            dnsControls.Add(Step("ctl-agent-resolves-bundle", agent, Probe.Resolve(options.BundleAlias), ProbeExpectation.Resolves));
-        }
-
-        checks.Add(new("outside-names-do-not-resolve", "Outside host names do not resolve inside the agent",
-            Step("resolve-outside-name", agent, Probe.Resolve(targets.AllowedHost), ProbeExpectation.DoesNotResolve),
-            dnsControls) { Category = "dns" });
-        checks.Add(new("host-services-unreachable", "Host services are not reachable through the bottle network's gateway",
-            Step("host-via-gateway", agent, Probe.Tcp(targets.BottleGateway, targets.HostServicePort), ProbeExpectation.Blocked),
-            [Step("ctl-host-service-from-bundle", bundle, Probe.Tcp(targets.OutsideGateway, targets.HostServicePort), ProbeExpectation.Connected), proxyPort]));
-        checks.Add(new("metadata-unreachable", $"The link-local metadata address ({targets.MetadataAddress}) is unreachable",
-            Step("metadata", agent, Probe.Tcp(targets.MetadataAddress, 80), ProbeExpectation.Blocked),
-            [Step("ctl-metadata-from-bundle", bundle, Probe.Tcp(targets.MetadataAddress, 80), ProbeExpectation.Connected), proxyPort]));
-        if (targets.DecoyIpv6Address is { } v6)
-        {
-            checks.Add(new("ipv6-egress-blocked", "The agent has no IPv6 path out",
-                Step("ipv6-to-decoy", agent, Probe.Tcp(v6, targets.DecoyHttpPort), ProbeExpectation.Blocked),
-                [Step("ctl-ipv6-from-bundle", bundle, Probe.Tcp(v6, targets.DecoyHttpPort), ProbeExpectation.Connected), proxyPort]));
-        }
-
-        if (neighbour is not null)
-        {
-            var theirAgent = ProbeVantage.AgentOf(neighbour, "neighbour agent");
-            var theirBundle = ProbeVantage.Bundle(neighbour, "neighbour bundle");
-            var nb = neighbour.Bundle;
-            checks.Add(new("neighbour-bundle-unreachable", "Another bottle's bundle is unreachable",
-                Step("neighbour-bundle", agent, Probe.Tcp(nb.Address, nb.ProxyPort), ProbeExpectation.Blocked),
-                [Step("ctl-neighbour-reaches-own-bundle", theirAgent, Probe.Tcp(nb.ProxyHost, nb.ProxyPort), ProbeExpectation.Connected), proxyPort]));
-            if (neighbour.AgentAddress is { } theirAddress)
+            if (entry.BuildFor(context) is { } check)
             {
-                checks.Add(new("neighbour-agent-unreachable", "Another bottle's agent is unreachable (not even a refusal comes back)",
-                    Step("neighbour-agent", agent, Probe.Tcp(theirAddress, 1), ProbeExpectation.NotRouted),
-                    [Step("ctl-neighbour-agent-refuses-its-bundle", theirBundle, Probe.Tcp(theirAddress, 1), ProbeExpectation.Refused), proxyPort]));
+                context.Add(check);
             }
         }
 
-        checks.Add(new("agent-not-root", "The agent runs as non-root and cannot become root (sudo, su, setuid)",
-            Step("escalate", facts, new EscalationAttempt(), ProbeExpectation.Denied),
-            [Step("ctl-escalation-reporter", facts, new EscalationAttempt(Control: true), ProbeExpectation.Permitted)]) { Category = "identity" });
-        checks.Add(new("no-engine-socket", "No container-engine socket (or remote DOCKER_HOST) is in the bottle",
-            Step("engine-sockets", facts, new SocketScan(SocketScan.EngineSockets), ProbeExpectation.Absent),
-            [Step("ctl-socket-scan-finds-a-file", facts, new SocketScan([facts.SubjectReported ? "/proc/self/status" : "/etc/hostname"]), ProbeExpectation.Present)]) { Category = "identity" });
-        checks.Add(new("placeholder-secrets-only", "The agent's env holds only placeholder credentials",
-            Step("secrets", facts, new SecretScan(options.SecretPlaceholders), ProbeExpectation.Absent),
-            [Step("ctl-secret-scan-finds-a-token", facts, new SecretScan(options.SecretPlaceholders, Control: true), ProbeExpectation.Present)]) { Category = "secrets" });
-        checks.Add(DnsStaysInTheBottle(agent, bundle, resolvesPeers, dnsControls, options, Step));
-        checks.AddRange(ProxyPolicy(agent, bundle, b, targets, options, allowedViaProxy, Step));
-        if (ProbeVantage.WitnessOf(bottle) is { } wire)
+        return context.Built;
+    }
+
+    /// <summary>The catalogue's entries for <paramref name="options"/>' daemons, in order; their ids and codes checked unique.</summary>
+    internal static IReadOnlyList<CatalogueEntry> Entries(CatalogueOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.LoopbackDaemons.Select(DaemonProblem).OfType<string>().FirstOrDefault() is { } problem)
         {
-            checks.Add(WireWitnessCheck(wire, checks, agent, Step));
+            throw new ArgumentException(problem, nameof(options));
         }
 
-        return checks;
+        var table = Table(options.LoopbackDaemons);
+        if (table.GroupBy(e => e.Code).FirstOrDefault(g => g.Count() > 1) is { } code)
+        {
+            throw new ArgumentException($"code {code.Key} is declared by {string.Join(" and ", code.Select(e => e.Id))}", nameof(options));
+        }
+
+        if (table.GroupBy(e => e.Id).FirstOrDefault(g => g.Count() > 1) is { } id)
+        {
+            throw new ArgumentException($"check id {id.Key} is declared twice", nameof(options));
+        }
+
+        return table;
     }
+
+    /// <summary>Why <paramref name="daemon"/> cannot have a check (its name is not id-safe, its code not its own to take), or null.</summary>
+    internal static string? DaemonProblem(CatalogueOptions.LoopbackDaemon daemon)
+    {
+        ArgumentNullException.ThrowIfNull(daemon);
+        if (string.IsNullOrEmpty(daemon.Name) || !daemon.Name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-'))
+        {
+            return $"loopback daemon name '{daemon.Name}' must be letters, digits and '-' (it is part of check and step ids)";
+        }
+
+        return CatalogueOptions.ReferenceLoopbackDaemons.Any(r => r.Name == daemon.Name && r.Code == daemon.Code) || CatalogueCode.IsDaemonCode(daemon.Code)
+            ? null
+            : $"loopback daemon '{daemon.Name}' has code '{daemon.Code}'; a daemon of your own takes one of BBT{CatalogueCode.FirstDaemonCode:0000}–BBT{CatalogueCode.LastDaemonCode:0000}";
+    }
+
+    private static CatalogueEntry? Find(string id)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        return DefaultTable.FirstOrDefault(e => e.Id == id);
+    }
+
+    /// <summary>
+    /// The catalogue: one entry per check, in the order they are reported. A new check is one entry here, with a code of
+    /// its own (the next free one of <c>BBT0124</c>–<c>BBT0179</c>); a probe action of its own only if none of
+    /// <see cref="Probe"/>'s fits.
+    /// </summary>
+    private static IReadOnlyList<CatalogueEntry> Table(IReadOnlyList<CatalogueOptions.LoopbackDaemon> daemons) =>
+    [
+        new("loopback-refused", CatalogueCode.Of("BBT0101"), "The agent's own 127.0.0.1 has nothing of the host behind it",
+            c => new(c.Step("loopback-9", c.Agent, Probe.Tcp("127.0.0.1", 9), ProbeExpectation.Refused), [c.ProxyPort])),
+        .. daemons.Select(BypassEntry),
+        new("proxy-reachable", CatalogueCode.Of("BBT0104"), "The agent reaches the bundle's proxy port",
+            c => new(c.ProxyPort, [c.Step("ctl-bundle-closed-port", c.Agent, Probe.Tcp(c.B.ProxyHost, 1), ProbeExpectation.Refused)])) { Category = "proxy" },
+        new("proxy-allows-allowlisted", CatalogueCode.Of("BBT0105"), "The proxy forwards requests to an allowlisted host",
+            c => new(c.AllowedViaProxy, [c.DecoyFromBundle]))
+        {
+            Category = "proxy", TitleFor = c => $"The proxy forwards requests to an allowlisted host ({c.Targets.AllowedHost})",
+        },
+        new("proxy-denies-unlisted", CatalogueCode.Of("BBT0106"), "The proxy refuses a host that is not on the allowlist",
+            c => new(c.Step("unlisted-via-proxy", c.Agent, Probe.HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, c.Targets.DeniedHost), ProbeExpectation.ProxyDenied), [c.AllowedViaProxy]))
+        {
+            Category = "proxy", TitleFor = c => $"The proxy refuses a host that is not on the allowlist ({c.Targets.DeniedHost}, the same decoy)",
+        },
+        new("connect-port-denied", CatalogueCode.Of("BBT0107"), "The proxy refuses CONNECT to a port that is not allowed",
+            c => new(c.Step("connect-denied-port", c.Agent, Probe.Connect(c.B.ProxyHost, c.B.ProxyPort, c.Targets.AllowedHost, c.Targets.DeniedConnectPort), ProbeExpectation.ProxyDenied),
+                [c.Step("ctl-connect-allowed-port", c.Agent, Probe.Connect(c.B.ProxyHost, c.B.ProxyPort, c.Targets.AllowedHost, c.Targets.AllowedConnectPort), ProbeExpectation.ProxyAllowed)]))
+        {
+            Category = "proxy", TitleFor = c => $"The proxy refuses CONNECT to a port that is not allowed ({c.Targets.DeniedConnectPort})",
+        },
+        new("direct-egress-blocked", CatalogueCode.Of("BBT0108"), "The agent cannot reach an outside server without the proxy",
+            c => new(c.Step("direct-to-decoy", c.Agent, Probe.Tcp(c.Targets.DecoyAddress, c.Targets.DecoyHttpPort), ProbeExpectation.Blocked), [c.DecoyFromBundle, c.ProxyPort])),
+        new("outside-names-do-not-resolve", CatalogueCode.Of("BBT0109"), "Outside host names do not resolve inside the agent",
+            c => new(c.Step("resolve-outside-name", c.Agent, Probe.Resolve(c.Targets.AllowedHost), ProbeExpectation.DoesNotResolve), c.DnsControls)) { Category = "dns" },
+        new("host-services-unreachable", CatalogueCode.Of("BBT0110"), "Host services are not reachable through the bottle network's gateway",
+            c => new(c.Step("host-via-gateway", c.Agent, Probe.Tcp(c.Targets.BottleGateway, c.Targets.HostServicePort), ProbeExpectation.Blocked),
+                [c.Step("ctl-host-service-from-bundle", c.Bundle, Probe.Tcp(c.Targets.OutsideGateway, c.Targets.HostServicePort), ProbeExpectation.Connected), c.ProxyPort])),
+        new("metadata-unreachable", CatalogueCode.Of("BBT0111"), "The link-local metadata address is unreachable",
+            c => new(c.Step("metadata", c.Agent, Probe.Tcp(c.Targets.MetadataAddress, 80), ProbeExpectation.Blocked), [MetadataFromBundle(c), c.ProxyPort]))
+        {
+            TitleFor = c => $"The link-local metadata address ({c.Targets.MetadataAddress}) is unreachable",
+        },
+        new("ipv6-egress-blocked", CatalogueCode.Of("BBT0112"), "The agent has no IPv6 path out",
+            c => new(c.Step("ipv6-to-decoy", c.Agent, Probe.Tcp(c.Targets.DecoyIpv6Address!, c.Targets.DecoyHttpPort), ProbeExpectation.Blocked),
+                [c.Step("ctl-ipv6-from-bundle", c.Bundle, Probe.Tcp(c.Targets.DecoyIpv6Address!, c.Targets.DecoyHttpPort), ProbeExpectation.Connected), c.ProxyPort]))
+        {
+            When = c => c.Targets.DecoyIpv6Address is not null,
+        },
+        new("neighbour-bundle-unreachable", CatalogueCode.Of("BBT0113"), "Another bottle's bundle is unreachable",
+            c => new(c.Step("neighbour-bundle", c.Agent, Probe.Tcp(c.Neighbour.Bundle.Address, c.Neighbour.Bundle.ProxyPort), ProbeExpectation.Blocked),
+                [c.Step("ctl-neighbour-reaches-own-bundle", c.TheirAgent, Probe.Tcp(c.Neighbour.Bundle.ProxyHost, c.Neighbour.Bundle.ProxyPort), ProbeExpectation.Connected), c.ProxyPort]))
+        {
+            NeedsNeighbour = true,
+        },
+        new("neighbour-agent-unreachable", CatalogueCode.Of("BBT0114"), "Another bottle's agent is unreachable",
+            c => new(c.Step("neighbour-agent", c.Agent, Probe.Tcp(c.Neighbour.AgentAddress!, 1), ProbeExpectation.NotRouted),
+                [c.Step("ctl-neighbour-agent-refuses-its-bundle", c.TheirBundle, Probe.Tcp(c.Neighbour.AgentAddress!, 1), ProbeExpectation.Refused), c.ProxyPort]))
+        {
+            NeedsNeighbour = true, When = c => c.Neighbour.AgentAddress is not null, TitleFor = _ => "Another bottle's agent is unreachable (not even a refusal comes back)",
+        },
+        new("agent-not-root", CatalogueCode.Of("BBT0115"), "The agent runs as non-root and cannot become root (sudo, su, setuid)",
+            c => new(c.Step("escalate", c.Facts, new EscalationAttempt(), ProbeExpectation.Denied),
+                [c.Step("ctl-escalation-reporter", c.Facts, new EscalationAttempt(Control: true), ProbeExpectation.Permitted)])) { Category = "identity" },
+        new("no-engine-socket", CatalogueCode.Of("BBT0116"), "No container-engine socket (or remote DOCKER_HOST) is in the bottle",
+            c => new(c.Step("engine-sockets", c.Facts, new SocketScan(SocketScan.EngineSockets), ProbeExpectation.Absent),
+                [c.Step("ctl-socket-scan-finds-a-file", c.Facts, new SocketScan([c.Facts.SubjectReported ? "/proc/self/status" : "/etc/hostname"]), ProbeExpectation.Present)])) { Category = "identity" },
+        new("placeholder-secrets-only", CatalogueCode.Of("BBT0117"), "The agent's env holds only placeholder credentials",
+            c => new(c.Step("secrets", c.Facts, new SecretScan(c.Options.SecretPlaceholders), ProbeExpectation.Absent),
+                [c.Step("ctl-secret-scan-finds-a-token", c.Facts, new SecretScan(c.Options.SecretPlaceholders, Control: true), ProbeExpectation.Present)])) { Category = "secrets" },
+        DnsStaysInTheBottle,
+        new("plain-http-port-denied", CatalogueCode.Of("BBT0119"), "The proxy refuses a plain-HTTP request to an allowlisted host on a port that is not allowed",
+            c => new(c.Step("http-denied-port", c.Agent, new HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, c.Targets.AllowedHost, c.Targets.DeniedConnectPort), ProbeExpectation.ProxyDenied),
+                [c.AllowedViaProxy, c.Step("ctl-decoy-denied-port-from-bundle", c.Bundle, Probe.Tcp(c.Targets.DecoyAddress, c.Targets.DeniedConnectPort), ProbeExpectation.Connected)]))
+        {
+            Category = "proxy", TitleFor = c => $"The proxy refuses a plain-HTTP request to an allowlisted host on a port that is not allowed ({c.Targets.AllowedHost}:{c.Targets.DeniedConnectPort})",
+        },
+        RebindingToLoopback,
+        new("rebinding-to-link-local-refused", CatalogueCode.Of("BBT0121"), "An allowlisted name that resolves to the link-local metadata address does not reach it",
+            c => new(c.Step("rebind-link-local", c.Agent, new HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, c.Targets.LinkLocalRebindHost!), ProbeExpectation.ProxyDenied),
+                [c.AllowedViaProxy, MetadataFromBundle(c), c.Step("ctl-bundle-resolves-link-local-name", c.Bundle, Probe.Resolve(c.Targets.LinkLocalRebindHost!), ProbeExpectation.Resolves)]))
+        {
+            Category = "proxy", When = c => c.Targets.LinkLocalRebindHost is not null,
+            TitleFor = c => $"An allowlisted name that resolves to the link-local metadata address ({c.Targets.LinkLocalRebindHost}) does not reach it",
+        },
+        new("allowlist-is-literal", CatalogueCode.Of("BBT0122"), "An allowlist entry matches only its own name (a look-alike where a regex '.' would match is refused)",
+            c => new(c.Step("lookalike-via-proxy", c.Agent, new HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, c.Targets.LookalikeHost!), ProbeExpectation.ProxyDenied),
+                [c.AllowedViaProxy, c.Step("ctl-bundle-resolves-lookalike", c.Bundle, Probe.Resolve(c.Targets.LookalikeHost!), ProbeExpectation.Resolves)]))
+        {
+            Category = "proxy", When = c => c.Targets.LookalikeHost is not null,
+            TitleFor = c => $"An allowlist entry matches only its own name ({c.Targets.LookalikeHost}, a look-alike of {c.Targets.AllowedHost}, is refused)",
+        },
+        WireWitness,
+    ];
+
+    /// <summary>The control of both metadata checks: the bundle itself reaches the decoy at the metadata address.</summary>
+    private static ProbeStep MetadataFromBundle(CatalogueContext c) =>
+        c.Step("ctl-metadata-from-bundle", c.Bundle, Probe.Tcp(c.Targets.MetadataAddress, 80), ProbeExpectation.Connected);
+
+    /// <summary>
+    /// <c>bypass-{daemon}-port</c>: one check per loopback-only daemon, with the daemon's own code
+    /// (<see cref="CatalogueOptions.LoopbackDaemon.Code"/>): the agent dials the daemon's port on the bundle's address, the bundle its loopback.
+    /// </summary>
+    internal static CatalogueEntry BypassEntry(CatalogueOptions.LoopbackDaemon daemon) =>
+        new(daemon.CheckId, daemon.Code, $"The agent cannot reach the bundle's {daemon.Name} daemon around the proxy",
+            c => new(c.Step($"bypass-{daemon.Name}", c.Agent, Probe.Tcp(c.B.Address, daemon.Port), ProbeExpectation.Blocked),
+                [c.ProxyPort, c.Step($"ctl-{daemon.Name}-on-bundle-loopback", c.Bundle, Probe.Tcp("127.0.0.1", daemon.Port), ProbeExpectation.Connected)]))
+        {
+            TitleFor = _ => $"The agent cannot reach the bundle's {daemon.Name} daemon (port {daemon.Port}) around the proxy",
+        };
+
+    /// <summary>
+    /// CVE-2024-29018 and its kind: an answer of NXDOMAIN proves nothing (an attacker's own domain arranges one), so
+    /// this check follows the query. The agent looks up a name used nowhere else; where the agent's resolver is the
+    /// engine's, the control proves that the marker reached the bundle's resolver, which answers every name itself and
+    /// forwards none; a lookup sent anywhere else (the host's resolver, from the host's namespace) never arrives
+    /// there and fails the check. An agent without a network (smolmachines) has no resolver to reach: its control
+    /// proves it has no interface but loopback.
+    /// </summary>
+    private static CatalogueEntry DnsStaysInTheBottle => new("dns-stays-in-the-bottle", CatalogueCode.Of("BBT0118"),
+        "A name the agent looks up reaches only the bottle's own resolver, never one outside", c =>
+        {
+            var marker = Marker(c);
+            return new(c.Step("resolve-marker", c.Agent, Probe.Resolve(marker), ProbeExpectation.DoesNotResolve), c.ResolvesPeers
+                ? [c.Step("ctl-marker-reached-bundle-resolver", c.Bundle, new LogWatch(c.Options.BundleDnsLog, marker), ProbeExpectation.Present), .. c.DnsControls.Where(s => s.Vantage == c.Agent)]
+                : [c.Step("ctl-agent-has-no-network", c.Agent, new InterfaceScan(), ProbeExpectation.Absent)]);
+        })
+    {
+        Category = "dns",
+        TitleFor = c => $"A name the agent looks up ({Marker(c)}) reaches only the bottle's own resolver, never one outside",
+    };
+
+    /// <summary>
+    /// An allowlisted name that resolves to the bundle's loopback must not reach a loopback-only daemon through the proxy.
+    /// The supervise daemon answers a plain GET with 200, so a request that got there cannot pass for a refusal.
+    /// </summary>
+    private static CatalogueEntry RebindingToLoopback => new("rebinding-to-loopback-refused", CatalogueCode.Of("BBT0120"),
+        "An allowlisted name that resolves to the bundle's loopback does not reach its loopback-only daemons", c =>
+        {
+            var daemon = RebindTarget(c);
+            var loopback = c.Targets.LoopbackRebindHost!;
+            return new(c.Step("rebind-loopback", c.Agent, new HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, loopback, daemon.Port), ProbeExpectation.ProxyDenied),
+                [c.AllowedViaProxy, c.Step($"ctl-{daemon.Name}-on-bundle-loopback", c.Bundle, Probe.Tcp("127.0.0.1", daemon.Port), ProbeExpectation.Connected),
+                    c.Step("ctl-bundle-resolves-loopback-name", c.Bundle, Probe.Resolve(loopback), ProbeExpectation.Resolves)]);
+        })
+    {
+        Category = "proxy",
+        When = c => c.Targets.LoopbackRebindHost is not null && c.Options.LoopbackDaemons.Count > 0,
+        TitleFor = c => $"An allowlisted name that resolves to the bundle's loopback ({c.Targets.LoopbackRebindHost}) does not reach its {RebindTarget(c).Name} daemon (port {RebindTarget(c).Port})",
+    };
+
+    /// <summary>
+    /// Read after every other step: no frame of the agent's side went anywhere but the bundle's proxy and resolver, but
+    /// where a probe of this battery tried on purpose (each of those is tested by its own check). Its control finds the
+    /// battery's own connection to the proxy in the capture, so a capture that saw nothing cannot pass. Last in the table:
+    /// it reads the dials of every check built before it.
+    /// </summary>
+    private static CatalogueEntry WireWitness => new("wire-witness", CatalogueCode.Of("BBT0123"),
+        "Every frame the agent's side sent, from launch to the end of the battery, went to the bundle's proxy or resolver", c =>
+        {
+            var targets = c.Built.SelectMany(k => k.Steps).Where(s => s.Vantage == c.Agent).Select(s => s.Action).OfType<TcpDial>()
+                .Select(d => new Witness.WireWitness.Destination(d.Host, d.Port)).Distinct().ToList();
+            return new(c.Step("witness", c.Wire!, new WitnessReview(targets), ProbeExpectation.Absent),
+                [c.Step("ctl-witness-saw-the-proxy-connection", c.Wire!, new WitnessReview(targets, Control: true), ProbeExpectation.Present)]);
+        })
+    {
+        Category = "witness",
+        When = c => c.Wire is not null,
+    };
+
+    /// <summary>The daemon the loopback-rebinding check aims at: supervise where declared, else the first.</summary>
+    private static CatalogueOptions.LoopbackDaemon RebindTarget(CatalogueContext c) => c.Options.LoopbackDaemons.OrderBy(d => d.Name == "supervise" ? 0 : 1).First();
+
+    /// <summary>The DNS check's marker name: one per built catalogue, used nowhere else.</summary>
+    private static string Marker(CatalogueContext c) => c.Once("dns-marker", () => "bbt-" + Guid.NewGuid().ToString("N")[..12] + ".dns-marker.example");
 }

@@ -1,3 +1,5 @@
+using BotBottle.Testing.Probes;
+using BotBottle.Testing.Processes;
 using BotBottle.Testing.Bottles;
 using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
@@ -35,8 +37,9 @@ public sealed class ConformanceKindTests
     {
         var spec = ConformanceSpecParser.Parse("name: p\nprobes: [loopback-refused]\n", "p.yaml");
 
-        Assert.Equal(ProbeConformanceCheck.CatalogueCode("loopback-refused"), Assert.Single(spec.Checks).Code);
-        Assert.Equal("BBT0199", ProbeConformanceCheck.CatalogueCode("no-such-probe").ToString());
+        Assert.Equal(CheckCode.Parse(IsolationCatalogue.CodeOf("loopback-refused")), Assert.Single(spec.Checks).Code);
+        Assert.Equal("BBT0101", Assert.Single(spec.Checks).Code.ToString());
+        Assert.Equal("BBT0199", IsolationCatalogue.CodeOf("no-such-probe"));
     }
 
     [Fact]

@@ -151,6 +151,42 @@ public sealed class ConformanceSpecParserTests
     }
 
     [Fact]
+    public void A_loopback_daemon_of_your_own_is_a_probe_with_its_own_code()
+    {
+        var spec = ConformanceSpecParser.Parse("""
+            name: mine
+            probes: [loopback-refused, { daemon: metrics, port: 9200, code: BBT0180 }, bypass-egress-port]
+            """);
+        var probes = spec.Checks.OfType<ProbeConformanceCheck>().ToList();
+        Assert.Equal(["probe.loopback-refused", "probe.bypass-metrics-port", "probe.bypass-egress-port"], probes.Select(p => p.Id));
+        Assert.Equal(["BBT0101", "BBT0180", "BBT0102"], probes.Select(p => p.Code.ToString()));
+        Assert.Equal(new BotBottle.Testing.Probes.CatalogueOptions.LoopbackDaemon("metrics", 9200, "BBT0180"), probes[1].Daemon);
+        Assert.Equal("bypass-metrics-port", probes[1].CatalogueId);
+
+        // The runner declares it to the catalogue beside the configured daemons (one of the same name replaces it in its place).
+        var merged = new BotBottle.Testing.Probes.CatalogueOptions().WithDaemons([probes[1].Daemon!, new("egress", 9199, "BBT0102")]);
+        Assert.Equal(["egress 9199 BBT0102", "supervise 9100 BBT0103", "metrics 9200 BBT0180"], merged.LoopbackDaemons.Select(d => $"{d.Name} {d.Port} {d.Code}"));
+    }
+
+    [Fact]
+    public void A_loopback_daemon_needs_a_code_of_its_range_once()
+    {
+        var e = Assert.Throws<ConformanceSpecException>(() => ConformanceSpecParser.Parse("""
+            name: x
+            probes:
+              - { daemon: metrics, port: 9200, code: BBT0150 }
+              - { daemon: admin, port: 9300, code: BBT0181 }
+              - { daemon: other, port: 9400, code: BBT0181 }
+              - { daemon: nameless, port: 9500 }
+            """, "d.yaml"));
+        var lines = e.Errors.Select(x => $"{x.Location.Line} {x.Message}").ToList();
+        Assert.Contains(lines, l => l.StartsWith("3 ", StringComparison.Ordinal) && l.Contains("BBT0180–BBT0198", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("5 ", StringComparison.Ordinal) && l.Contains("code BBT0181 is given to two loopback daemons", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("6 ", StringComparison.Ordinal) && l.Contains("needs 'code'", StringComparison.Ordinal));
+        Assert.Equal(3, e.Errors.Count);
+    }
+
+    [Fact]
     public void Broken_yaml_is_reported_where_the_parser_stopped()
     {
         var error = Single("name: x\nusers:\n  - name: [node\n");

@@ -65,7 +65,7 @@ public sealed class CatalogueIdsTests
     [Fact]
     public void The_theory_runs_exactly_the_catalogue_in_its_order()
     {
-        // Codes (BBT0101 + position) are stable only if checks are appended: this list is the published order.
+        // The published order (each check's code is declared on its catalogue entry: CatalogueTableTests).
         Assert.Equal(CatalogueIds.All.Select(row => row.Data), IsolationCatalogue.CheckIds);
     }
 }

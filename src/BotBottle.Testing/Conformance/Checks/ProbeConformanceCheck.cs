@@ -19,8 +19,14 @@ internal sealed record ProbeConformanceCheck : ConformanceCheck
     /// <inheritdoc />
     public override CheckKind Kind => Definition;
 
-    /// <summary>The catalogue entry's code.</summary>
-    public override CheckCode Code => CatalogueCode(CatalogueId);
+    /// <summary>The code its catalogue entry (or its loopback daemon) declares.</summary>
+    public override CheckCode Code => CheckCode.Parse(DeclaredCode);
+
+    /// <summary>The diagnostic code its catalogue entry (or its loopback daemon) declares, as the catalogue writes it.</summary>
+    public required string DeclaredCode { get; init; }
+
+    /// <summary>The loopback daemon the spec declared for this probe (a <c>bypass-{daemon}-port</c> check), or null.</summary>
+    public CatalogueOptions.LoopbackDaemon? Daemon { get; init; }
 
     /// <summary>Whether the probe needs a neighbouring bottle.</summary>
     public bool NeedsNeighbour => IsolationCatalogue.NeedsNeighbour(CatalogueId);
@@ -31,18 +37,24 @@ internal sealed record ProbeConformanceCheck : ConformanceCheck
         Id = "probe." + catalogueId,
         Title = IsolationCatalogue.Describe(catalogueId),
         CatalogueId = catalogueId,
+        DeclaredCode = IsolationCatalogue.CodeOf(catalogueId),
         Location = location,
     };
 
-    /// <summary>
-    /// The code the catalogue declares for <paramref name="catalogueId"/>: the one place the conformance side asks the
-    /// catalogue for a code. Until the catalogue's entries declare theirs, it is the entry's place (BBT0101 on, in
-    /// catalogue order, new entries appended); BBT0199 for an id the catalogue does not have.
-    /// </summary>
-    internal static CheckCode CatalogueCode(string catalogueId)
+    /// <summary>The <c>bypass-{daemon}-port</c> check of a loopback daemon the spec declares, with the daemon's own code.</summary>
+    public static ProbeConformanceCheck For(CatalogueOptions.LoopbackDaemon daemon, SpecLocation? location = null)
     {
-        var index = IsolationCatalogue.CheckIds.ToList().IndexOf(catalogueId);
-        return index < 0 ? UnknownProbe : new CheckCode(101 + index);
+        ArgumentNullException.ThrowIfNull(daemon);
+        var entry = IsolationCatalogue.BypassEntry(daemon);
+        return new()
+        {
+            Id = "probe." + entry.Id,
+            Title = entry.Title,
+            CatalogueId = entry.Id,
+            DeclaredCode = entry.Code,
+            Daemon = daemon,
+            Location = location,
+        };
     }
 
     /// <inheritdoc />
@@ -69,30 +81,48 @@ internal sealed record ProbeConformanceCheck : ConformanceCheck
     {
         var reader = section.Reader;
         var node = section.Node;
-        IReadOnlyList<(string Id, YamlNode At)> ids;
+        IReadOnlyList<(YamlNode Item, YamlNode At)> items;
         if (node is YamlScalarNode { Value: "all" })
         {
-            ids = IsolationCatalogue.CheckIds.Select(id => (id, node)).ToList();
+            items = [.. IsolationCatalogue.CheckIds.Select(id => ((YamlNode)new YamlScalarNode(id), node))];
         }
         else
         {
-            ids = reader.Sequence(node, "probes (a list of catalogue ids, or 'all')")
-                .Select(item => (reader.String(item, "a probe id"), item))
-                .Where(x => x.Item1 is not null)
-                .Select(x => (x.Item1!, x.item))
-                .ToList();
-            if (ids.Count == 0 && node is YamlSequenceNode)
+            items = [.. reader.Sequence(node, "probes (a list of catalogue ids and loopback daemons, or 'all')").Select(item => (item, item))];
+            if (items.Count == 0 && node is YamlSequenceNode)
             {
                 reader.Error(node, "probes is an empty list, which checks nothing: name catalogue ids, write 'all', or leave the key out");
             }
         }
 
         var checks = new List<ConformanceCheck>();
-        foreach (var (id, at) in ids)
+        var codes = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (item, at) in items)
         {
+            if (item is YamlMappingNode map)
+            {
+                if (ReadDaemon(reader, map) is { } daemon)
+                {
+                    if (!codes.Add(daemon.Code))
+                    {
+                        reader.Error(map, $"code {daemon.Code} is given to two loopback daemons; each takes its own");
+                        continue;
+                    }
+
+                    checks.Add(For(daemon, reader.At(map)));
+                }
+
+                continue;
+            }
+
+            if (reader.String(item, "a probe id") is not { } id)
+            {
+                continue;
+            }
+
             if (!IsolationCatalogue.CheckIds.Contains(id))
             {
-                reader.Error(at, $"unknown probe '{id}'; the catalogue has: {string.Join(", ", IsolationCatalogue.CheckIds)}");
+                reader.Error(at, $"unknown probe '{id}'; the catalogue has: {string.Join(", ", IsolationCatalogue.CheckIds)} (a daemon of your own: {{ daemon: NAME, port: PORT, code: BBT0180 }})");
                 continue;
             }
 
@@ -100,5 +130,29 @@ internal sealed record ProbeConformanceCheck : ConformanceCheck
         }
 
         return checks;
+    }
+
+    /// <summary>
+    /// A loopback daemon of the bundle under test, <c>{ daemon: metrics, port: 9200, code: BBT0180 }</c>: its
+    /// <c>bypass-metrics-port</c> check, with that code (one of BBT0180–BBT0198; egress and supervise keep their own).
+    /// </summary>
+    private static CatalogueOptions.LoopbackDaemon? ReadDaemon(SpecReader reader, YamlMappingNode map)
+    {
+        var f = reader.Fields(map, "a loopback daemon", ["daemon", "port", "code"], "daemon", "port", "code");
+        if (!f.TryGetValue("daemon", out var n) || reader.String(n, "daemon") is not { } name
+            || !f.TryGetValue("port", out var p) || reader.Int(p, "port") is not { } port
+            || !f.TryGetValue("code", out var c) || reader.String(c, "code") is not { } code)
+        {
+            return null;
+        }
+
+        var daemon = new CatalogueOptions.LoopbackDaemon(name, port, code);
+        if (IsolationCatalogue.DaemonProblem(daemon) is { } problem)
+        {
+            reader.Error(map, problem);
+            return null;
+        }
+
+        return daemon;
     }
 }

@@ -137,7 +137,7 @@ public static class ConformanceRunner
             WithProbeRange = spec.HasProbes,
             WithNeighbour = spec.Checks.OfType<ProbeConformanceCheck>().Any(p => p.NeedsNeighbour),
             DecoyImage = options.DecoyImage,
-            Catalogue = options.Catalogue,
+            Catalogue = options.Catalogue.WithDaemons(spec.Checks.OfType<ProbeConformanceCheck>().Select(p => p.Daemon).OfType<CatalogueOptions.LoopbackDaemon>()),
         };
         var session = await BottleSession.StartAsync(sessionOptions, line => log($"{backend}: {line}"), logger, cancellationToken).ConfigureAwait(false);
         await using (session.ConfigureAwait(false))
