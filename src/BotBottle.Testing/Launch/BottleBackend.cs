@@ -3,40 +3,80 @@ using BotBottle.Testing.Bundles;
 using BotBottle.Testing.Guest;
 using BotBottle.Testing.Provisioning;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace BotBottle.Testing.Launch;
 
 /// <summary>
-/// A way to run bottles: <c>DockerBackend</c> (agent container) or <c>SmolmachinesBackend</c> (agent microVM).
-/// Configure one with its options and a logger and hand it to <see cref="BottleBuilder.WithBackend"/> or a fixture.
-/// The launch sequence itself is the harness's, the same for every backend; a backend only supplies its agent.
+/// A way to run bottles: <c>DockerBackend</c> (agent container), <c>SmolmachinesBackend</c> (agent microVM), or one of
+/// your own. Configure one with its options and a logger and hand it to <see cref="BottleBuilder.WithBackend"/> or a fixture.
+/// The launch sequence itself is the harness's, the same for every backend (bottle network, bundle, the agent beside
+/// it, the agent's home, provisioning, teardown in reverse order); a backend only supplies its agent.
 /// </summary>
+/// <remarks>
+/// To add a backend, derive from this class in your own assembly and override <see cref="Name"/>,
+/// <see cref="CheckPrerequisitesAsync"/> (what is missing is the skip reason) and <see cref="LaunchAgentAsync"/>:
+/// start the agent on <see cref="AgentLaunchContext.Network"/> beside the bundle, register its removal with
+/// <see cref="AgentLaunchContext.OnTeardown"/>, and return its <see cref="IAgentRuntime"/> (exec as root, upload, the
+/// interactive host command, logs). The harness builds the user switch, the guest env and copy-in on top of it. The
+/// bundle runs on the docker engine at <see cref="AgentLaunchContext.DockerEndpoint"/>.
+/// </remarks>
 /// <example>
 /// <code>
 /// var backend = new DockerBackend(new DockerBackendOptions(), logger);
 /// var report = await backend.CheckPrerequisitesAsync(ct);   // report.Reason says what is missing
+/// var named = new DockerBackend(new DockerBackendOptions { Endpoint = new Uri("ssh://ci@build-2") }) { Label = "docker on build-2" };
 /// </code>
 /// </example>
 public abstract class BottleBackend
 {
-    private protected BottleBackend(ILogger logger) => Logger = Diagnostics.MaskingLogger.Wrap(logger);
+    /// <summary>Creates the backend; <paramref name="logger"/> receives its log, secret values masked.</summary>
+    protected BottleBackend(ILogger? logger = null) => Logger = Diagnostics.MaskingLogger.Wrap(logger ?? NullLogger.Instance);
 
-    /// <summary>The backend's name: "docker" or "smolmachines".</summary>
+    /// <summary>The backend's kind, the name a user picks it by (<c>--backend</c>, <c>BOTBOTTLE_REQUIRE</c>, test traits): "docker", "smolmachines".</summary>
     public abstract string Name { get; }
 
-    /// <summary>Checks what this backend needs on this machine; every missing piece is named.</summary>
+    /// <summary>
+    /// How reports, JUnit suites and the parity matrix name this backend, when set: two backends of one kind (two docker
+    /// engines) need labels of their own. Null: <see cref="DescribeAsync"/>'s description.
+    /// </summary>
+    public string? Label { get; init; }
+
+    /// <summary>Checks what this backend needs on this machine; every missing piece is named (a fixture skips with it as the reason).</summary>
     public abstract Task<PrerequisiteReport> CheckPrerequisitesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The backend as reports name it where it has no <see cref="Label"/>, once its prerequisites are met: "docker (Engine
+    /// 20.10.24, API 1.41)", "smolmachines (emulated smolvm 1.9.3)". By default its <see cref="Name"/>.
+    /// </summary>
+    public virtual Task<string> DescribeAsync(CancellationToken cancellationToken = default) => Task.FromResult(Name);
+
+    /// <summary>
+    /// Launches the agent of one bottle beside its bundle, which is already on <see cref="AgentLaunchContext.Network"/> at
+    /// <see cref="AgentLaunchContext.Bundle"/>: root must be able to exec in it once this returns. Register the
+    /// undo of everything it creates with <see cref="AgentLaunchContext.OnTeardown"/> as soon as it exists (a failed or
+    /// cancelled launch unwinds it too). The built-in backends launch their agents their own way and do not call it.
+    /// </summary>
+    /// <param name="context">The bottle's name, image, network, bundle and resource labels.</param>
+    /// <param name="cancellationToken">Cancels the launch (what was registered is still torn down).</param>
+    protected internal virtual Task<IAgentRuntime> LaunchAgentAsync(AgentLaunchContext context, CancellationToken cancellationToken) =>
+        throw new NotSupportedException($"the {Name} backend does not override {nameof(LaunchAgentAsync)}, so it cannot launch an agent");
 
     internal ILogger Logger { get; }
 
     /// <summary>The docker engine the backend runs its bundles on (null: the discovered default), where a session's probe range goes too.</summary>
-    internal abstract Uri? EngineEndpoint { get; }
+    internal virtual Uri? EngineEndpoint => null;
 
-    /// <summary>How reports name this backend's column: "docker (Engine 20.10.24, API 1.41)", "smolmachines (emulated smolvm 1.9.3)".</summary>
-    internal abstract Task<string> DescribeAsync(CancellationToken cancellationToken);
+    /// <summary>The name reports give this backend: its <see cref="Label"/>, else its description.</summary>
+    internal async Task<string> LabelAsync(CancellationToken cancellationToken) =>
+        Label ?? await DescribeAsync(cancellationToken).ConfigureAwait(false);
 
-    /// <summary>Everything a launch needs from the backend, checked and made ready once per launch (engine, tool versions, images).</summary>
-    internal abstract Task<AgentLauncher> PrepareAsync(BottleSpec spec, CancellationToken cancellationToken);
+    /// <summary>
+    /// Everything a launch needs from the backend, checked and made ready once per launch (engine, tool versions, images).
+    /// A backend of another assembly gets the one that launches its agent through <see cref="LaunchAgentAsync"/>.
+    /// </summary>
+    internal virtual Task<AgentLauncher> PrepareAsync(BottleSpec spec, CancellationToken cancellationToken) =>
+        ForeignAgentLauncher.PrepareAsync(this, spec, cancellationToken);
 
     /// <summary>Launches a bottle from a spec (what <see cref="BottleBuilder"/> builds); everything created is torn down on failure.</summary>
     internal async Task<IBottle> LaunchAsync(BottleSpec spec, CancellationToken cancellationToken = default)

@@ -170,7 +170,7 @@ public static class IsolationCatalogue
             Step("direct-to-decoy", agent, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Blocked), [decoyFromBundle, proxyPort]));
 
         var dnsControls = new List<ProbeStep> { Step("ctl-resolve-from-bundle", bundle, Probe.Resolve(targets.AllowedHost), ProbeExpectation.Resolves) };
-        var resolvesPeers = options.AgentResolvesPeers ?? bottle is Launch.Bottle { AgentResolvesPeers: true };
+        var resolvesPeers = options.AgentResolvesPeers ?? bottle.AgentResolvesPeers;
         if (resolvesPeers)
         {
             dnsControls.Add(Step("ctl-agent-resolves-bundle", agent, Probe.Resolve(options.BundleAlias), ProbeExpectation.Resolves));

@@ -155,7 +155,7 @@ public static class ConformanceRunner
                 spec.Agent,
                 (script, user, ct) => running.ExecAsync(script, user, ct),
                 running,
-                running is Bottle ours ? (command, argv) => ours.AgentCommand(argv, tty: false, command) : null,
+                (command, argv) => running.AgentHostCommand(argv, tty: false, command),
                 () => ProbeBattery.RunAsync(session.IsolationChecks.Where(c => probeIds.Contains(c.Id)).ToList(), ProbeTool.Auto, cancellationToken),
                 elsewhere: (script, user, ct) => ImageInspector.RunOnceAsync(options.AgentImage, configured.EngineEndpoint ?? ImageEndpoint(options), script, user, ct));
             var clock = Stopwatch.StartNew();
@@ -186,9 +186,9 @@ public static class ConformanceRunner
             }
         }
 
-        var ours = session.Bottle as Bottle;
-        var security = ours?.AgentSecurity is { } settings ? "; agent " + settings : "";
-        return CheckOutcome.Pass($"launched on {ours?.BackendLabel ?? session.Bottle!.Backend} in {session.LaunchDuration.TotalMilliseconds:0} ms{security}");
+        var bottle = session.Bottle!;
+        var security = bottle.AgentSecurity is { } settings ? "; agent " + settings : "";
+        return CheckOutcome.Pass($"launched on {bottle.BackendLabel} in {session.LaunchDuration.TotalMilliseconds:0} ms{security}");
     }
 
     private static string Causes(Exception? cause, string reason)
