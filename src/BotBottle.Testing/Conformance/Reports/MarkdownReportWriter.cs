@@ -31,7 +31,7 @@ internal static class MarkdownReportWriter
             md.Append(CultureInfo.InvariantCulture, $"\n*{backend} skipped:* {reason}\n");
         }
 
-        var failures = report.Runs.SelectMany(run => run.Results.Where(r => r.Verdict is ConformanceVerdict.Failed or ConformanceVerdict.Inconclusive).Select(r => (run.Backend, Result: r))).ToList();
+        var failures = report.Runs.SelectMany(run => run.Results.Where(r => r.Verdict is ConformanceVerdict.Failed or ConformanceVerdict.Inconclusive).Select(r => (run.Label, Result: r))).ToList();
         if (failures.Count > 0)
         {
             md.Append("\n### Failures\n");

@@ -41,10 +41,26 @@ public static class ConformanceRunner
         var runs = new List<BackendRun>();
         foreach (var backend in options.Backends)
         {
-            runs.Add(await RunBackendAsync(spec, options, backend, image, imageMissing, log, logger, cancellationToken).ConfigureAwait(false));
+            var run = await RunBackendAsync(spec, options, backend, image, imageMissing, log, logger, cancellationToken).ConfigureAwait(false);
+            runs.Add(run with { Label = DistinctLabel(run.Label, runs) });
         }
 
         return new ConformanceReport(spec.Name, spec.Source, options.AgentImage, options.BundleImage, spec.ReportIds, runs, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// <paramref name="label"/>, or where an earlier run has it already (two backends of one kind, alike), the same with
+    /// " #2", " #3"…, so every report keys each run by a label of its own.
+    /// </summary>
+    internal static string DistinctLabel(string label, IReadOnlyCollection<BackendRun> earlier)
+    {
+        var candidate = label;
+        for (var n = 2; earlier.Any(r => r.Label == candidate); n++)
+        {
+            candidate = $"{label} #{n}";
+        }
+
+        return candidate;
     }
 
     /// <summary>The image checks' results, and whether the image is missing from the engine (then they are skipped and the launch fails once, naming it).</summary>
@@ -100,14 +116,14 @@ public static class ConformanceRunner
 
         var backend = configured.Name;
         var prerequisites = await configured.CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false);
-        var label = prerequisites.IsSatisfied ? await configured.DescribeAsync(cancellationToken).ConfigureAwait(false) : backend;
+        var label = prerequisites.IsSatisfied ? await configured.LabelAsync(cancellationToken).ConfigureAwait(false) : configured.Label ?? backend;
         var gate = SessionGate.For(prerequisites);
         if (gate.Kind == SessionGateKind.Skip)
         {
             log($"{backend}: skipped: {gate.Reason}");
             // Image-stage results are the image's, whatever the backend; a backend that cannot run here shows none of them.
             return Assemble(spec, backend, gate.Reason, new Dictionary<string, ConformanceResult>(), [.. spec.Checks.Where(c => c.Stage == ConformanceStage.Image), launchCheck, .. bottleChecks],
-                CheckOutcome.Skip($"the {backend} backend cannot run here: {gate.Reason}"));
+                CheckOutcome.Skip($"the {backend} backend cannot run here: {gate.Reason}"), label);
         }
 
         // A missing image skipped the image checks; the launch then fails at once, saying which image and how to get it.
