@@ -119,7 +119,7 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
         public override Task<(int Uid, int Gid)> OwnHomeAsync(BottleSpec spec, CancellationToken cancellationToken) =>
             _owner is { } owner ? Task.FromResult(owner) : base.OwnHomeAsync(spec, cancellationToken);
 
-        public override Task ProvisionAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken) =>
+        public override Task ProvisionAsync(IReadOnlyList<IAgentRuntime.GuestFile> files, CancellationToken cancellationToken) =>
             Started.ProvisionAsync(files, cancellationToken);
     }
 

@@ -42,58 +42,58 @@ public interface IAgentRuntime
     /// The host command that runs <paramref name="guestArgv"/> in the agent as root with <paramref name="env"/>, with a
     /// terminal when <paramref name="tty"/>. The env goes in the host process's environment, never its argv.
     /// </summary>
-    HostCommandLine HostCommand(IReadOnlyList<string> guestArgv, IReadOnlyList<KeyValuePair<string, string>> env, bool tty);
+    IBottle.HostCommandLine HostCommand(IReadOnlyList<string> guestArgv, IReadOnlyList<KeyValuePair<string, string>> env, bool tty);
 
     /// <summary>The agent's own log (its console, where the backend keeps one).</summary>
     Task<string> LogsAsync(CancellationToken cancellationToken);
-}
 
-/// <summary>One file or directory to place in a guest (what <see cref="IAgentRuntime.UploadAsync"/> is given).</summary>
-/// <param name="GuestPath">Its absolute guest path.</param>
-/// <param name="HostPath">The host file it comes from (null for a directory or inline content).</param>
-/// <param name="Content">Inline content (when there is no host file).</param>
-/// <param name="Uid">The owner's uid in the guest.</param>
-/// <param name="Gid">The owner's gid in the guest.</param>
-/// <param name="Mode">Its mode.</param>
-public sealed record GuestFile(string GuestPath, string? HostPath, ReadOnlyMemory<byte>? Content, int Uid, int Gid, UnixFileMode Mode)
-{
-    /// <summary>A directory entry.</summary>
-    public bool IsDirectory => HostPath is null && Content is null;
-
-    /// <summary>The files and directories of a host file or directory, placed at <paramref name="guestPath"/>.</summary>
-    internal static IReadOnlyList<GuestFile> From(string hostPath, string guestPath, int uid, int gid, UnixFileMode? fileMode)
+    /// <summary>One file or directory to place in a guest (what <see cref="IAgentRuntime.UploadAsync"/> is given).</summary>
+    /// <param name="GuestPath">Its absolute guest path.</param>
+    /// <param name="HostPath">The host file it comes from (null for a directory or inline content).</param>
+    /// <param name="Content">Inline content (when there is no host file).</param>
+    /// <param name="Uid">The owner's uid in the guest.</param>
+    /// <param name="Gid">The owner's gid in the guest.</param>
+    /// <param name="Mode">Its mode.</param>
+    public sealed record GuestFile(string GuestPath, string? HostPath, ReadOnlyMemory<byte>? Content, int Uid, int Gid, UnixFileMode Mode)
     {
-        ArgumentException.ThrowIfNullOrEmpty(hostPath);
-        ArgumentException.ThrowIfNullOrEmpty(guestPath);
-        var target = guestPath.Length > 1 ? guestPath.TrimEnd('/') : guestPath;
-        if (File.Exists(hostPath))
+        /// <summary>A directory entry.</summary>
+        public bool IsDirectory => HostPath is null && Content is null;
+
+        /// <summary>The files and directories of a host file or directory, placed at <paramref name="guestPath"/>.</summary>
+        internal static IReadOnlyList<GuestFile> From(string hostPath, string guestPath, int uid, int gid, UnixFileMode? fileMode)
         {
-            return [new GuestFile(target, hostPath, null, uid, gid, fileMode ?? HostMode(hostPath))];
+            ArgumentException.ThrowIfNullOrEmpty(hostPath);
+            ArgumentException.ThrowIfNullOrEmpty(guestPath);
+            var target = guestPath.Length > 1 ? guestPath.TrimEnd('/') : guestPath;
+            if (File.Exists(hostPath))
+            {
+                return [new GuestFile(target, hostPath, null, uid, gid, fileMode ?? HostMode(hostPath))];
+            }
+
+            if (!System.IO.Directory.Exists(hostPath))
+            {
+                throw new FileNotFoundException($"nothing to copy: '{hostPath}' does not exist", hostPath);
+            }
+
+            var files = new List<GuestFile> { DirectoryEntry(target, uid, gid) };
+            foreach (var dir in System.IO.Directory.EnumerateDirectories(hostPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                files.Add(DirectoryEntry(target + "/" + Relative(hostPath, dir), uid, gid));
+            }
+
+            foreach (var file in System.IO.Directory.EnumerateFiles(hostPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                files.Add(new GuestFile(target + "/" + Relative(hostPath, file), file, null, uid, gid, fileMode ?? HostMode(file)));
+            }
+
+            return files;
         }
 
-        if (!System.IO.Directory.Exists(hostPath))
-        {
-            throw new FileNotFoundException($"nothing to copy: '{hostPath}' does not exist", hostPath);
-        }
+        /// <summary>A directory owned by uid:gid, mode 0755.</summary>
+        internal static GuestFile DirectoryEntry(string guestPath, int uid, int gid) => new(guestPath, null, null, uid, gid, (UnixFileMode)0b111_101_101);
 
-        var files = new List<GuestFile> { DirectoryEntry(target, uid, gid) };
-        foreach (var dir in System.IO.Directory.EnumerateDirectories(hostPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            files.Add(DirectoryEntry(target + "/" + Relative(hostPath, dir), uid, gid));
-        }
+        private static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
 
-        foreach (var file in System.IO.Directory.EnumerateFiles(hostPath, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
-        {
-            files.Add(new GuestFile(target + "/" + Relative(hostPath, file), file, null, uid, gid, fileMode ?? HostMode(file)));
-        }
-
-        return files;
+        private static UnixFileMode HostMode(string file) => OperatingSystem.IsWindows() ? (UnixFileMode)0b110_100_100 : File.GetUnixFileMode(file);
     }
-
-    /// <summary>A directory owned by uid:gid, mode 0755.</summary>
-    internal static GuestFile DirectoryEntry(string guestPath, int uid, int gid) => new(guestPath, null, null, uid, gid, (UnixFileMode)0b111_101_101);
-
-    private static string Relative(string root, string path) => Path.GetRelativePath(root, path).Replace(Path.DirectorySeparatorChar, '/');
-
-    private static UnixFileMode HostMode(string file) => OperatingSystem.IsWindows() ? (UnixFileMode)0b110_100_100 : File.GetUnixFileMode(file);
 }

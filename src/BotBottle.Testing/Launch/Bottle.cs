@@ -129,7 +129,7 @@ internal sealed class Bottle : IBottle, Observers.IObservedBottle
     public IReadOnlyList<string> AgentArgv(IReadOnlyList<string> argv, bool tty = true, IReadOnlyList<string>? agentCommand = null) =>
         AgentHostCommand(argv, tty, agentCommand).Argv;
 
-    public HostCommandLine AgentHostCommand(IReadOnlyList<string> argv, bool tty = true, IReadOnlyList<string>? agentCommand = null)
+    public IBottle.HostCommandLine AgentHostCommand(IReadOnlyList<string> argv, bool tty = true, IReadOnlyList<string>? agentCommand = null)
     {
         ArgumentNullException.ThrowIfNull(argv);
         var launched = Launched;

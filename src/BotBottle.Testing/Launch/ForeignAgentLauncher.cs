@@ -33,8 +33,8 @@ internal sealed class ForeignAgentLauncher(BottleBackend backend, string label, 
     public override async Task<LaunchedAgent> CreateAgentAsync(string bottleName, BottleSpec spec, string network, RunningBundle? bundle, TeardownStack teardown, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        var context = new AgentLaunchContext(bottleName, spec.AgentImage, bundle.Endpoint, spec.ResourceLabels, engine.Endpoint.Uri, teardown);
-        var runtime = await backend.LaunchAgentAsync(context, cancellationToken).ConfigureAwait(false)
+        var context = new BottleBackend.AgentLaunchContext(bottleName, spec.AgentImage, bundle.Endpoint, spec.ResourceLabels, engine.Endpoint.Uri, teardown);
+        var runtime = await backend.LaunchForeignAgentAsync(context, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"the {backend.Name} backend launched no agent");
         return new ForeignAgent(runtime);
     }

@@ -13,7 +13,7 @@ namespace BotBottle.Testing.Sessions;
 /// configures backend objects directly.
 /// </summary>
 /// <example><code>BottleBackend backend = BottleBackends.Create("docker@ssh://ci@build-2");   // Name "docker", labelled with its engine</code></example>
-public static class BottleBackends
+internal static class BottleBackends
 {
     /// <summary>A backend kind: how to create it with default options, and on a given engine.</summary>
     private sealed record Kind(string Name, Func<ILogger?, BottleBackend> Create, Func<Uri, ILogger?, BottleBackend> OnEngine);
