@@ -35,7 +35,7 @@ public sealed class ForeignBackendTests
                 Directory.CreateDirectory(Path.Combine(tree.FullName, "sub"));
                 await File.WriteAllTextAsync(Path.Combine(tree.FullName, "sub", "b.txt"), "from a tree", Ct);
                 await bottle.CopyInAsync(tree.FullName, "/home/node/tree", GuestUsers.Agent, cancellationToken: Ct);
-                var copied = (await bottle.ExecAsync("cat /home/node/payload.txt; stat -c '%U %a' /home/node/payload.txt; cat /home/node/tree/sub/b.txt; stat -c %U /home/node/tree/sub", Ct)).ThrowOnFailure();
+                var copied = (await bottle.ExecAsync("cat /home/node/payload.txt; echo; stat -c '%U %a' /home/node/payload.txt; cat /home/node/tree/sub/b.txt; echo; stat -c %U /home/node/tree/sub", Ct)).ThrowOnFailure();
                 var readBack = await bottle.ReadFileAsync("/home/node/payload.txt", GuestUsers.Agent, cancellationToken: Ct);
 
                 Assert.Equal("node\n/home/node\nalpha beta\n", node.Stdout);
