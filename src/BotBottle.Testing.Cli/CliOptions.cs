@@ -13,7 +13,7 @@ internal sealed class CliOptions
 
     public Option<string?> BundleImage { get; } = new("--bundle-image") { Description = "the bundle image (default: botbottle/bundle:reference, or BOTBOTTLE_BUNDLE_IMAGE)", HelpName = "IMAGE" };
 
-    public Option<string[]> Backends { get; } = new("--backend") { Description = "docker, docker@ENDPOINT, smolmachines (repeatable; default: all, missing ones skipped)", HelpName = "NAME", Arity = ArgumentArity.OneOrMore };
+    public Option<string[]> Backends { get; } = new("--backend") { Description = BottleBackends.Help + " (repeatable; default: all, missing ones skipped)", HelpName = "NAME", Arity = ArgumentArity.OneOrMore };
 
     public Option<string[]> Env { get; } = new("--env") { Description = "env the bottle declares for the agent, K=V (repeatable); values that must not appear in a command line go in BOTBOTTLE_BOTTLE_ENV_<K>=<V> instead", HelpName = "K=V", Arity = ArgumentArity.OneOrMore };
 

@@ -54,10 +54,10 @@ internal sealed class ConformanceCommand : ICliCommand
         {
             AgentImage = arguments.AgentImage ?? BottleBuilder.ReferenceAgentImage,
             BundleImage = arguments.BundleImage ?? BottleBuilder.ReferenceBundleImage,
-            Backends = (arguments.Backends.Count > 0 ? arguments.Backends : BottleBackends.All).Select(name => BottleBackends.Create(name)).ToList(),
+            Backends = arguments.Backends.Count > 0 ? arguments.Backends.Select(name => BottleBackends.Create(name)).ToList() : BottleBackends.CreateAll(),
             Env = arguments.Env,
         };
-        await output.WriteLineAsync($"{arguments.Command}: spec {spec.Name} ({spec.CheckCount} checks) against {options.AgentImage} with bundle {options.BundleImage} on {string.Join(", ", options.Backends.Select(b => b.Name))}");
+        await output.WriteLineAsync($"{arguments.Command}: spec {spec.Name} ({spec.CheckCount} checks) against {options.AgentImage} with bundle {options.BundleImage} on {string.Join(", ", options.Backends.Select(b => b.Label ?? b.Name))}");
         var report = await ConformanceRunner.RunAsync(spec, options, line => output.WriteLine("  " + line), cancellationToken: cancellationToken);
 
         await output.WriteLineAsync();
@@ -66,7 +66,7 @@ internal sealed class ConformanceCommand : ICliCommand
         {
             foreach (var failed in run.Results.Where(r => r.Failed))
             {
-                await output.WriteLineAsync($"\n{run.Backend} {failed.CheckId}: {failed.Explain()}");
+                await output.WriteLineAsync($"\n{run.Label} {failed.CheckId}: {failed.Explain()}");
                 if (failed.Evidence.Length > 0)
                 {
                     await output.WriteLineAsync("    " + failed.Evidence.ReplaceLineEndings("\n    "));

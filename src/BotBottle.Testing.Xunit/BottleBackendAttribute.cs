@@ -8,7 +8,7 @@ namespace BotBottle.Testing.Xunit;
 /// (<c>--filter "BottleBackend=docker"</c>). Gating itself is the fixture's (<see cref="BottleFixture.Bottle"/>)
 /// or <see cref="BottleGate.RequireBackendAsync"/>'s: both skip with the precise reason.
 /// </summary>
-/// <param name="backend">"docker" or "smolmachines".</param>
+/// <param name="backend">The backend's name (its <c>BottleBackend.Name</c>): "docker", "smolmachines", or one of your own.</param>
 [AttributeUsage(AttributeTargets.Class | AttributeTargets.Method, AllowMultiple = true)]
 public sealed class BottleBackendAttribute(string backend) : Attribute, ITraitAttribute
 {

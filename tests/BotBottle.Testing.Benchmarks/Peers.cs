@@ -184,7 +184,7 @@ internal sealed class RawBottle(DockerClient client, string name)
             },
         });
         await Task.WhenAll(bundle, agent);
-        using (var tar = await GuestArchive.CreateAsync([GuestFile.DirectoryEntry(BottleProvisioner.PromptDirectory, 0, 1000), new GuestFile(BottleProvisioner.PromptGuestPath, null, Array.Empty<byte>(), 0, 1000, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead)], CancellationToken.None))
+        using (var tar = await GuestArchive.CreateAsync([IAgentRuntime.GuestFile.DirectoryEntry(BottleProvisioner.PromptDirectory, 0, 1000), new IAgentRuntime.GuestFile(BottleProvisioner.PromptGuestPath, null, Array.Empty<byte>(), 0, 1000, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead)], CancellationToken.None))
         {
             await client.Containers.ExtractArchiveToContainerAsync(await agent, new CopyToContainerParameters { Path = "/" }, tar);
         }

@@ -11,10 +11,14 @@ namespace BotBottle.Testing.MSBuild.Tasks;
 
 /// <summary>
 /// Says which backends can run here and why not, as items and properties; never fails the build (an
-/// unknown answer is a warning and no backend available).
+/// unknown answer is a warning and no backend available). It reads the CLI's versioned JSON report from a file it
+/// names (<c>botbottle prerequisites --report-dir DIR --report-name NAME</c>), never the CLI's output.
 /// </summary>
 public sealed class CheckBottlePrerequisites : Task
 {
+    /// <summary>The report's file name in the task's own temporary directory.</summary>
+    private const string ReportName = "prerequisites";
+
     /// <summary>The botbottle CLI (<c>botbottle.dll</c>).</summary>
     [Required]
     public string CliPath { get; set; } = "";
@@ -27,14 +31,6 @@ public sealed class CheckBottlePrerequisites : Task
     [Output]
     public string AvailableBackends { get; private set; } = "";
 
-    /// <summary>Whether the docker backend can run here.</summary>
-    [Output]
-    public bool DockerAvailable { get; private set; }
-
-    /// <summary>Whether the smolmachines backend can run here.</summary>
-    [Output]
-    public bool SmolmachinesAvailable { get; private set; }
-
     /// <inheritdoc />
     public override bool Execute()
     {
@@ -44,9 +40,35 @@ public sealed class CheckBottlePrerequisites : Task
             return true;
         }
 
-        var lines = new List<string>();
+        var directory = Path.Combine(Path.GetTempPath(), "botbottle-prerequisites-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            return Read(directory);
+        }
+        finally
+        {
+            try
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Never written (the CLI failed first), or already gone.
+            }
+        }
+    }
+
+    /// <summary>Runs the CLI with <paramref name="directory"/> as its report directory and turns its JSON report into the outputs.</summary>
+    private bool Read(string directory)
+    {
         var errors = new List<string>();
-        var exit = new CliProcess().Run([.. CliProcess.Launcher(CliPath), "prerequisites", "--json"], new Dictionary<string, string>(), (line, isError) => (isError ? errors : lines).Add(line), TimeSpan.FromSeconds(30), _ => { });
+        var exit = new CliProcess().Run([.. CliProcess.Launcher(CliPath), "prerequisites", "--report-dir", directory, "--report-name", ReportName], new Dictionary<string, string>(), (line, isError) =>
+        {
+            if (isError)
+            {
+                errors.Add(line);
+            }
+        }, TimeSpan.FromSeconds(30), _ => { });
         if (exit != 0)
         {
             Log.LogWarning(null, ErrorCodes.PrerequisitesUnknown, null, null, 0, 0, 0, 0, LogText.Clean($"cannot tell which bottle backends run here: botbottle prerequisites exited {exit}: {string.Join(" | ", errors)}"));
@@ -56,10 +78,9 @@ public sealed class CheckBottlePrerequisites : Task
         PrerequisitesReport report;
         try
         {
-            using var json = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(string.Join("\n", lines)));
-            report = ReportContract.Read<PrerequisitesReport>(json);
+            report = ReportContract.Read<PrerequisitesReport>(Path.Combine(directory, ReportName + ".json"));
         }
-        catch (Exception e) when (e is InvalidDataException or System.Runtime.Serialization.SerializationException)
+        catch (Exception e) when (e is InvalidDataException or System.Runtime.Serialization.SerializationException or IOException)
         {
             Log.LogWarning(null, ErrorCodes.PrerequisitesUnknown, null, null, 0, 0, 0, 0, LogText.Clean($"cannot tell which bottle backends run here: {e.Message}"));
             return true;
@@ -80,8 +101,6 @@ public sealed class CheckBottlePrerequisites : Task
         }).ToArray();
         var available = Backends.Where(b => b.GetMetadata("Available") == "true").Select(b => b.ItemSpec).ToList();
         AvailableBackends = string.Join(";", available);
-        DockerAvailable = available.Contains("docker");
-        SmolmachinesAvailable = available.Contains("smolmachines");
         return true;
     }
 }

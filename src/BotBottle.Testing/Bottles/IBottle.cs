@@ -19,8 +19,23 @@ public interface IBottle : IAsyncDisposable
     /// <summary>The bottle's unique name (its machine, container and network names start with it).</summary>
     string Name { get; }
 
-    /// <summary>The backend that runs it: "docker" or "smolmachines".</summary>
+    /// <summary>The name of the backend that runs it (its <c>BottleBackend.Name</c>): "docker", "smolmachines", or yours.</summary>
     string Backend { get; }
+
+    /// <summary>
+    /// The backend as reports name it once the bottle has launched: its <c>BottleBackend.Label</c> where it has one, else
+    /// its description ("docker (Engine 20.10.24, API 1.41)", "smolmachines (emulated smolvm 1.9.3)").
+    /// </summary>
+    string BackendLabel => Backend;
+
+    /// <summary>
+    /// Whether the agent resolves its peers (e.g. <c>bundle</c>) through the engine's resolver, as a docker container
+    /// does: the isolation catalogue's DNS control depends on it (its backend's <c>IAgentRuntime.ResolvesPeers</c>).
+    /// </summary>
+    bool AgentResolvesPeers => false;
+
+    /// <summary>The agent's security settings as its backend reported them (capabilities, no-new-privileges, limits), or null where it reports none.</summary>
+    string? AgentSecurity => null;
 
     /// <summary>Where the agent reaches the bundle's proxy, and the bundle's own address.</summary>
     BundleEndpoint Bundle { get; }
@@ -79,6 +94,16 @@ public interface IBottle : IAsyncDisposable
     /// </param>
     IReadOnlyList<string> AgentArgv(IReadOnlyList<string> argv, bool tty = true, IReadOnlyList<string>? agentCommand = null);
 
+    /// <summary>
+    /// The host command that runs the agent: <see cref="AgentArgv"/>, and the environment it must be started with
+    /// (the guest env travels there, out of <c>ps</c>'s sight). Everything that starts the agent starts it this way.
+    /// </summary>
+    /// <param name="argv">Arguments after the agent command; see <see cref="AgentArgv"/>.</param>
+    /// <param name="tty">Allocate a terminal.</param>
+    /// <param name="agentCommand">Another command in the agent's place; see <see cref="AgentArgv"/>.</param>
+    HostCommandLine AgentHostCommand(IReadOnlyList<string> argv, bool tty = true, IReadOnlyList<string>? agentCommand = null) =>
+        new(AgentArgv(argv, tty, agentCommand), new Dictionary<string, string?>(StringComparer.Ordinal));
+
     /// <summary>Runs the agent with the caller's terminal inherited and returns its exit code.</summary>
     Task<int> ExecAgentAsync(IReadOnlyList<string> argv, bool tty = true, CancellationToken cancellationToken = default);
 
@@ -105,4 +130,9 @@ public interface IBottle : IAsyncDisposable
 
     /// <summary>Reads the guest file <paramref name="guestPath"/> back as root, up to 16 MiB; see the overload with a user.</summary>
     Task<byte[]> ReadFileAsync(string guestPath, CancellationToken cancellationToken);
+
+    /// <summary>A host command: its argv, and the environment it must be started with.</summary>
+    /// <param name="Argv">The argv (no secret in it).</param>
+    /// <param name="Environment">The variables to add to the process's environment (where the guest env travels, out of <c>ps</c>'s sight).</param>
+    public sealed record HostCommandLine(IReadOnlyList<string> Argv, IReadOnlyDictionary<string, string?> Environment);
 }

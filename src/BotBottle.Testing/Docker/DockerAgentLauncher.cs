@@ -36,10 +36,14 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
         $"else printf '{HomeOwnedLine}{{\"version\":1,\"status\":%s}}\\n' \"$?\"; fi; {Loop}",
     ];
 
-    public override string BackendLabel => Describe(engine);
+    public override string BackendLabel => Describe(engine, options.Endpoint);
 
-    /// <summary>The backend's column name on <paramref name="engine"/>.</summary>
-    public static string Describe(DockerEngine engine) => $"{DockerBackend.BackendName} ({engine.Description})";
+    /// <summary>
+    /// The backend's column name on <paramref name="engine"/>: "docker (Engine 28.2.1, API 1.51)", or with the engine's
+    /// address when one was configured, "docker@ssh://ci@build-2 (…)", so two engines of one version differ.
+    /// </summary>
+    public static string Describe(DockerEngine engine, Uri? endpoint) =>
+        $"{DockerBackend.BackendName}{(endpoint is null ? "" : "@" + endpoint)} ({engine.Description})";
 
     public override BundleHost Bundles => bundles;
 
@@ -111,7 +115,7 @@ internal sealed class DockerAgentLauncher(DockerEngine engine, DockerBackendOpti
             return reported is null ? null : OwnerFrom(reported);
         }
 
-        public override Task ProvisionAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken) =>
+        public override Task ProvisionAsync(IReadOnlyList<IAgentRuntime.GuestFile> files, CancellationToken cancellationToken) =>
             Started.ProvisionAsync(files, cancellationToken);
     }
 

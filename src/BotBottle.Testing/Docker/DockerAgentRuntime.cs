@@ -28,7 +28,7 @@ internal sealed class DockerAgentRuntime(EngineContainer container, string? addr
         return await container.ExecAsync(argv, "0", variables, cancellationToken).ConfigureAwait(false);
     }
 
-    public async Task UploadAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)
+    public async Task UploadAsync(IReadOnlyList<IAgentRuntime.GuestFile> files, CancellationToken cancellationToken)
     {
         using var tar = await GuestArchive.CreateAsync(files, cancellationToken).ConfigureAwait(false);
         await container.ExtractAsync(tar, "/", cancellationToken).ConfigureAwait(false);
@@ -38,7 +38,7 @@ internal sealed class DockerAgentRuntime(EngineContainer container, string? addr
     /// Places a launch's files, before any agent code has run: through the exec channel when every one is content in
     /// memory (a round trip each on the open stream, instead of an engine archive extraction), else as one upload.
     /// </summary>
-    public async Task ProvisionAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)
+    public async Task ProvisionAsync(IReadOnlyList<IAgentRuntime.GuestFile> files, CancellationToken cancellationToken)
     {
         if (files.All(f => f.Content is not null) && await OpenChannelOrNullAsync(cancellationToken).ConfigureAwait(false) is { } channel)
         {
@@ -57,7 +57,7 @@ internal sealed class DockerAgentRuntime(EngineContainer container, string? addr
         await UploadAsync(files, cancellationToken).ConfigureAwait(false);
     }
 
-    public HostCommandLine HostCommand(IReadOnlyList<string> guestArgv, IReadOnlyList<KeyValuePair<string, string>> env, bool tty)
+    public IBottle.HostCommandLine HostCommand(IReadOnlyList<string> guestArgv, IReadOnlyList<KeyValuePair<string, string>> env, bool tty)
     {
         var argv = new List<string> { dockerCli };
         argv.AddRange(CliEndpointArguments(container.Engine.Endpoint));
@@ -75,7 +75,7 @@ internal sealed class DockerAgentRuntime(EngineContainer container, string? addr
 
         argv.AddRange(["-u", "0", container.Name]);
         argv.AddRange(guestArgv);
-        return new HostCommandLine(argv, env.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal));
+        return new IBottle.HostCommandLine(argv, env.ToDictionary(p => p.Key, p => (string?)p.Value, StringComparer.Ordinal));
     }
 
     public Task<string> LogsAsync(CancellationToken cancellationToken) => container.LogsAsync(cancellationToken);

@@ -75,8 +75,9 @@ public sealed class DockerBackend : BottleBackend
 
     internal override Uri? EngineEndpoint => _options.Endpoint;
 
-    internal override async Task<string> DescribeAsync(CancellationToken cancellationToken) =>
-        DockerAgentLauncher.Describe(await _engines.GetAsync(cancellationToken).ConfigureAwait(false));
+    /// <inheritdoc />
+    public override async Task<string> DescribeAsync(CancellationToken cancellationToken = default) =>
+        DockerAgentLauncher.Describe(await _engines.GetAsync(cancellationToken).ConfigureAwait(false), _options.Endpoint);
 
     internal override async Task<AgentLauncher> PrepareAsync(BottleSpec spec, CancellationToken cancellationToken)
     {

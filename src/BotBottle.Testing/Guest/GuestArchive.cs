@@ -6,7 +6,7 @@ namespace BotBottle.Testing.Guest;
 internal static class GuestArchive
 {
     /// <summary>A tar of <paramref name="files"/>, paths relative to the guest's root, in the order given (directories before their contents).</summary>
-    public static async Task<MemoryStream> CreateAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)
+    public static async Task<MemoryStream> CreateAsync(IReadOnlyList<IAgentRuntime.GuestFile> files, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(files);
         var buffer = new MemoryStream();

@@ -30,13 +30,13 @@ internal static class GuestPlacement
     /// <param name="mode">The files' mode, or null for the host files' own.</param>
     /// <param name="cancellationToken">Cancels the copy (the staging folder is still removed).</param>
     public static Task CopyAsync(IAgentRuntime agent, Func<IReadOnlyList<string>, CancellationToken, Task<BottleExecResult>> exec, string hostPath, string guestPath, string owner, UnixFileMode? mode, CancellationToken cancellationToken) =>
-        PlaceAsync(agent, exec, $"'{hostPath}'", (staged, uid, gid) => GuestFile.From(hostPath, staged, uid, gid, mode), guestPath, owner, cancellationToken);
+        PlaceAsync(agent, exec, $"'{hostPath}'", (staged, uid, gid) => IAgentRuntime.GuestFile.From(hostPath, staged, uid, gid, mode), guestPath, owner, cancellationToken);
 
     /// <summary>Writes <paramref name="content"/> as the file <paramref name="guestPath"/>, owned by <paramref name="owner"/>, the same no-follow way.</summary>
     public static Task CopyAsync(IAgentRuntime agent, Func<IReadOnlyList<string>, CancellationToken, Task<BottleExecResult>> exec, ReadOnlyMemory<byte> content, string guestPath, string owner, UnixFileMode? mode, CancellationToken cancellationToken) =>
-        PlaceAsync(agent, exec, $"{content.Length} bytes", (staged, uid, gid) => [new GuestFile(staged, null, content, uid, gid, mode ?? DefaultFileMode)], guestPath, owner, cancellationToken);
+        PlaceAsync(agent, exec, $"{content.Length} bytes", (staged, uid, gid) => [new IAgentRuntime.GuestFile(staged, null, content, uid, gid, mode ?? DefaultFileMode)], guestPath, owner, cancellationToken);
 
-    private static async Task PlaceAsync(IAgentRuntime agent, Func<IReadOnlyList<string>, CancellationToken, Task<BottleExecResult>> exec, string shown, Func<string, int, int, IReadOnlyList<GuestFile>> files, string guestPath, string owner, CancellationToken cancellationToken)
+    private static async Task PlaceAsync(IAgentRuntime agent, Func<IReadOnlyList<string>, CancellationToken, Task<BottleExecResult>> exec, string shown, Func<string, int, int, IReadOnlyList<IAgentRuntime.GuestFile>> files, string guestPath, string owner, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(agent);
         ArgumentNullException.ThrowIfNull(exec);

@@ -31,7 +31,7 @@ internal sealed record LaunchedBottle(
 /// the one launch sequence and keeps its immutable result; everything else works on that result through the
 /// backend's agent runtime, with the exec semantics every backend shares.
 /// </summary>
-internal sealed class Bottle : IBottle
+internal sealed class Bottle : IBottle, Observers.IObservedBottle
 {
     private readonly BottleBackend _backend;
     private readonly BottleSpec _spec;
@@ -50,8 +50,7 @@ internal sealed class Bottle : IBottle
 
     public string Backend => _backend.Name;
 
-    /// <summary>The backend as reports name it: "docker (Engine 20.10.24, API 1.41)", "smolmachines (emulated smolvm 1.9.3)".</summary>
-    internal string BackendLabel => Launched.Backend;
+    public string BackendLabel => Launched.Backend;
 
     public BundleEndpoint Bundle => Launched.Endpoint;
 
@@ -61,17 +60,15 @@ internal sealed class Bottle : IBottle
 
     public Witness.WireWitness? Witness => Launched.Witness;
 
-    /// <summary>The agent's security settings as its backend reported them, for reports (null where the backend reports none).</summary>
-    internal string? AgentSecurity => Launched.AgentSecurity;
+    public string? AgentSecurity => Launched.AgentSecurity;
 
-    /// <summary>Whether the agent resolves its peers through the engine (docker); the catalogue's DNS control depends on it.</summary>
-    internal bool AgentResolvesPeers => Launched.Agent.ResolvesPeers;
+    public bool AgentResolvesPeers => Launched.Agent.ResolvesPeers;
+
+    /// <summary>The env the harness gives every command in the agent and the agent's own command line (the bottle's env and the proxy's).</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> GuestEnvironment => Launched.GuestEnv;
 
     /// <summary>The harness's eyes on the agent from outside it, or null where the backend has none.</summary>
-    /// <summary>The env the harness gives every command in the agent and the agent's own command line (the bottle's env and the proxy's).</summary>
-    internal IReadOnlyList<KeyValuePair<string, string>> GuestEnvironment => Launched.GuestEnv;
-
-    internal Observers.IAgentObserver? Observer => (Launched.Agent as Observers.IObservedAgent)?.Observer;
+    public Observers.IAgentObserver? Observer => (Launched.Agent as Observers.IObservedAgent)?.Observer;
 
     internal LaunchedBottle Launched => _launched
         ?? (Volatile.Read(ref _disposed) != 0
@@ -130,13 +127,9 @@ internal sealed class Bottle : IBottle
     }
 
     public IReadOnlyList<string> AgentArgv(IReadOnlyList<string> argv, bool tty = true, IReadOnlyList<string>? agentCommand = null) =>
-        AgentCommand(argv, tty, agentCommand).Argv;
+        AgentHostCommand(argv, tty, agentCommand).Argv;
 
-    /// <summary>
-    /// The agent's host command: <see cref="AgentArgv"/> and the environment it must run with (the guest env travels
-    /// there, out of <c>ps</c>'s sight). Everything that starts the agent starts it this way.
-    /// </summary>
-    internal HostCommandLine AgentCommand(IReadOnlyList<string> argv, bool tty, IReadOnlyList<string>? agentCommand = null)
+    public IBottle.HostCommandLine AgentHostCommand(IReadOnlyList<string> argv, bool tty = true, IReadOnlyList<string>? agentCommand = null)
     {
         ArgumentNullException.ThrowIfNull(argv);
         var launched = Launched;
@@ -148,7 +141,7 @@ internal sealed class Bottle : IBottle
 
     public Task<int> ExecAgentAsync(IReadOnlyList<string> argv, bool tty = true, CancellationToken cancellationToken = default)
     {
-        var command = AgentCommand(argv, tty);
+        var command = AgentHostCommand(argv, tty);
         var style = tty ? Launched.Spec.Terminal : TerminalStyle.None;
         return InteractiveProcess.RunAsync(command.Argv, TerminalEscapes.Apply(style), TerminalEscapes.Reset(style), command.Environment, cancellationToken);
     }

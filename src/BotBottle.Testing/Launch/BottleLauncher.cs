@@ -65,8 +65,9 @@ internal static class BottleLauncher
             var (uid, gid) = await steps.RunAsync("chown agent home", () => agent.OwnHomeAsync(spec, reportedOwner, cancellationToken)).ConfigureAwait(false);
             await steps.RunAsync("provision", () => agent.ProvisionAsync(BottleProvisioner.Files(spec, uid, gid), cancellationToken)).ConfigureAwait(false);
             var promptPath = BottleProvisioner.PromptPathFor(spec);
-            logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle}; agent {Security})", launcher.BackendLabel, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address, agent.Security ?? "security settings not reported");
-            return new LaunchedBottle(name, launcher.BackendLabel, spec, agent.Runtime, bundle, endpoint, guestEnv, promptPath, agent.RetrySettle, teardown) { AgentSecurity = agent.Security, Witness = witness ?? agent.Witness };
+            var label = backend.Label ?? launcher.BackendLabel;
+            logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle}; agent {Security})", label, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address, agent.Security ?? "security settings not reported");
+            return new LaunchedBottle(name, label, spec, agent.Runtime, bundle, endpoint, guestEnv, promptPath, agent.RetrySettle, teardown) { AgentSecurity = agent.Security, Witness = witness ?? agent.Witness };
         }
         catch (OperationCanceledException)
         {

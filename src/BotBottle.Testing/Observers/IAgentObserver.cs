@@ -27,3 +27,16 @@ internal interface IObservedAgent
     /// <summary>The harness's eyes on this agent.</summary>
     IAgentObserver Observer { get; }
 }
+
+/// <summary>
+/// A bottle the harness can observe from outside its agent (the harness's own bottles; a backend whose agent has no
+/// observer gives none): the probes' facts and the prober read through it.
+/// </summary>
+internal interface IObservedBottle
+{
+    /// <summary>The harness's eyes on the agent, or null where its backend has none.</summary>
+    IAgentObserver? Observer { get; }
+
+    /// <summary>The env the harness gives every command in the agent (what observed facts are compared with).</summary>
+    IReadOnlyList<KeyValuePair<string, string>> GuestEnvironment { get; }
+}

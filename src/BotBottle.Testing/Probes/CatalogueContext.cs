@@ -43,7 +43,7 @@ internal sealed class CatalogueContext
         ProxyPort = Step("ctl-proxy-port", Agent, Probe.Tcp(b.ProxyHost, b.ProxyPort), ProbeExpectation.Connected);
         DecoyFromBundle = Step("ctl-decoy-from-bundle", Bundle, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Connected);
         AllowedViaProxy = Step("allowlisted-via-proxy", Agent, Probe.HttpViaProxy(b.ProxyHost, b.ProxyPort, targets.AllowedHost), ProbeExpectation.ProxyAllowed);
-        ResolvesPeers = options.AgentResolvesPeers ?? bottle is Launch.Bottle { AgentResolvesPeers: true };
+        ResolvesPeers = options.AgentResolvesPeers ?? bottle.AgentResolvesPeers;
         DnsControls = ResolvesPeers
             ? [Step("ctl-resolve-from-bundle", Bundle, Probe.Resolve(targets.AllowedHost), ProbeExpectation.Resolves), Step("ctl-agent-resolves-bundle", Agent, Probe.Resolve(options.BundleAlias), ProbeExpectation.Resolves)]
             : [Step("ctl-resolve-from-bundle", Bundle, Probe.Resolve(targets.AllowedHost), ProbeExpectation.Resolves)];

@@ -130,7 +130,7 @@ public sealed class ProbeVantage
         return new(name, (script, ct) => bottle.ExecAsync(script, GuestUsers.Agent, ct), isSubject) { SubjectReported = true, Observer = "the agent's own tools, as " + GuestUsers.Agent };
     }
 
-    private static IReadOnlyList<KeyValuePair<string, string>> GuestEnvironmentOf(IBottle bottle) => bottle is Launch.Bottle ours ? ours.GuestEnvironment : [];
+    private static IReadOnlyList<KeyValuePair<string, string>> GuestEnvironmentOf(IBottle bottle) => bottle is IObservedBottle observed ? observed.GuestEnvironment : [];
 
-    private static IAgentObserver? ObserverOf(IBottle bottle) => bottle is Launch.Bottle { Observer: { } observer } ? observer : null;
+    private static IAgentObserver? ObserverOf(IBottle bottle) => bottle is IObservedBottle { Observer: { } observer } ? observer : null;
 }

@@ -62,7 +62,7 @@ internal static class BottleProvisioner
     }
 
     /// <summary>The one provisioning upload: the prompt file and every skill, owned by the agent user.</summary>
-    public static IReadOnlyList<GuestFile> Files(BottleSpec spec, int uid, int gid)
+    public static IReadOnlyList<IAgentRuntime.GuestFile> Files(BottleSpec spec, int uid, int gid)
     {
         var missing = MissingSkills(spec);
         if (missing.Count > 0)
@@ -70,10 +70,10 @@ internal static class BottleProvisioner
             throw new FileNotFoundException("skill not found: " + string.Join(", ", missing.Select(s => $"'{s.GuestName}' ({s.HostPath})")), missing[0].HostPath);
         }
 
-        var files = new List<GuestFile> { new(PromptGuestPath, null, Encoding.UTF8.GetBytes(spec.Prompt), 0, gid, PromptMode) };
+        var files = new List<IAgentRuntime.GuestFile> { new(PromptGuestPath, null, Encoding.UTF8.GetBytes(spec.Prompt), 0, gid, PromptMode) };
         foreach (var skill in spec.Skills)
         {
-            files.AddRange(GuestFile.From(skill.HostPath, SkillsGuestDirectory + "/" + skill.GuestName, uid, gid, fileMode: null));
+            files.AddRange(IAgentRuntime.GuestFile.From(skill.HostPath, SkillsGuestDirectory + "/" + skill.GuestName, uid, gid, fileMode: null));
         }
 
         return files;

@@ -4,7 +4,7 @@ namespace BotBottle.Testing.Smolmachines;
 /// <param name="IsDarwin">True on macOS.</param>
 /// <param name="IsLinux">True on Linux.</param>
 /// <param name="KvmDevice">The KVM device path checked on Linux.</param>
-public sealed record HostPlatform(bool IsDarwin, bool IsLinux, string KvmDevice = "/dev/kvm")
+internal sealed record HostPlatform(bool IsDarwin, bool IsLinux, string KvmDevice = "/dev/kvm")
 {
     /// <summary>This machine.</summary>
     public static HostPlatform Current { get; } = new(OperatingSystem.IsMacOS(), OperatingSystem.IsLinux());

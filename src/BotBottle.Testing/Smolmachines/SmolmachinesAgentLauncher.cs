@@ -25,11 +25,14 @@ internal sealed class SmolmachinesAgentLauncher(
     IReadOnlyList<string>? resizeBridge,
     ILogger logger) : AgentLauncher
 {
-    public override string BackendLabel => Describe(version, options.Platform);
+    public override string BackendLabel => Describe(version, options.Platform, options.DockerEndpoint);
 
-    /// <summary>The backend's column name: "smolmachines (smolvm 1.9.3)", or "smolmachines (emulated smolvm 1.9.3)" for an emulator.</summary>
-    public static string Describe(SmolvmVersion version, HostPlatform platform) =>
-        $"{SmolmachinesBackend.BackendName} ({(platform.IsEmulator ? "emulated " : "")}smolvm {version})";
+    /// <summary>
+    /// The backend's column name: "smolmachines (smolvm 1.9.3)", or "smolmachines (emulated smolvm 1.9.3)" for an
+    /// emulator; with the bundles' engine when one was configured ("smolmachines@unix:///… (…)").
+    /// </summary>
+    public static string Describe(SmolvmVersion version, HostPlatform platform, Uri? dockerEndpoint = null) =>
+        $"{SmolmachinesBackend.BackendName}{(dockerEndpoint is null ? "" : "@" + dockerEndpoint)} ({(platform.IsEmulator ? "emulated " : "")}smolvm {version})";
 
     public override BundleHost Bundles => bundles;
 

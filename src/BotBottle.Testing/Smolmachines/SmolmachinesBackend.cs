@@ -79,10 +79,11 @@ public sealed class SmolmachinesBackend : BottleBackend
 
     internal override Uri? EngineEndpoint => _options.DockerEndpoint;
 
-    internal override async Task<string> DescribeAsync(CancellationToken cancellationToken)
+    /// <inheritdoc />
+    public override async Task<string> DescribeAsync(CancellationToken cancellationToken = default)
     {
         var version = await (await _smolvm.GetAsync(cancellationToken).ConfigureAwait(false)).GetVersionAsync(cancellationToken).ConfigureAwait(false);
-        return SmolmachinesAgentLauncher.Describe(version, _options.Platform);
+        return SmolmachinesAgentLauncher.Describe(version, _options.Platform, _options.DockerEndpoint);
     }
 
     internal override async Task<AgentLauncher> PrepareAsync(BottleSpec spec, CancellationToken cancellationToken)

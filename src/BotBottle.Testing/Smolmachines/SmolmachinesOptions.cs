@@ -47,7 +47,7 @@ public sealed record SmolmachinesOptions
     public IReadOnlyList<string>? PtyBridgeCommand { get; init; }
 
     /// <summary>The operating-system facts the prerequisite check reads (an emulator's platform in the harness's own tests).</summary>
-    public HostPlatform Platform { get; init; } = HostPlatform.Current;
+    internal HostPlatform Platform { get; init; } = HostPlatform.Current;
 
     /// <summary>Where every smolvm call is recorded (argv, exit code, stderr, timing): the doctor's support bundle; null records nothing.</summary>
     internal SmolvmCallLog? CallLog { get; init; }

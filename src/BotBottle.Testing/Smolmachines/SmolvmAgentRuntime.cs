@@ -73,7 +73,7 @@ internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, Smolv
         return (await BoundedExecAsync(["/bin/sh", "-c", "command -v perl >/dev/null"], [], limit.Token).ConfigureAwait(false)).ExitCode == 0;
     }
 
-    public async Task UploadAsync(IReadOnlyList<GuestFile> files, CancellationToken cancellationToken)
+    public async Task UploadAsync(IReadOnlyList<IAgentRuntime.GuestFile> files, CancellationToken cancellationToken)
     {
         // Directories first (one exec), then each file: `machine cp` takes single files, and splits its
         // arguments at the first ':', so every file is staged under a plain temporary name first.
@@ -123,12 +123,12 @@ internal sealed class SmolvmAgentRuntime(string machine, SmolvmCli smolvm, Smolv
         }
     }
 
-    public HostCommandLine HostCommand(IReadOnlyList<string> guestArgv, IReadOnlyList<KeyValuePair<string, string>> env, bool tty)
+    public IBottle.HostCommandLine HostCommand(IReadOnlyList<string> guestArgv, IReadOnlyList<KeyValuePair<string, string>> env, bool tty)
     {
         var passed = GuestEnvHandoff.For(env);
         IReadOnlyList<string> exec = [smolvm.Executable, .. SmolvmCommands.Exec(machine, guestArgv, passed.Names, tty)];
         var environment = smolvm.Environment.Concat(passed.Values).ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal);
-        return new HostCommandLine(tty && resizeBridge is { } bridge ? [.. bridge, machine, "--", .. exec] : exec, environment);
+        return new IBottle.HostCommandLine(tty && resizeBridge is { } bridge ? [.. bridge, machine, "--", .. exec] : exec, environment);
     }
 
     public Task<string> LogsAsync(CancellationToken cancellationToken) =>

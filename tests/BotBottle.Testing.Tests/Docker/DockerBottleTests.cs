@@ -144,7 +144,7 @@ public sealed class DockerBottleTests(ReferenceBottleFixture fixture) : IClassFi
     {
         var bottle = fixture.Bottle;
         var argv = bottle.AgentArgv(["--dangerously-skip-permissions"]);
-        var environment = ((Bottle)bottle).AgentCommand(["--dangerously-skip-permissions"], tty: true).Environment;
+        var environment = bottle.AgentHostCommand(["--dangerously-skip-permissions"], tty: true).Environment;
 
         Assert.Equal(["docker", "exec", "-i", "-t", "-e", "HTTPS_PROXY"], argv.Take(6));
         Assert.Equal(["-u", "0", bottle.Name + "-agent", "runuser", "-u", "node", "--", "env", "HOME=/home/node", "USER=node"], argv.SkipWhile(a => a != "-u").Take(10));

@@ -125,7 +125,7 @@ public sealed class ExecChannelTests
         await using var channel = (await ExecChannel.OpenAsync(agent.Engine.Client, agent.Container.Id, Guest.GuestSupervisor.Script, Ct))!;
         var content = length == 1 ? "hello, agent\n"u8.ToArray() : Enumerable.Range(0, length).Select(i => (byte)(i * 7)).ToArray();
         const UnixFileMode mode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var tar = await GuestArchive.CreateAsync([new GuestFile("/home/node/uploaded", null, content, 1000, 1000, mode)], Ct))
+        using (var tar = await GuestArchive.CreateAsync([new IAgentRuntime.GuestFile("/home/node/uploaded", null, content, 1000, 1000, mode)], Ct))
         {
             await agent.Container.ExtractAsync(tar, "/", Ct);
         }

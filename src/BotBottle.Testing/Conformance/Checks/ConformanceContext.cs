@@ -21,7 +21,7 @@ internal sealed class ConformanceContext
     private readonly Func<string, string, CancellationToken, Task<BottleExecResult>>? _elsewhere;
     private readonly EngineContainer? _imageFiles;
     private readonly IBottle? _bottle;
-    private readonly Func<IReadOnlyList<string>, IReadOnlyList<string>, HostCommandLine>? _agentStart;
+    private readonly Func<IReadOnlyList<string>, IReadOnlyList<string>, IBottle.HostCommandLine>? _agentStart;
     private readonly AsyncOnce<IReadOnlyDictionary<string, string>> _agentEnv;
     private readonly AsyncOnce<ProbeReport> _probes;
 
@@ -38,7 +38,7 @@ internal sealed class ConformanceContext
         AgentSettings agent,
         Func<string, string, CancellationToken, Task<BottleExecResult>> exec,
         IBottle? bottle,
-        Func<IReadOnlyList<string>, IReadOnlyList<string>, HostCommandLine>? agentStart,
+        Func<IReadOnlyList<string>, IReadOnlyList<string>, IBottle.HostCommandLine>? agentStart,
         Func<Task<ProbeReport>>? probes,
         Func<string, string, CancellationToken, Task<BottleExecResult>>? elsewhere = null,
         EngineContainer? imageFiles = null)

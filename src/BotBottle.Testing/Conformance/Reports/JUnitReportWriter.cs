@@ -7,7 +7,8 @@ using BotBottle.Testing.Conformance.Checks;
 namespace BotBottle.Testing.Conformance.Reports;
 
 /// <summary>
-/// JUnit XML: one suite per backend (<c>conformance.&lt;spec&gt;.&lt;backend&gt;</c>), one test case per
+/// JUnit XML: one suite per backend (<c>conformance.&lt;spec&gt;.&lt;backend&gt;</c>; where two runs share a backend
+/// name, two docker engines say, each suite is named by its run's label instead, which the runner keeps distinct), one test case per
 /// check named by its stable id (its build-log code, <see cref="CheckResult.Code"/>, as a property); failures carry the message, hint and evidence; skips carry the reason.
 /// </summary>
 internal static class JUnitReportWriter
@@ -23,9 +24,10 @@ internal static class JUnitReportWriter
             new XAttribute("failures", failed),
             new XAttribute("skipped", skipped),
             new XAttribute("time", Seconds(report.Elapsed)));
+        var shared = report.Runs.GroupBy(r => r.Backend, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key).ToHashSet(StringComparer.Ordinal);
         foreach (var run in report.Runs)
         {
-            var suiteName = $"conformance.{report.SpecName}.{run.Backend}";
+            var suiteName = $"conformance.{report.SpecName}.{(shared.Contains(run.Backend) ? run.Label : run.Backend)}";
             var suite = new XElement("testsuite",
                 new XAttribute("name", suiteName),
                 new XAttribute("tests", run.Results.Count),

@@ -32,7 +32,7 @@ internal static class MarkdownReportWriter
             md.Append(CultureInfo.InvariantCulture, $"\n*{backend} skipped:* {reason}\n");
         }
 
-        var failures = report.Runs.SelectMany(run => run.Results.Where(r => r.Failed).Select(r => (run.Backend, Result: r))).ToList();
+        var failures = report.Runs.SelectMany(run => run.Results.Where(r => r.Failed).Select(r => (run.Label, Result: r))).ToList();
         if (failures.Count > 0)
         {
             md.Append("\n### Failures\n");

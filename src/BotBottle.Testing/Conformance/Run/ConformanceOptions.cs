@@ -1,7 +1,6 @@
-using BotBottle.Testing.Docker;
 using BotBottle.Testing.Launch;
 using BotBottle.Testing.Probes;
-using BotBottle.Testing.Smolmachines;
+using BotBottle.Testing.Sessions;
 
 namespace BotBottle.Testing.Conformance.Run;
 
@@ -15,8 +14,11 @@ public sealed record ConformanceOptions
     /// <summary>The bundle image its bottles use.</summary>
     public string BundleImage { get; init; } = BottleBuilder.ReferenceBundleImage;
 
-    /// <summary>The backends to run on, in matrix column order; missing ones are reported as skipped, with why.</summary>
-    public IReadOnlyList<BottleBackend> Backends { get; init; } = [new DockerBackend(), new SmolmachinesBackend()];
+    /// <summary>
+    /// The backends to run on, in matrix column order (default: one of each registered in <see cref="BottleBackends"/>);
+    /// missing ones are reported as skipped, with why. Two of one kind get labels of their own in every report.
+    /// </summary>
+    public IReadOnlyList<BottleBackend> Backends { get; init; } = BottleBackends.CreateAll();
 
     /// <summary>Env the bottle declares for the agent (layered over the standard guest env).</summary>
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();

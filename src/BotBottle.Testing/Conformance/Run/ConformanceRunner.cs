@@ -42,10 +42,26 @@ public static class ConformanceRunner
         var runs = new List<BackendRun>();
         foreach (var backend in options.Backends)
         {
-            runs.Add(await RunBackendAsync(spec, options, backend, image, imageMissing, log, logger, cancellationToken).ConfigureAwait(false));
+            var run = await RunBackendAsync(spec, options, backend, image, imageMissing, log, logger, cancellationToken).ConfigureAwait(false);
+            runs.Add(run with { Label = DistinctLabel(run.Label, runs) });
         }
 
         return new ConformanceReport(spec.Name, spec.Source, options.AgentImage, options.BundleImage, spec.ReportIds, runs, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// <paramref name="label"/>, or where an earlier run has it already (two backends of one kind, alike), the same with
+    /// " #2", " #3"…, so every report keys each run by a label of its own.
+    /// </summary>
+    internal static string DistinctLabel(string label, IReadOnlyCollection<BackendRun> earlier)
+    {
+        var candidate = label;
+        for (var n = 2; earlier.Any(r => r.Label == candidate); n++)
+        {
+            candidate = $"{label} #{n}";
+        }
+
+        return candidate;
     }
 
     /// <summary>The image checks' results, and whether the image is missing from the engine (then they are skipped and the launch fails once, naming it).</summary>
@@ -101,14 +117,14 @@ public static class ConformanceRunner
 
         var backend = configured.Name;
         var prerequisites = await configured.CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false);
-        var label = prerequisites.IsSatisfied ? await configured.DescribeAsync(cancellationToken).ConfigureAwait(false) : backend;
+        var label = prerequisites.IsSatisfied ? await configured.LabelAsync(cancellationToken).ConfigureAwait(false) : configured.Label ?? backend;
         var gate = SessionGate.For(prerequisites);
         if (gate.Kind == SessionGateKind.Skip)
         {
             log($"{backend}: skipped: {gate.Reason}");
             // Image-stage results are the image's, whatever the backend; a backend that cannot run here shows none of them.
             return Assemble(spec, backend, gate.Reason, new Dictionary<string, CheckResult>(), [.. spec.Checks.Where(c => c.Stage == CheckStage.Image), launchCheck, .. bottleChecks],
-                Finding.Skip($"the {backend} backend cannot run here: {gate.Reason}"));
+                Finding.Skip($"the {backend} backend cannot run here: {gate.Reason}"), label);
         }
 
         // A missing image skipped the image checks; the launch then fails at once, saying which image and how to get it.
@@ -156,7 +172,7 @@ public static class ConformanceRunner
                 spec.Agent,
                 (script, user, ct) => running.ExecAsync(script, user, ct),
                 running,
-                running is Bottle ours ? (command, argv) => ours.AgentCommand(argv, tty: false, command) : null,
+                (command, argv) => running.AgentHostCommand(argv, tty: false, command),
                 () => ProbeBattery.RunAsync(session.IsolationChecks.Where(c => probeIds.Contains(c.Id)).ToList(), ProbeTool.Auto, cancellationToken),
                 elsewhere: (script, user, ct) => ImageInspector.RunOnceAsync(options.AgentImage, configured.EngineEndpoint ?? ImageEndpoint(options), script, user, ct));
             var clock = Stopwatch.StartNew();
@@ -187,9 +203,9 @@ public static class ConformanceRunner
             }
         }
 
-        var ours = session.Bottle as Bottle;
-        var security = ours?.AgentSecurity is { } settings ? "; agent " + settings : "";
-        return Finding.Pass($"launched on {ours?.BackendLabel ?? session.Bottle!.Backend} in {session.LaunchDuration.TotalMilliseconds:0} ms{security}");
+        var bottle = session.Bottle!;
+        var security = bottle.AgentSecurity is { } settings ? "; agent " + settings : "";
+        return Finding.Pass($"launched on {bottle.BackendLabel} in {session.LaunchDuration.TotalMilliseconds:0} ms{security}");
     }
 
     private static string Causes(Exception? cause, string reason)
