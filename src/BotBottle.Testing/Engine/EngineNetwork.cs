@@ -89,6 +89,19 @@ internal sealed class EngineNetwork
         return inspect.IPAM?.Config?.Select(c => c.Gateway).FirstOrDefault(g => !string.IsNullOrEmpty(g) && g.Contains(':', StringComparison.Ordinal) == ipv6);
     }
 
+    /// <summary>The name of the network's bridge on the engine host.</summary>
+    public async Task<string> BridgeAsync(CancellationToken cancellationToken) =>
+        BridgeOf(await Engine.Client.Networks.InspectNetworkAsync(Name, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The bridge of a user-defined bridge network: the name its options give, else <c>br-</c> and the first 12 hex of its id.</summary>
+    public static string BridgeOf(NetworkResponse network)
+    {
+        ArgumentNullException.ThrowIfNull(network);
+        return network.Options is { } options && options.TryGetValue("com.docker.network.bridge.name", out var name) && !string.IsNullOrEmpty(name)
+            ? name
+            : "br-" + network.ID[..12];
+    }
+
     public Task RemoveAsync(CancellationToken cancellationToken) => RemoveAsync(Engine.Client, Name, cancellationToken);
 
     /// <summary>Removes a network by id or name; "already gone" is done.</summary>

@@ -63,8 +63,14 @@ internal static class BottleLauncher
             var (uid, gid) = await steps.RunAsync("chown agent home", () => agent.OwnHomeAsync(spec, cancellationToken)).ConfigureAwait(false);
             await steps.RunAsync("provision", () => agent.ProvisionAsync(BottleProvisioner.Files(spec, uid, gid), cancellationToken)).ConfigureAwait(false);
             var promptPath = BottleProvisioner.PromptPathFor(spec);
-            logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle}; agent {Security})", launcher.BackendLabel, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address, agent.Security ?? "security settings not reported");
-            return new LaunchedBottle(name, launcher.BackendLabel, spec, agent.Runtime, bundle, endpoint, guestEnv, promptPath, agent.RetrySettle, teardown) { AgentSecurity = agent.Security, Witness = witness ?? agent.Witness };
+            var security = Security(agent.Security, witness);
+            if (witness is Witness.Docker.BridgeWitness { Ipv6.Closed: false } open)
+            {
+                logger.LogWarning("bottle {Bottle}: the engine host's IPv6 stays open on the bottle network ({Reason}); raw-ipv6-to-host-refused shows whether the host answers", name, open.Ipv6.Reason);
+            }
+
+            logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle}; agent {Security})", launcher.BackendLabel, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address, security ?? "security settings not reported");
+            return new LaunchedBottle(name, launcher.BackendLabel, spec, agent.Runtime, bundle, endpoint, guestEnv, promptPath, agent.RetrySettle, teardown) { AgentSecurity = security, Witness = witness ?? agent.Witness };
         }
         catch (OperationCanceledException)
         {
@@ -85,6 +91,10 @@ internal static class BottleLauncher
             throw new BottleLaunchException(backend.Name, name, failed.Step, failed.InnerException ?? failed, failures);
         }
     }
+
+    /// <summary>The agent's security settings and what the witness set up on its network, for the bottle's report.</summary>
+    private static string? Security(string? agent, Witness.WireWitness? witness) =>
+        witness?.NetworkSecurity is { } network ? (agent ?? "security settings not reported") + "; " + network : agent;
 
     private static Task<RunningBundle> CreateBundleAsync(LaunchSteps steps, TeardownStack teardown, BundleHost bundles, BottleNetwork network, BottleSpec spec, string name, BundleNetworkKind kind, CancellationToken cancellationToken) =>
         steps.RunAsync("create bundle", () => teardown.CreateContainerAsync(

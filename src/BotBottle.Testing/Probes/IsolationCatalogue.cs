@@ -35,6 +35,8 @@ public static class IsolationCatalogue
         ("rebinding-to-link-local-refused", "An allowlisted name that resolves to the link-local metadata address does not reach it"),
         ("allowlist-is-literal", "An allowlist entry matches only its own name (a look-alike where a regex '.' would match is refused)"),
         ("wire-witness", "Every frame the agent's side sent, from launch to the end of the battery, went to the bundle's proxy or resolver"),
+        ("raw-ipv6-to-host-refused", "IPv6 sent over a packet socket from the agent's network gets no answer from the engine host"),
+        ("host-addresses-unreachable", "No address the engine host holds, nor any gateway of the agent's routes, answers the agent"),
     ];
 
     /// <summary>The id of every check the catalogue can build with the default <see cref="CatalogueOptions"/>, in order.</summary>
@@ -104,14 +106,42 @@ public static class IsolationCatalogue
     }
 
     /// <summary>
+    /// The engine host by every path the kernel of the agent would not take: IPv6 spoken from user space over a packet
+    /// socket (as root with CAP_NET_RAW would, where the agent's kernel has IPv6 off) to the host's link-local address on
+    /// the bottle network's bridge, and TCP to every gateway of the agent's routes (read in its namespace, from outside
+    /// it) and every IPv4 address the host holds. Any answer of the host fails. The raw IPv6 control is the same attempt
+    /// from the bundle to the outside network's bridge, whose IPv6 is left on, so a broken tool cannot pass; the
+    /// sweep's control is the same sweep from the bundle reaching the host service through its own gateway.
+    /// </summary>
+    private static IEnumerable<IsolationCheck> HostPaths(ProbeVantage agent, ProbeVantage bundle, string? hostLinkMac, RangeTargets targets, ProbeStep proxyPort, Func<string, ProbeVantage, ProbeAction, ProbeExpectation, ProbeStep> step)
+    {
+        if (hostLinkMac is { } hostMac && targets.OutsideBridgeMac is { } outsideMac)
+        {
+            yield return new("raw-ipv6-to-host-refused", $"IPv6 sent over a packet socket from the agent's network gets no answer from the engine host (its bridge {hostMac}, the host service on port {targets.HostServicePort})",
+                step("raw-ipv6-to-host", agent, new RawIpv6Dial(hostMac, targets.HostServicePort), ProbeExpectation.NotRouted),
+                [step("ctl-raw-ipv6-from-bundle", bundle, new RawIpv6Dial(outsideMac, targets.HostServicePort), ProbeExpectation.Connected), proxyPort]) { Category = "ipv6" };
+        }
+
+        if (targets.HostAddresses.Count > 0)
+        {
+            yield return new("host-addresses-unreachable", $"No address the engine host holds ({string.Join(", ", targets.HostAddresses)}), nor any gateway of the agent's routes, answers the agent on the host service's port {targets.HostServicePort}",
+                step("host-addresses", agent, new HostAddressSweep(targets.HostServicePort, targets.HostAddresses), ProbeExpectation.NotRouted),
+                [step("ctl-sweep-from-bundle", bundle, new HostAddressSweep(targets.HostServicePort, [targets.OutsideGateway]), ProbeExpectation.Connected), proxyPort]);
+        }
+    }
+
+    /// <summary>
     /// Read after every other step: no frame of the agent's side went anywhere but the bundle's proxy and resolver, but
     /// where a probe of this battery tried on purpose (each of those is tested by its own check). Its control finds the
     /// battery's own connection to the proxy in the capture, so a capture that saw nothing cannot pass.
     /// </summary>
     private static IsolationCheck WireWitnessCheck(ProbeVantage wire, IReadOnlyList<IsolationCheck> checks, ProbeVantage agent, Func<string, ProbeVantage, ProbeAction, ProbeExpectation, ProbeStep> step)
     {
-        var targets = checks.SelectMany(c => c.Steps).Where(s => s.Vantage == agent).Select(s => s.Action).OfType<TcpDial>()
-            .Select(d => new Witness.WireWitness.Destination(d.Host, d.Port)).Distinct().ToList();
+        // The raw IPv6 dial's echo to all nodes is its attempt too; its TCP to the host is sent only where the host
+        // answered IPv6, which its own check fails, and stays a finding here.
+        var actions = checks.SelectMany(c => c.Steps).Where(s => s.Vantage == agent).Select(s => s.Action).ToList();
+        var targets = actions.OfType<TcpDial>().Select(d => new Witness.WireWitness.Destination(d.Host, d.Port))
+            .Concat(actions.OfType<RawIpv6Dial>().Select(_ => new Witness.WireWitness.Destination("ff02::1", null, "icmpv6"))).Distinct().ToList();
         return new IsolationCheck("wire-witness", "Every frame the agent's side sent, from launch to the end of the battery, went to the bundle's proxy or resolver",
             step("witness", wire, new WitnessReview(targets), ProbeExpectation.Absent),
             [step("ctl-witness-saw-the-proxy-connection", wire, new WitnessReview(targets, Control: true), ProbeExpectation.Present)]) { Category = "witness" };
@@ -219,6 +249,7 @@ public static class IsolationCatalogue
             [Step("ctl-secret-scan-finds-a-token", facts, new SecretScan(options.SecretPlaceholders, Control: true), ProbeExpectation.Present)]) { Category = "secrets" });
         checks.Add(DnsStaysInTheBottle(agent, bundle, resolvesPeers, dnsControls, options, Step));
         checks.AddRange(ProxyPolicy(agent, bundle, b, targets, options, allowedViaProxy, Step));
+        checks.AddRange(HostPaths(agent, bundle, bottle.Witness?.HostLinkMac, targets, proxyPort, Step));
         if (ProbeVantage.WitnessOf(bottle) is { } wire)
         {
             checks.Add(WireWitnessCheck(wire, checks, agent, Step));

@@ -87,6 +87,37 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         Assert.Contains("/usr/local/bin/rootsh", result.Probe.Evidence, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_bridge_left_open_to_IPv6_fails_raw_ipv6_to_host_and_the_witness_names_the_frames()
+    {
+        var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.Ipv6Open);
+        Assert.Contains("IPv6 OPEN", ((Launch.Bottle)bottle).AgentSecurity, StringComparison.Ordinal);
+        var report = await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id is "raw-ipv6-to-host-refused" or "wire-witness"), cancellationToken: Ct);
+        var raw = report.Results.Single(r => r.Check.Id == "raw-ipv6-to-host-refused");
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+
+        // Root with NET_RAW in the agent's namespace (the prober) reached the host service on the bridge's link-local address.
+        Assert.Equal(CheckVerdict.Failed, raw.Verdict);
+        Assert.Equal(ProbeOutcome.Connected, raw.Probe.Outcome);
+        Assert.Contains("SYN-ACK", raw.Probe.Reason, StringComparison.Ordinal);
+
+        // The witness names the escaping frames: the TCP to the host's IPv6 address and what the host sent back.
+        var wire = report.Results.Single(r => r.Check.Id == "wire-witness");
+        Assert.Equal(CheckVerdict.Failed, wire.Verdict);
+        Assert.Contains("IPv6 tcp", wire.Probe.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_reference_bridge_is_closed_to_IPv6_and_the_report_says_so()
+    {
+        var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.TamperedLeaky);
+        Assert.Contains("IPv6 closed", ((Launch.Bottle)bottle).AgentSecurity, StringComparison.Ordinal);
+        var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "raw-ipv6-to-host-refused"), cancellationToken: Ct)).Results[0];
+        TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
+        Assert.Equal(CheckVerdict.Passed, result.Verdict);
+        Assert.Equal(ProbeOutcome.TimedOut, result.Probe.Outcome);
+    }
+
     [Theory]
     [InlineData("plain-http-port-denied")]
     [InlineData("rebinding-to-loopback-refused")]
