@@ -54,6 +54,7 @@ internal static class ObserverRecords
             environment,
             setuid,
             listeners,
+            new AgentContainerLimits(host?.PidsLimit is > 0 ? host.PidsLimit : null, host?.Memory is > 0 ? host.Memory : null, host?.NanoCPUs is > 0 ? host.NanoCPUs : null, AgentHardening.Kept),
             problem is null,
             problem);
     }

@@ -37,6 +37,7 @@ public static class IsolationCatalogue
         ("wire-witness", "Every frame the agent's side sent, from launch to the end of the battery, went to the bundle's proxy or resolver"),
         ("raw-ipv6-to-host-refused", "IPv6 sent over a packet socket from the agent's network gets no answer from the engine host"),
         ("host-addresses-unreachable", "No address the engine host holds, nor any gateway of the agent's routes, answers the agent"),
+        ("agent-container-hardened", "The engine runs the agent with every capability dropped but the harness's own, no new privileges, and pids, memory and CPU limits"),
     ];
 
     /// <summary>The id of every check the catalogue can build with the default <see cref="CatalogueOptions"/>, in order.</summary>
@@ -247,6 +248,13 @@ public static class IsolationCatalogue
         checks.Add(new("placeholder-secrets-only", "The agent's env holds only placeholder credentials",
             Step("secrets", facts, new SecretScan(options.SecretPlaceholders), ProbeExpectation.Absent),
             [Step("ctl-secret-scan-finds-a-token", facts, new SecretScan(options.SecretPlaceholders, Control: true), ProbeExpectation.Present)]) { Category = "secrets" });
+        if (!facts.SubjectReported)
+        {
+            checks.Add(new("agent-container-hardened", "The engine runs the agent with every capability dropped but the harness's own, no new privileges, and pids, memory and CPU limits",
+                Step("hardening", facts, new HardeningReview(), ProbeExpectation.Absent),
+                [Step("ctl-hardening-review-finds-net-raw", facts, new HardeningReview(Control: true), ProbeExpectation.Present)]) { Category = "identity" });
+        }
+
         checks.Add(DnsStaysInTheBottle(agent, bundle, resolvesPeers, dnsControls, options, Step));
         checks.AddRange(ProxyPolicy(agent, bundle, b, targets, options, allowedViaProxy, Step));
         checks.AddRange(HostPaths(agent, bundle, bottle.Witness?.HostLinkMac, targets, proxyPort, Step));

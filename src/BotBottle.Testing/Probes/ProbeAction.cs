@@ -231,3 +231,23 @@ internal sealed record HostAddressSweep(int Port, IReadOnlyList<string> Addresse
     /// <inheritdoc />
     public override string Describe() => $"tcp port {Number(Port)} at every route gateway and every engine host address ({string.Join(", ", Addresses)})";
 }
+
+/// <summary>
+/// The agent container's hardening as the engine holds it: every capability dropped, none added back beyond what the
+/// harness's own root execs need, no new privileges, not privileged, and pids, memory and CPU limits. <see cref="Control"/>
+/// reviews the same record with one capability more (NET_RAW), which the review must name.
+/// </summary>
+internal sealed record HardeningReview(bool Control = false) : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => Control ? "hardening-control" : "hardening";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => [];
+
+    /// <inheritdoc />
+    public override bool IsNetwork => false;
+
+    /// <inheritdoc />
+    public override string Describe() => Control ? "review the engine's record of the agent container with NET_RAW added" : "review the engine's record of the agent container (capabilities, no-new-privileges, limits)";
+}

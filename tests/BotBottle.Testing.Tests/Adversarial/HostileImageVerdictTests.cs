@@ -108,6 +108,20 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
     }
 
     [Fact]
+    public async Task NET_RAW_given_back_to_the_agent_fails_agent_container_hardened_and_the_closed_bridge_still_holds()
+    {
+        var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.NetRaw);
+        var report = await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id is "agent-container-hardened" or "raw-ipv6-to-host-refused"), cancellationToken: Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+        var hardened = report.Results.Single(r => r.Check.Id == "agent-container-hardened");
+        Assert.Equal(CheckVerdict.Failed, hardened.Verdict);
+        Assert.Contains("capability NET_RAW is added back", hardened.Probe.Stdout, StringComparison.Ordinal);
+
+        // Root in this agent may send raw frames; the engine host still answers none of them over IPv6.
+        Assert.Equal(CheckVerdict.Passed, report.Results.Single(r => r.Check.Id == "raw-ipv6-to-host-refused").Verdict);
+    }
+
+    [Fact]
     public async Task The_reference_bridge_is_closed_to_IPv6_and_the_report_says_so()
     {
         var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.TamperedLeaky);
@@ -116,6 +130,7 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
         Assert.Equal(CheckVerdict.Passed, result.Verdict);
         Assert.Equal(ProbeOutcome.TimedOut, result.Probe.Outcome);
+        Assert.Equal(CheckVerdict.Passed, (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "agent-container-hardened"), cancellationToken: Ct)).Results[0].Verdict);
     }
 
     [Theory]

@@ -18,6 +18,7 @@ public sealed class VerdictImagesFixture : IAsyncLifetime
     public const string SetuidShell = "setuid-shell";
     public const string WeakPolicy = "weak-policy";
     public const string Ipv6Open = "ipv6-open";
+    public const string NetRaw = "net-raw";
 
     private static readonly string[] Built = ["lying-tools", "root-service", "setuid-shell", "leaky-bundle", "weak-policy-bundle"];
     private readonly RangeBottles _bottles = new();
@@ -36,10 +37,18 @@ public sealed class VerdictImagesFixture : IAsyncLifetime
             [SetuidShell] = (ImageFor(SetuidShell), TestImages.Bundle),
             [WeakPolicy] = (TestImages.Agent, ImageFor("weak-policy-bundle")),
             [Ipv6Open] = (TestImages.Agent, TestImages.Bundle),
+            [NetRaw] = (TestImages.Agent, TestImages.Bundle),
         };
         var specs = cases.ToDictionary(c => c.Key, c => new BottleSpec(c.Value.Agent, TestImages.Spec.Bundle with { Image = c.Value.Bundle }));
-        return new(_bottles.LaunchAsync(specs, TestContext.Current.CancellationToken, BuildAsync, name => name == Ipv6Open ? BotBottle.Testing.Witness.Docker.BridgeWitness.LeaveIpv6OpenForTest() : null));
+        return new(_bottles.LaunchAsync(specs, TestContext.Current.CancellationToken, BuildAsync, Weaken));
     }
+
+    private static IDisposable? Weaken(string name) => name switch
+    {
+        Ipv6Open => BotBottle.Testing.Witness.Docker.BridgeWitness.LeaveIpv6OpenForTest(),
+        NetRaw => BotBottle.Testing.Docker.AgentHardening.GrantForTest("NET_RAW"),
+        _ => null,
+    };
 
     public Task<(IBottle Bottle, RangeTargets Targets)> GetAsync(string name) => _bottles.GetAsync(name);
 
