@@ -64,9 +64,9 @@ internal static class BottleLauncher
             await steps.RunAsync("provision", () => agent.ProvisionAsync(BottleProvisioner.Files(spec, uid, gid), cancellationToken)).ConfigureAwait(false);
             var promptPath = BottleProvisioner.PromptPathFor(spec);
             var security = Security(agent.Security, witness);
-            if (witness is Witness.Docker.BridgeWitness { Ipv6.Closed: false } open)
+            if (witness?.NetworkWarning is { } warning)
             {
-                logger.LogWarning("bottle {Bottle}: the engine host's IPv6 stays open on the bottle network ({Reason}); raw-ipv6-to-host-refused shows whether the host answers", name, open.Ipv6.Reason);
+                logger.LogWarning("bottle {Bottle}: {Warning}", name, warning);
             }
 
             logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle}; agent {Security})", launcher.BackendLabel, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address, security ?? "security settings not reported");

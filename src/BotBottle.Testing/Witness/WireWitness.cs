@@ -60,6 +60,9 @@ public abstract partial class WireWitness
 
     /// <summary>What the witness set up on the network for the bottle's isolation (the bridge's IPv6), for the bottle's report.</summary>
     internal virtual string? NetworkSecurity => null;
+
+    /// <summary>What the launch should warn of about the network's isolation (null: nothing).</summary>
+    internal virtual string? NetworkWarning => null;
 }
 
 /// <summary>One read of a witness's source, before probe destinations are applied.</summary>

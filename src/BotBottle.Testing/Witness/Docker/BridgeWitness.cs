@@ -87,6 +87,10 @@ internal sealed class BridgeWitness : WireWitness
     /// <inheritdoc />
     internal override string NetworkSecurity => $"bridge {_bridge}: IPv6 {(Ipv6.Closed ? "closed" : "OPEN")} ({Ipv6.Reason})";
 
+    /// <inheritdoc />
+    internal override string? NetworkWarning => Ipv6.Closed ? null
+        : $"the engine host's IPv6 stays open on the bottle network's bridge {_bridge} ({Ipv6.Reason}); raw-ipv6-to-host-refused shows whether the host answers";
+
     /// <summary>Whether the engine host's IPv6 is closed on the bridge, and how that is known.</summary>
     internal Ipv6State Ipv6 { get; }
 
