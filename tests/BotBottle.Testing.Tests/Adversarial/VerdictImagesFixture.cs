@@ -45,7 +45,7 @@ public sealed class VerdictImagesFixture : IAsyncLifetime
 
     private static IDisposable? Weaken(string name) => name switch
     {
-        Ipv6Open => BotBottle.Testing.Witness.Docker.BridgeWitness.LeaveIpv6OpenForTest(),
+        Ipv6Open => BotBottle.Testing.Witness.Docker.BridgeWitness.OpenIpv6ForTest(),
         NetRaw => BotBottle.Testing.Docker.AgentHardening.GrantForTest("NET_RAW"),
         _ => null,
     };

@@ -32,7 +32,8 @@ internal sealed class BridgeWitness : WireWitness
     /// The witness's PID 1 script (under docker's init): fails with a clear line when the bridge is not on this host;
     /// else, as root, closes IPv6 on the bridge (<c>disable_ipv6</c>: the engine host then neither answers nor forwards
     /// an IPv6 frame from the bottle network, whatever the engine's own rules; Engine 20.10 installs no ip6tables rules)
-    /// unless <c>$2</c> says to leave it open, and reads the setting back; says the bridge's MAC and the IPv6 state; and
+    /// (unless <c>$2</c> says to open it, as a host whose engine leaves it on would: Engine 20.10 does, Engine 28 does
+    /// not), and reads the setting back; says the bridge's MAC and the IPv6 state; and
     /// becomes tcpdump (which drops to its own user once the capture is open, so none of these privileges outlives the
     /// start), its messages on the container's output and the pcap in the file.
     /// </summary>
@@ -40,19 +41,19 @@ internal sealed class BridgeWitness : WireWitness
         "b=\"$1\"; if [ ! -e \"/sys/class/net/$b\" ]; then echo \"" + NoBridge + "$b on the engine host: the bottle network's bridge was not found\"; exit 3; fi; " +
         "f=\"/proc/sys/net/ipv6/conf/$b/disable_ipv6\"; " +
         "if [ ! -e \"$f\" ]; then v6=closed; why='the engine host has no IPv6'; " +
-        "elif [ \"$2\" = open ]; then v6=open; why='left open on purpose (a test of a weakened bottle)'; " +
-        "elif { echo 1 >\"$f\"; } 2>/dev/null && [ \"$(cat \"$f\")\" = 1 ]; then v6=closed; why=\"$f = 1\"; " +
-        "else v6=open; why=\"$f could not be set: $(cat \"$f\" 2>&1)\"; fi; " +
+        "elif [ \"$2\" = open ]; then { echo 0 >\"$f\"; } 2>/dev/null; v6=open; why=\"$f = $(cat \"$f\"): opened on purpose (a test of a weakened bottle)\"; " +
+        "else was=$(cat \"$f\"); if { echo 1 >\"$f\"; } 2>/dev/null && [ \"$(cat \"$f\")\" = 1 ]; then v6=closed; why=\"$f = 1, was $was\"; " +
+        "else v6=open; why=\"$f could not be set: $(cat \"$f\" 2>&1)\"; fi; fi; " +
         "echo \"bbt-witness {\\\"version\\\":1,\\\"bridge\\\":\\\"$b\\\",\\\"mac\\\":\\\"$(cat \"/sys/class/net/$b/address\")\\\",\\\"ipv6\\\":\\\"$v6\\\",\\\"ipv6Reason\\\":\\\"$why\\\"}\"; " +
         $"exec tcpdump -i \"$b\" -n -U --immediate-mode -B 4096 -s {SnapLength} -w - 2>&1 >{CaptureFile}";
 
     private static readonly AsyncLocal<bool> Ipv6LeftOpen = new();
 
     /// <summary>
-    /// The test seam of a weakened bottle: bottles launched in this async flow keep IPv6 on their bridge (as on a host
-    /// where it cannot be closed), until the scope is disposed.
+    /// The test seam of a weakened bottle: bottles launched in this async flow get IPv6 turned on at their bridge (as on
+    /// a host where it cannot be closed and the engine leaves it on), until the scope is disposed.
     /// </summary>
-    internal static IDisposable LeaveIpv6OpenForTest()
+    internal static IDisposable OpenIpv6ForTest()
     {
         Ipv6LeftOpen.Value = true;
         return new OpenScope();
