@@ -54,6 +54,7 @@ internal static class ObserverRecords
             environment,
             setuid,
             listeners,
+            new AgentContainerLimits(host?.PidsLimit is > 0 ? host.PidsLimit : null, host?.MemoryBytes is > 0 ? host.MemoryBytes : null, host?.NanoCpus is > 0 ? host.NanoCpus : null, AgentHardening.Kept),
             problem is null,
             problem);
     }

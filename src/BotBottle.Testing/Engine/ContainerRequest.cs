@@ -50,6 +50,12 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
 
     public bool NoNewPrivileges { get; init; } = true;
 
+    /// <summary>
+    /// No path of /proc or /sys masked or read-only (docker's <c>--security-opt systempaths=unconfined</c>): for a
+    /// harness container in the engine host's namespace that writes one of its network sysctls (which needs NET_ADMIN too).
+    /// </summary>
+    public bool UnmaskSystemPaths { get; init; }
+
     /// <summary>Capabilities dropped from the engine's default set (<c>ALL</c> for every one).</summary>
     public IReadOnlyList<string> CapDrop { get; init; } = [];
 
@@ -86,6 +92,8 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
             ExtraHosts = ExtraHosts.Count > 0 ? ExtraHosts.ToList() : null!,
             CapDrop = CapDrop.Count > 0 ? CapDrop.ToList() : null!,
             CapAdd = CapAdd.Count > 0 ? CapAdd.ToList() : null!,
+            MaskedPaths = UnmaskSystemPaths ? [] : null!,
+            ReadonlyPaths = UnmaskSystemPaths ? [] : null!,
         };
         if (PidsLimit is { } pids)
         {

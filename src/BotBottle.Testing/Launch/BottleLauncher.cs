@@ -66,8 +66,14 @@ internal static class BottleLauncher
             await steps.RunAsync("provision", () => agent.ProvisionAsync(BottleProvisioner.Files(spec, uid, gid), cancellationToken)).ConfigureAwait(false);
             var promptPath = BottleProvisioner.PromptPathFor(spec);
             var label = backend.Label ?? launcher.BackendLabel;
-            logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle}; agent {Security})", label, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address, agent.Security ?? "security settings not reported");
-            return new LaunchedBottle(name, label, spec, agent.Runtime, bundle, endpoint, guestEnv, promptPath, agent.RetrySettle, teardown) { AgentSecurity = agent.Security, Witness = witness ?? agent.Witness };
+            var security = Security(agent.Security, witness);
+            if (witness?.NetworkWarning is { } warning)
+            {
+                logger.LogWarning("bottle {Bottle}: {Warning}", name, warning);
+            }
+
+            logger.LogInformation("{Backend} bottle {Bottle} ready in {Ms} ms (bundle {Bundle}; agent {Security})", label, name, clock.ElapsedMilliseconds, bundle.Endpoint.Address, security ?? "security settings not reported");
+            return new LaunchedBottle(name, label, spec, agent.Runtime, bundle, endpoint, guestEnv, promptPath, agent.RetrySettle, teardown) { AgentSecurity = security, Witness = witness ?? agent.Witness };
         }
         catch (OperationCanceledException)
         {
@@ -88,6 +94,10 @@ internal static class BottleLauncher
             throw new BottleLaunchException(backend.Name, name, failed.Step, failed.InnerException ?? failed, failures);
         }
     }
+
+    /// <summary>The agent's security settings and what the witness set up on its network, for the bottle's report.</summary>
+    private static string? Security(string? agent, Witness.WireWitness? witness) =>
+        witness?.NetworkSecurity is { } network ? (agent ?? "security settings not reported") + "; " + network : agent;
 
     private static Task<RunningBundle> CreateBundleAsync(LaunchSteps steps, TeardownStack teardown, BundleHost bundles, BottleNetwork network, BottleSpec spec, string name, BundleNetworkKind kind, CancellationToken cancellationToken) =>
         steps.RunAsync("create bundle", () => teardown.CreateContainerAsync(

@@ -15,6 +15,7 @@ namespace BotBottle.Testing.Observers;
 /// <param name="Environment">What the agent starts with, read from outside: the container's env as the engine holds it (image ENV and what the harness set) and the assignments of its login start path, read through the engine (values never shown).</param>
 /// <param name="SetuidFiles">Set-uid or set-gid files owned by root in the agent's filesystem ("4755 /usr/bin/su").</param>
 /// <param name="RootListeners">Sockets listening in the agent's network namespace or filesystem that belong to root.</param>
+/// <param name="Hardening">The container's resource limits and the capabilities the harness's hardening keeps, from the engine's record (null: not read).</param>
 /// <param name="Complete">Whether the observer finished; a stopped or killed observer leaves the facts incomplete.</param>
 /// <param name="Problem">Why the facts are incomplete, when they are.</param>
 internal sealed record AgentFacts(
@@ -29,9 +30,17 @@ internal sealed record AgentFacts(
     IReadOnlyList<Facts.EnvEntry> Environment,
     IReadOnlyList<string> SetuidFiles,
     IReadOnlyList<string> RootListeners,
+    AgentContainerLimits? Hardening,
     bool Complete,
     string? Problem)
 {
     /// <summary>The version of this record's meaning.</summary>
     public const int Version = 1;
 }
+
+/// <summary>The agent container's limits as the engine holds them (null: none), and the capabilities the harness's hardening keeps.</summary>
+/// <param name="Pids">The pids limit.</param>
+/// <param name="MemoryBytes">The memory limit.</param>
+/// <param name="NanoCpus">The CPU limit in billionths of a CPU.</param>
+/// <param name="KeptCapabilities">What the harness's hardening adds back after dropping every capability.</param>
+internal sealed record AgentContainerLimits(long? Pids, long? MemoryBytes, long? NanoCpus, IReadOnlyList<string> KeptCapabilities);

@@ -83,8 +83,44 @@ internal static class AgentFactSteps
             : ["the observer saw no pid 1 in the agent's pid namespace", "denied"],
         SocketScan scan => Sockets(scan.Paths, facts),
         SecretScan scan => Secrets(scan, facts),
+        HardeningReview review => Hardening(review.Control ? facts with { CapabilitiesAdded = [.. facts.CapabilitiesAdded, "NET_RAW"] } : facts),
         _ => null,
     };
+
+    /// <summary>What the engine's record of the agent container holds beyond the harness's hardening, one line each.</summary>
+    private static List<string> Hardening(AgentFacts facts)
+    {
+        var limits = facts.Hardening ?? throw new InvalidOperationException("the engine's record of the agent container's limits was not read");
+        var lines = new List<string>();
+        if (!facts.CapabilitiesDropped.Contains("ALL", StringComparer.OrdinalIgnoreCase))
+        {
+            lines.Add($"present: not every capability is dropped (cap-drop {string.Join(',', facts.CapabilitiesDropped)})");
+        }
+
+        lines.AddRange(facts.CapabilitiesAdded.Select(c => c.ToUpperInvariant().Replace("CAP_", "", StringComparison.Ordinal))
+            .Where(c => !limits.KeptCapabilities.Contains(c, StringComparer.Ordinal)).Select(c => $"present: capability {c} is added back"));
+        if (!facts.NoNewPrivileges)
+        {
+            lines.Add("present: no-new-privileges is off");
+        }
+
+        if (facts.Privileged)
+        {
+            lines.Add("present: the container is privileged");
+        }
+
+        foreach (var (name, value) in new[] { ("pids", limits.Pids), ("memory", limits.MemoryBytes), ("cpu", limits.NanoCpus) })
+        {
+            if (value is null)
+            {
+                lines.Add($"present: no {name} limit");
+            }
+        }
+
+        lines.Insert(0, string.Create(CultureInfo.InvariantCulture, $"cap-drop={string.Join(',', facts.CapabilitiesDropped)} cap-add={string.Join(',', facts.CapabilitiesAdded)} no_new_privs={(facts.NoNewPrivileges ? 1 : 0)} pids={limits.Pids} memory={limits.MemoryBytes} nanocpus={limits.NanoCpus} (from {facts.Source})"));
+        lines.Add(lines.Count > 1 ? "present" : "absent");
+        return lines;
+    }
 
     /// <summary>
     /// Credentials the agent starts with (<see cref="Facts.SecretScan"/>: the engine's env and the start path's

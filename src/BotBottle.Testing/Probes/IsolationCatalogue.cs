@@ -183,8 +183,39 @@ public static class IsolationCatalogue
             Category = "proxy", When = c => c.Targets.LookalikeHost is not null,
             TitleFor = c => $"An allowlist entry matches only its own name ({c.Targets.LookalikeHost}, a look-alike of {c.Targets.AllowedHost}, is refused)",
         },
+        RawIpv6ToHost,
+        new("host-addresses-unreachable", CatalogueCode.Of("BBT0125"), "No address the engine host holds, nor any gateway of the agent's routes, answers the agent",
+            c => new(c.Step("host-addresses", c.Agent, new HostAddressSweep(c.Targets.HostServicePort, c.Targets.HostAddresses), ProbeExpectation.NotRouted),
+                [c.Step("ctl-sweep-from-bundle", c.Bundle, new HostAddressSweep(c.Targets.HostServicePort, [c.Targets.OutsideGateway]), ProbeExpectation.Connected), c.ProxyPort]))
+        {
+            When = c => c.Targets.HostAddresses.Count > 0,
+            TitleFor = c => $"No address the engine host holds ({string.Join(", ", c.Targets.HostAddresses)}), nor any gateway of the agent's routes, answers the agent on the host service's port {c.Targets.HostServicePort}",
+        },
+        new("agent-container-hardened", CatalogueCode.Of("BBT0126"), "The engine runs the agent with every capability dropped but the harness's own, no new privileges, and pids, memory and CPU limits",
+            c => new(c.Step("hardening", c.Facts, new HardeningReview(), ProbeExpectation.Absent),
+                [c.Step("ctl-hardening-review-finds-net-raw", c.Facts, new HardeningReview(Control: true), ProbeExpectation.Present)]))
+        {
+            Category = "identity", When = c => !c.Facts.SubjectReported,
+        },
         WireWitness,
     ];
+
+    /// <summary>
+    /// The engine host over IPv6 spoken from user space over a packet socket in the agent's network namespace (as root
+    /// with CAP_NET_RAW would, where the agent's kernel has IPv6 off), to the host's link-local address on the bottle
+    /// network's bridge, at the range's host service: any IPv6 answer of the host fails. Its control is the same attempt
+    /// from the bundle to the outside network's bridge, whose IPv6 is on, so a broken tool cannot pass. Only where the
+    /// agent has a link to the host (its witness knows the bridge's MAC).
+    /// </summary>
+    private static CatalogueEntry RawIpv6ToHost => new("raw-ipv6-to-host-refused", CatalogueCode.Of("BBT0124"),
+        "IPv6 sent over a packet socket from the agent's network gets no answer from the engine host",
+        c => new(c.Step("raw-ipv6-to-host", c.Agent, new RawIpv6Dial(c.Bottle.Witness!.HostLinkMac!, c.Targets.HostServicePort), ProbeExpectation.NotRouted),
+            [c.Step("ctl-raw-ipv6-from-bundle", c.Bundle, new RawIpv6Dial(c.Targets.OutsideBridgeMac!, c.Targets.HostServicePort), ProbeExpectation.Connected), c.ProxyPort]))
+    {
+        Category = "ipv6",
+        When = c => c.Bottle.Witness?.HostLinkMac is not null && c.Targets.OutsideBridgeMac is not null,
+        TitleFor = c => $"IPv6 sent over a packet socket from the agent's network gets no answer from the engine host (its bridge {c.Bottle.Witness!.HostLinkMac}, the host service on port {c.Targets.HostServicePort})",
+    };
 
     /// <summary>The control of both metadata checks: the bundle itself reaches the decoy at the metadata address.</summary>
     private static ProbeStep MetadataFromBundle(CatalogueContext c) =>
@@ -251,8 +282,11 @@ public static class IsolationCatalogue
     private static CatalogueEntry WireWitness => new("wire-witness", CatalogueCode.Of("BBT0123"),
         "Every frame the agent's side sent, from launch to the end of the battery, went to the bundle's proxy or resolver", c =>
         {
-            var targets = c.Built.SelectMany(k => k.Steps).Where(s => s.Vantage == c.Agent).Select(s => s.Action).OfType<TcpDial>()
-                .Select(d => new Witness.WireWitness.Destination(d.Host, d.Port)).Distinct().ToList();
+            // The raw IPv6 dial's echo to all nodes is its attempt too; its TCP to the host is sent only where the host
+            // answered IPv6, which its own check fails, and stays a finding here.
+            var actions = c.Built.SelectMany(k => k.Steps).Where(s => s.Vantage == c.Agent).Select(s => s.Action).ToList();
+            var targets = actions.OfType<TcpDial>().Select(d => new Witness.WireWitness.Destination(d.Host, d.Port))
+                .Concat(actions.OfType<RawIpv6Dial>().Select(_ => new Witness.WireWitness.Destination("ff02::1", null, "icmpv6"))).Distinct().ToList();
             return new(c.Step("witness", c.Wire!, new WitnessReview(targets), ProbeExpectation.Absent),
                 [c.Step("ctl-witness-saw-the-proxy-connection", c.Wire!, new WitnessReview(targets, Control: true), ProbeExpectation.Present)]);
         })

@@ -27,6 +27,7 @@ internal static partial class OutcomeClassifier
             HttpViaProxy => ClassifyProxy(raw, connect: false),
             ConnectViaProxy => ClassifyProxy(raw, connect: true),
             NameLookup => ClassifyDns(raw),
+            RawIpv6Dial or HostAddressSweep => ClassifyReachability(raw),
             _ => ClassifyVerdictLine(raw),
         };
     }
@@ -179,6 +180,32 @@ internal static partial class OutcomeClassifier
             "absent" => (ProbeOutcome.Absent, context.Length > 0 ? context : "nothing found"),
             "permitted" => (ProbeOutcome.Permitted, context),
             "denied" => (ProbeOutcome.Denied, context),
+            _ when raw.HitLimit => (ProbeOutcome.TimedOut, $"no verdict within the {raw.Limit.TotalSeconds:0.#} s limit"),
+            _ => (ProbeOutcome.Error, Summary(raw)),
+        };
+    }
+
+    /// <summary>The raw IPv6 dial's and the host sweep's last line: how far the most reachable attempt got.</summary>
+    private static (ProbeOutcome, string) ClassifyReachability(RawProbeReport raw)
+    {
+        var lines = raw.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        var context = string.Join("; ", lines.Take(Math.Max(0, lines.Length - 1)));
+
+        // A sweep cut short still counts every address that answered before it was.
+        var verdict = lines.Length == 0 ? "" : lines[^1];
+        if (verdict is not ("connected" or "refused" or "unreachable" or "silent"))
+        {
+            verdict = lines.Any(l => l.EndsWith(": connected", StringComparison.Ordinal)) ? "connected"
+                : lines.Any(l => l.EndsWith(": refused", StringComparison.Ordinal)) ? "refused" : verdict;
+            context = string.Join("; ", lines);
+        }
+
+        return verdict switch
+        {
+            "connected" => (ProbeOutcome.Connected, context),
+            "refused" => (ProbeOutcome.Refused, context),
+            "unreachable" => (ProbeOutcome.Unreachable, context),
+            "silent" => (ProbeOutcome.TimedOut, context),
             _ when raw.HitLimit => (ProbeOutcome.TimedOut, $"no verdict within the {raw.Limit.TotalSeconds:0.#} s limit"),
             _ => (ProbeOutcome.Error, Summary(raw)),
         };

@@ -196,3 +196,58 @@ internal sealed record WitnessReview(IReadOnlyList<Witness.WireWitness.Destinati
     /// <inheritdoc />
     public override string Describe() => Control ? "find the battery's own proxy connection in the wire witness" : "every frame of the agent's side, from launch on, in the wire witness";
 }
+
+/// <summary>
+/// IPv6 from user space over packet sockets, as a root process with CAP_NET_RAW would send it where the kernel's IPv6 is
+/// off: finds the engine host (its MAC <paramref name="HostMac"/>) on any link of the vantage, answers its neighbour
+/// solicitations, and dials TCP <paramref name="Port"/> at the host's link-local address. Connected: the port answered;
+/// Refused: the host answered IPv6 on the link; TimedOut: no IPv6 frame from the host at all.
+/// </summary>
+internal sealed record RawIpv6Dial(string HostMac, int Port) : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => "raw6";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => [HostMac, Number(Port)];
+
+    /// <inheritdoc />
+    public override string Describe() => $"raw IPv6 (packet socket) to the engine host {HostMac}, TCP port {Number(Port)} at its link-local address";
+}
+
+/// <summary>
+/// A TCP dial of <paramref name="Port"/> at every gateway of the vantage's IPv4 route table (read in its network
+/// namespace) and at each of <paramref name="Addresses"/> (every address the engine host holds). The most reachable
+/// answer wins: Connected, else Refused, else TimedOut, else Unreachable.
+/// </summary>
+internal sealed record HostAddressSweep(int Port, IReadOnlyList<string> Addresses) : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => "hosts";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => [Number(Port), .. Addresses];
+
+    /// <inheritdoc />
+    public override string Describe() => $"tcp port {Number(Port)} at every route gateway and every engine host address ({string.Join(", ", Addresses)})";
+}
+
+/// <summary>
+/// The agent container's hardening as the engine holds it: every capability dropped, none added back beyond what the
+/// harness's own root execs need, no new privileges, not privileged, and pids, memory and CPU limits. <see cref="Control"/>
+/// reviews the same record with one capability more (NET_RAW), which the review must name.
+/// </summary>
+internal sealed record HardeningReview(bool Control = false) : ProbeAction
+{
+    /// <inheritdoc />
+    public override string Kind => Control ? "hardening-control" : "hardening";
+
+    /// <inheritdoc />
+    public override IReadOnlyList<string> Arguments => [];
+
+    /// <inheritdoc />
+    public override bool IsNetwork => false;
+
+    /// <inheritdoc />
+    public override string Describe() => Control ? "review the engine's record of the agent container with NET_RAW added" : "review the engine's record of the agent container (capabilities, no-new-privileges, limits)";
+}

@@ -36,4 +36,10 @@ public sealed record RangeTargets(string AllowedHost, string DeniedHost, string 
 
     /// <summary>A name like the allowed one but for a character where a regex "." would match, resolving to the decoy, or null.</summary>
     public string? LookalikeHost { get; init; }
+
+    /// <summary>Every IPv4 address the engine host holds but loopback's (none: the host-address check is left out).</summary>
+    public IReadOnlyList<string> HostAddresses { get; init; } = [];
+
+    /// <summary>The engine host's MAC on the outside network's bridge, where the bundle's raw IPv6 control reaches it (null: the raw IPv6 check is left out).</summary>
+    public string? OutsideBridgeMac { get; init; }
 }

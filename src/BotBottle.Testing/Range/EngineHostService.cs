@@ -13,7 +13,31 @@ namespace BotBottle.Testing.Range;
 internal static class EngineHostService
 {
     /// <summary>Starts the service on a free port of the engine host (registered on <paramref name="teardown"/>) and returns that port.</summary>
-    public static async Task<int> StartAsync(DockerEngine engine, TeardownStack teardown, string image, string name, string owner, CancellationToken cancellationToken)
+    public static async Task<int> StartAsync(DockerEngine engine, TeardownStack teardown, string image, string name, string owner, CancellationToken cancellationToken) =>
+        (await StartServiceAsync(engine, teardown, image, name, owner, cancellationToken).ConfigureAwait(false)).Port;
+
+    /// <summary>
+    /// Every IPv4 address the engine host holds but loopback's, read in the host's namespace by the service's container
+    /// (the kernel's local routes), and the MAC of <paramref name="bridge"/> there.
+    /// </summary>
+    public static async Task<(IReadOnlyList<string> Addresses, string BridgeMac)> ReadHostAsync(EngineContainer service, string bridge, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(service);
+        var read = await service.ExecAsync(
+            ["/bin/sh", "-c", "cat \"/sys/class/net/$0/address\" && awk '/32 host/ { print f } { f = $2 }' /proc/net/fib_trie | sort -u", bridge],
+            cancellationToken).ConfigureAwait(false);
+        var lines = read.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (!read.Succeeded || lines.Length == 0)
+        {
+            throw new InvalidOperationException($"the engine host's addresses could not be read in {service.Name}: {read.Stderr.Trim()}");
+        }
+
+        var addresses = lines.Skip(1).Where(a => System.Net.IPAddress.TryParse(a, out var ip) && !System.Net.IPAddress.IsLoopback(ip)).ToList();
+        return (addresses, lines[0]);
+    }
+
+    /// <summary>Starts the service (registered on <paramref name="teardown"/>) and returns its port and container.</summary>
+    public static async Task<(int Port, EngineContainer Container)> StartServiceAsync(DockerEngine engine, TeardownStack teardown, string image, string name, string owner, CancellationToken cancellationToken)
     {
         Exception? last = null;
         for (var attempt = 1; attempt <= 5; attempt++)
@@ -32,7 +56,7 @@ internal static class EngineHostService
             {
                 await service.StartAsync(cancellationToken).ConfigureAwait(false);
                 await service.WaitUntilAsync(EngineContainer.ListeningScript(port), TimeSpan.FromSeconds(15), $"host service {service.Name}", $"listen on {port}", cancellationToken).ConfigureAwait(false);
-                return port;
+                return (port, service);
             }
             catch (Exception e) when (e is InvalidOperationException or TimeoutException)
             {

@@ -91,10 +91,12 @@ internal sealed class ProbeRange : IAsyncDisposable
         var range = new ProbeRange(name, engine, teardown, logger);
         try
         {
-            range.HostServicePort = await EngineHostService.StartAsync(engine, teardown, decoyImage, name + "-hostsvc", name, cancellationToken).ConfigureAwait(false);
-            await range.CreateOutsideAsync(cancellationToken).ConfigureAwait(false);
+            var (port, service) = await EngineHostService.StartServiceAsync(engine, teardown, decoyImage, name + "-hostsvc", name, cancellationToken).ConfigureAwait(false);
+            range.HostServicePort = port;
+            var outside = await range.CreateOutsideAsync(cancellationToken).ConfigureAwait(false);
             await range.CreateMetadataAsync(cancellationToken).ConfigureAwait(false);
             await range.StartDecoyAsync(decoyImage, cancellationToken).ConfigureAwait(false);
+            (range.HostAddresses, range.OutsideBridgeMac) = await EngineHostService.ReadHostAsync(service, (await outside.InspectAsync(cancellationToken).ConfigureAwait(false)).BridgeName, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("probe range {Range}: decoy {Decoy} (IPv6 {V6}), metadata decoy {Metadata}, host service port {Port}", name, range.DecoyAddress, range.DecoyIpv6Address ?? range.Ipv6Problem, MetadataAddress, range.HostServicePort);
             return range;
         }
@@ -132,6 +134,8 @@ internal sealed class ProbeRange : IAsyncDisposable
             LoopbackRebindHost = LoopbackRebindHost,
             LinkLocalRebindHost = LinkLocalRebindHost,
             LookalikeHost = LookalikeHost,
+            HostAddresses = HostAddresses,
+            OutsideBridgeMac = OutsideBridgeMac,
         };
     }
 
@@ -165,7 +169,13 @@ internal sealed class ProbeRange : IAsyncDisposable
     /// <summary>Removes the decoy, the networks and the listener, in reverse order; idempotent.</summary>
     public ValueTask DisposeAsync() => _teardown.DisposeAsync();
 
-    private async Task CreateOutsideAsync(CancellationToken cancellationToken)
+    /// <summary>Every IPv4 address the engine host holds but loopback's (read in its namespace once the range is up).</summary>
+    public IReadOnlyList<string> HostAddresses { get; private set; } = [];
+
+    /// <summary>The engine host's MAC on the outside network's bridge.</summary>
+    public string? OutsideBridgeMac { get; private set; }
+
+    private async Task<EngineNetwork> CreateOutsideAsync(CancellationToken cancellationToken)
     {
         var v6 = $"fd{Convert.ToHexString(RandomNumberGenerator.GetBytes(5)).ToLowerInvariant().Insert(2, ":").Insert(7, ":")}::/64";
         EngineNetwork outside;
@@ -181,6 +191,7 @@ internal sealed class ProbeRange : IAsyncDisposable
 
         OutsideGateway = await outside.GatewayAsync(ipv6: false, cancellationToken).ConfigureAwait(false)
             ?? throw new InvalidOperationException($"network {OutsideNetwork} has no IPv4 gateway");
+        return outside;
     }
 
     private Task<bool> CreateMetadataAsync(CancellationToken cancellationToken) =>

@@ -21,7 +21,8 @@ public abstract partial class WireWitness
     /// <summary>A destination a probe tried on purpose: an address and, optionally, one port (null: every port).</summary>
     /// <param name="Address">The address as the probe named it (IPv4 or IPv6 literal).</param>
     /// <param name="Port">The port (null: any port of that address, or a protocol without ports).</param>
-    public sealed record Destination(string Address, int? Port = null);
+    /// <param name="Protocol">The protocol the probe spoke (<c>tcp</c>, <c>icmpv6</c>, …).</param>
+    public sealed record Destination(string Address, int? Port = null, string Protocol = "tcp");
 
     /// <summary>One flow on the wire: the frames between two endpoints of one protocol, in both directions, as the first frame started it.</summary>
     /// <param name="Kind">Expected, probe attempt or finding.</param>

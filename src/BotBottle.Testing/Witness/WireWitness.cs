@@ -43,18 +43,26 @@ public abstract partial class WireWitness
     {
         ArgumentNullException.ThrowIfNull(read);
         ArgumentNullException.ThrowIfNull(probes);
-        var targets = probes.Select(p => (Address: System.Net.IPAddress.TryParse(p.Address, out var a) ? a : null, p.Port)).Where(p => p.Address is not null).ToList();
-        // The battery's probes are TCP dials: only a TCP flow to a probed address and port is one of theirs.
+        var targets = probes.Select(p => (Address: System.Net.IPAddress.TryParse(p.Address, out var a) ? a : null, p.Port, p.Protocol)).Where(p => p.Address is not null).ToList();
+        // Only a flow of the probe's own protocol to a probed address (and port) is one of its attempts.
         bool Probed(Flow flow) =>
-            flow.Protocol.EndsWith("tcp", StringComparison.Ordinal)
-            && System.Net.IPAddress.TryParse(flow.Destination, out var destination)
-            && targets.Any(t => t.Address!.Equals(destination) && (t.Port is null || t.Port == flow.Port));
+            System.Net.IPAddress.TryParse(flow.Destination, out var destination)
+            && targets.Any(t => flow.Protocol.Split(' ').Contains(t.Protocol, StringComparer.Ordinal) && t.Address!.Equals(destination) && (t.Port is null || t.Port == flow.Port));
         var flows = read.Flows.Select(f => f.Kind == FlowKind.Finding && Probed(f) ? f with { Kind = FlowKind.ProbeAttempt, Reason = "a destination a probe tried on purpose" } : f).ToList();
         return new Report(read.Interface, read.Frames, read.ContextFrames, flows, read.Problem);
     }
 
     /// <summary>Everything the witness's source recorded so far, as flows classified expected or finding (probes are applied by <see cref="Compose"/>).</summary>
     internal abstract Task<WitnessRead> ReadFlowsAsync(CancellationToken cancellationToken);
+
+    /// <summary>The engine host's MAC on the agent's link (the bottle network's bridge), where the agent has a link to the host.</summary>
+    internal virtual string? HostLinkMac => null;
+
+    /// <summary>What the witness set up on the network for the bottle's isolation (the bridge's IPv6), for the bottle's report.</summary>
+    internal virtual string? NetworkSecurity => null;
+
+    /// <summary>What the launch should warn of about the network's isolation (null: nothing).</summary>
+    internal virtual string? NetworkWarning => null;
 }
 
 /// <summary>One read of a witness's source, before probe destinations are applied.</summary>

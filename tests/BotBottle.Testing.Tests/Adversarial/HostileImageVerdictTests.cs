@@ -88,6 +88,52 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         Assert.Contains("/usr/local/bin/rootsh", result.Probe.Evidence, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_bridge_left_open_to_IPv6_fails_raw_ipv6_to_host_and_the_witness_names_the_frames()
+    {
+        var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.Ipv6Open);
+        Assert.Contains("IPv6 OPEN", ((Launch.Bottle)bottle).AgentSecurity, StringComparison.Ordinal);
+        var report = await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id is "raw-ipv6-to-host-refused" or "wire-witness"), cancellationToken: Ct);
+        var raw = report.Results.Single(r => r.Check.Id == "raw-ipv6-to-host-refused");
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+
+        // Root with NET_RAW in the agent's namespace (the prober) reached the host service on the bridge's link-local address.
+        Assert.Equal(Verdict.Failed, raw.Verdict);
+        Assert.Equal(ProbeOutcome.Connected, raw.Probe.Outcome);
+        Assert.Contains("SYN-ACK", raw.Probe.Reason, StringComparison.Ordinal);
+
+        // The witness names the escaping frames: the TCP to the host's IPv6 address and what the host sent back.
+        var wire = report.Results.Single(r => r.Check.Id == "wire-witness");
+        Assert.Equal(Verdict.Failed, wire.Verdict);
+        Assert.Contains("IPv6 tcp", wire.Probe.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NET_RAW_given_back_to_the_agent_fails_agent_container_hardened_and_the_closed_bridge_still_holds()
+    {
+        var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.NetRaw);
+        var report = await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id is "agent-container-hardened" or "raw-ipv6-to-host-refused"), cancellationToken: Ct);
+        TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
+        var hardened = report.Results.Single(r => r.Check.Id == "agent-container-hardened");
+        Assert.Equal(Verdict.Failed, hardened.Verdict);
+        Assert.Contains("capability NET_RAW is added back", hardened.Probe.Stdout, StringComparison.Ordinal);
+
+        // Root in this agent may send raw frames; the engine host still answers none of them over IPv6.
+        Assert.Equal(Verdict.Passed, report.Results.Single(r => r.Check.Id == "raw-ipv6-to-host-refused").Verdict);
+    }
+
+    [Fact]
+    public async Task The_reference_bridge_is_closed_to_IPv6_and_the_report_says_so()
+    {
+        var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.TamperedLeaky);
+        Assert.Contains("IPv6 closed", ((Launch.Bottle)bottle).AgentSecurity, StringComparison.Ordinal);
+        var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "raw-ipv6-to-host-refused"), cancellationToken: Ct)).Results[0];
+        TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
+        Assert.Equal(Verdict.Passed, result.Verdict);
+        Assert.Equal(ProbeOutcome.TimedOut, result.Probe.Outcome);
+        Assert.Equal(Verdict.Passed, (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "agent-container-hardened"), cancellationToken: Ct)).Results[0].Verdict);
+    }
+
     [Theory]
     [InlineData("plain-http-port-denied")]
     [InlineData("rebinding-to-loopback-refused")]

@@ -7,7 +7,8 @@ namespace BotBottle.Testing.Tests.Adversarial;
 /// The hostile images of the verdict tests (Adversarial/*.Dockerfile, built offline from the reference images) and
 /// one bottle per case on one probe range: lying tools with a leaky bundle, the reference agent with the leaky bundle
 /// (for tampering), a root service, a set-uid-root shell, the reference agent with a bundle whose proxy policy is the
-/// old one (ports on CONNECT only, no outbound policy). The images are removed afterwards.
+/// old one (ports on CONNECT only, no outbound policy), the reference bottle with IPv6 left on at its bridge. The images
+/// are removed afterwards.
 /// </summary>
 public sealed class VerdictImagesFixture : IAsyncLifetime
 {
@@ -16,6 +17,8 @@ public sealed class VerdictImagesFixture : IAsyncLifetime
     public const string RootService = "root-service";
     public const string SetuidShell = "setuid-shell";
     public const string WeakPolicy = "weak-policy";
+    public const string Ipv6Open = "ipv6-open";
+    public const string NetRaw = "net-raw";
 
     private static readonly string[] Built = ["lying-tools", "root-service", "setuid-shell", "leaky-bundle", "weak-policy-bundle"];
     private readonly RangeBottles _bottles = new();
@@ -33,10 +36,19 @@ public sealed class VerdictImagesFixture : IAsyncLifetime
             [RootService] = (ImageFor(RootService), TestImages.Bundle),
             [SetuidShell] = (ImageFor(SetuidShell), TestImages.Bundle),
             [WeakPolicy] = (TestImages.Agent, ImageFor("weak-policy-bundle")),
+            [Ipv6Open] = (TestImages.Agent, TestImages.Bundle),
+            [NetRaw] = (TestImages.Agent, TestImages.Bundle),
         };
         var specs = cases.ToDictionary(c => c.Key, c => new BottleSpec(c.Value.Agent, TestImages.Spec.Bundle with { Image = c.Value.Bundle }));
-        return new(_bottles.LaunchAsync(specs, TestContext.Current.CancellationToken, BuildAsync));
+        return new(_bottles.LaunchAsync(specs, TestContext.Current.CancellationToken, BuildAsync, Weaken));
     }
+
+    private static IDisposable? Weaken(string name) => name switch
+    {
+        Ipv6Open => BotBottle.Testing.Witness.Docker.BridgeWitness.OpenIpv6ForTest(),
+        NetRaw => BotBottle.Testing.Docker.AgentHardening.GrantForTest("NET_RAW"),
+        _ => null,
+    };
 
     public Task<(IBottle Bottle, RangeTargets Targets)> GetAsync(string name) => _bottles.GetAsync(name);
 

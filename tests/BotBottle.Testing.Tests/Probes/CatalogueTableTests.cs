@@ -22,7 +22,7 @@ public sealed class CatalogueTableTests
         "outside-names-do-not-resolve BBT0109", "host-services-unreachable BBT0110", "metadata-unreachable BBT0111", "ipv6-egress-blocked BBT0112",
         "neighbour-bundle-unreachable BBT0113", "neighbour-agent-unreachable BBT0114", "agent-not-root BBT0115", "no-engine-socket BBT0116",
         "placeholder-secrets-only BBT0117", "dns-stays-in-the-bottle BBT0118", "plain-http-port-denied BBT0119", "rebinding-to-loopback-refused BBT0120",
-        "rebinding-to-link-local-refused BBT0121", "allowlist-is-literal BBT0122", "wire-witness BBT0123",
+        "rebinding-to-link-local-refused BBT0121", "allowlist-is-literal BBT0122", "raw-ipv6-to-host-refused BBT0124", "host-addresses-unreachable BBT0125", "agent-container-hardened BBT0126", "wire-witness BBT0123",
     ];
 
     [Fact]

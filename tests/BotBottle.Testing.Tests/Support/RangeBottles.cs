@@ -15,7 +15,8 @@ internal sealed class RangeBottles : IAsyncDisposable
     private ProbeRange? _range;
 
     /// <summary>Creates the range and launches every spec, wired to it; a failure is kept for the tests to report.</summary>
-    public async Task LaunchAsync(IReadOnlyDictionary<string, BottleSpec> specs, CancellationToken cancellationToken, Func<Task>? prepare = null)
+    /// <param name="scopeFor">A test seam to hold while one bottle's launch starts (a weakened bottle), or null.</param>
+    public async Task LaunchAsync(IReadOnlyDictionary<string, BottleSpec> specs, CancellationToken cancellationToken, Func<Task>? prepare = null, Func<string, IDisposable?>? scopeFor = null)
     {
         var backend = new DockerBackend();
         _report = await backend.CheckPrerequisitesAsync(cancellationToken);
@@ -32,7 +33,12 @@ internal sealed class RangeBottles : IAsyncDisposable
             }
 
             _range = await ProbeRange.CreateAsync(TestImages.Bundle, cancellationToken: cancellationToken);
-            var launches = specs.ToDictionary(s => s.Key, s => backend.LaunchAsync(_range.Wire(s.Value), cancellationToken));
+            var launches = specs.ToDictionary(s => s.Key, s =>
+            {
+                // The launch captures the seam's async-local value when it starts, so the scope may end right after.
+                using var scope = scopeFor?.Invoke(s.Key);
+                return backend.LaunchAsync(_range.Wire(s.Value), cancellationToken);
+            });
             foreach (var (name, launch) in launches)
             {
                 try

@@ -14,6 +14,8 @@ internal static partial class BatteryScript
 {
     private static readonly Lazy<string> Library = new(() => Resources.EmbeddedText.Read("BotBottle.Testing.Probes.probe-lib.sh"));
 
+    private static readonly Lazy<string> Raw6 = new(() => Resources.EmbeddedText.Read("BotBottle.Testing.Probes.raw6.pl"));
+
     /// <summary>The in-guest probe library (POSIX sh).</summary>
     public static string LibraryText => Library.Value;
 
@@ -24,6 +26,12 @@ internal static partial class BatteryScript
         var script = new StringBuilder();
         script.Append("BBT_LIB=").Append(ShellQuoting.Quote(LibraryText)).Append('\n');
         script.Append("export BBT_LIB\neval \"$BBT_LIB\"\n");
+        steps = steps.ToList();
+        if (steps.Any(s => s.Action is RawIpv6Dial))
+        {
+            script.Append("BBT_RAW6=").Append(ShellQuoting.Quote(Raw6.Value)).Append("\nexport BBT_RAW6\n");
+        }
+
         script.Append("BBT_FORCE=").Append(ForcedTool(tool)).Append("\nexport BBT_FORCE\nbbt_begin\n");
         foreach (var step in steps)
         {

@@ -165,6 +165,34 @@ bbt_interfaces() { # every network interface but loopback
   [ "$bbt_found" = 1 ] && echo present || echo absent
 }
 
+bbt_raw6() { # host-mac port: IPv6 from user space over packet sockets (raw6.pl, shipped in $BBT_RAW6), root with NET_RAW
+  [ -n "${BBT_RAW6:-}" ] || { echo "error: the battery shipped no raw6 tool"; return 3; }
+  printf '%s\n' "$BBT_RAW6" >"$bbt_dir/raw6.pl" && exec perl "$bbt_dir/raw6.pl" "$1" "$2" "$(( BBT_T > 2 ? BBT_T - 1 : 1 ))"
+}
+
+bbt_hosts() { # port addresses...: a TCP dial of every gateway of this namespace's IPv4 routes and of every address given
+  bbt_port=$1; shift
+  bbt_gws=$(awk 'function h(s, i, n) { n = 0; for (i = 1; i <= length(s); i++) n = n * 16 + index("0123456789ABCDEF", toupper(substr(s, i, 1))) - 1; return n }
+    NR > 1 && $3 != "00000000" { g = $3; printf "%d.%d.%d.%d\n", h(substr(g, 7, 2)), h(substr(g, 5, 2)), h(substr(g, 3, 2)), h(substr(g, 1, 2)) }' /proc/net/route 2>/dev/null | sort -u)
+  echo "gateways: ${bbt_gws:-none}" | tr '\n' ' '; echo
+  bbt_n=0; bbt_lim=
+  [ -n "$BBT_TIMEOUT" ] && bbt_lim="$BBT_TIMEOUT $(( BBT_T > 2 ? BBT_T - 1 : 1 ))"
+  for bbt_a in $bbt_gws "$@"; do
+    bbt_n=$((bbt_n + 1))
+    ( bbt_e=$($bbt_lim bash -c 'exec 3<>"/dev/tcp/$0/$1"' "$bbt_a" "$bbt_port" 2>&1); bbt_r=$?
+      case "$bbt_r:$bbt_e" in
+        0:*) echo "$bbt_a: connected" ;;
+        *refused*) echo "$bbt_a: refused" ;;
+        *unreachable*|*"No route"*|*"not permitted"*) echo "$bbt_a: unreachable ($bbt_e)" ;;
+        124:*|137:*) echo "$bbt_a: silent" ;;
+        *) echo "$bbt_a: error ($bbt_r $bbt_e)" ;;
+      esac ) >"$bbt_dir/hosts.$bbt_n" &
+  done
+  wait
+  cat "$bbt_dir"/hosts.* 2>/dev/null | awk -F': ' '{ print } $2 ~ /^connected/ { c = 1 } $2 ~ /^refused/ { r = 1 } $2 ~ /^silent/ { t = 1 } $2 ~ /^error/ { e = 1 } $2 ~ /^unreachable/ { u = 1 }
+    END { if (c) print "connected"; else if (r) print "refused"; else if (e || !(t || u)) print "error"; else if (t) print "silent"; else print "unreachable" }'
+}
+
 # --- one probe: bbt_probe <id> <seconds> <kind> args... ---
 bbt_probe() {
   bbt_id=$1; BBT_T=$2; bbt_kind=$3; shift 3
@@ -173,6 +201,8 @@ bbt_probe() {
     tcp) bbt_tool=$(bbt_pick bash nc curl) ;;
     http) bbt_tool=$(bbt_pick curl bash nc) ;;
     connect) bbt_tool=$(bbt_pick curl bash nc) ;;
+    raw6) if bbt_has perl; then bbt_tool=perl; else bbt_tool=none; fi ;;
+    hosts) if bbt_has bash; then bbt_tool=bash; else bbt_tool=none; fi ;;
     dns) if [ -n "${BBT_DNS_SERVER:-}" ]; then bbt_tool=$(bbt_pick nslookup); else bbt_tool=$(bbt_pick getent nslookup); fi ;;
     *) bbt_tool=sh ;;
   esac
@@ -194,14 +224,16 @@ bbt_probe() {
     secrets:sh) set -- bbt_secrets "$@" ;;
     log:sh) set -- bbt_log "$@" ;;
     interfaces:sh) set -- bbt_interfaces ;;
+    raw6:perl) set -- bbt_raw6 "$@" ;;
+    hosts:bash) set -- bbt_hosts "$@" ;;
     secrets-control:sh) BBT_SECRET_CONTROL="BBT_CONTROL_API_KEY=sk-ant-api03-botbottle-control"; export BBT_SECRET_CONTROL; set -- bbt_secrets "$@" ;;
     *) set -- false ;;
   esac
   bbt_start=$(bbt_ms)
   if [ "$bbt_tool" = none ]; then
-    echo "no tool for a $bbt_kind probe (looked for: bash, nc, curl, getent, nslookup)" >"$bbt_base.err"; : >"$bbt_base.out"; bbt_rc=127
+    echo "no tool for a $bbt_kind probe (looked for: bash, nc, curl, getent, nslookup, perl)" >"$bbt_base.err"; : >"$bbt_base.out"; bbt_rc=127
   else
-    export BBT_T BBT_NC BBT_NC_FLAVOR BBT_NSLOOKUP
+    export BBT_T BBT_NC BBT_NC_FLAVOR BBT_NSLOOKUP BBT_TIMEOUT bbt_dir
     if [ -n "$BBT_TIMEOUT" ]; then
       $BBT_TIMEOUT "$BBT_T" sh -c 'eval "$BBT_LIB"; "$@"' bbt-probe "$@" >"$bbt_base.out" 2>"$bbt_base.err" </dev/null
       bbt_rc=$?
