@@ -77,7 +77,7 @@ public sealed class CatalogueTableTests
     {
         var bare = CatalogueTestBottle.FullTargets with { DecoyIpv6Address = null, LoopbackRebindHost = null, LinkLocalRebindHost = null, LookalikeHost = null };
         Assert.Equal(
-            IsolationCatalogue.CheckIds.Except(["ipv6-egress-blocked", "neighbour-bundle-unreachable", "neighbour-agent-unreachable", "rebinding-to-loopback-refused", "rebinding-to-link-local-refused", "allowlist-is-literal", "wire-witness"]),
+            IsolationCatalogue.CheckIds.Except(["ipv6-egress-blocked", "neighbour-bundle-unreachable", "neighbour-agent-unreachable", "rebinding-to-loopback-refused", "rebinding-to-link-local-refused", "allowlist-is-literal", "raw-ipv6-to-host-refused", "host-addresses-unreachable", "agent-container-hardened", "wire-witness"]),
             IsolationCatalogue.Build(Bottle, bare).Select(c => c.Id));
         var noAddress = new CatalogueTestBottle("three", null, "10.9.2.3");
         Assert.DoesNotContain(IsolationCatalogue.Build(Bottle, CatalogueTestBottle.FullTargets, noAddress), c => c.Id == "neighbour-agent-unreachable");
