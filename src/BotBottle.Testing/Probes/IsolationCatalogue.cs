@@ -205,7 +205,7 @@ public static class IsolationCatalogue
     /// with CAP_NET_RAW would, where the agent's kernel has IPv6 off), to the host's link-local address on the bottle
     /// network's bridge, at the range's host service: any IPv6 answer of the host fails. Its control is the same attempt
     /// from the bundle to the outside network's bridge, whose IPv6 is on, so a broken tool cannot pass. Only where the
-    /// agent has a link to the host (its witness knows the bridge's MAC).
+    /// agent has a link to the host (its witness knows the bridge's MAC) and the harness's prober runs in its namespace.
     /// </summary>
     private static CatalogueEntry RawIpv6ToHost => new("raw-ipv6-to-host-refused", CatalogueCode.Of("BBT0124"),
         "IPv6 sent over a packet socket from the agent's network gets no answer from the engine host",
@@ -213,7 +213,7 @@ public static class IsolationCatalogue
             [c.Step("ctl-raw-ipv6-from-bundle", c.Bundle, new RawIpv6Dial(c.Targets.OutsideBridgeMac!, c.Targets.HostServicePort), ProbeExpectation.Connected), c.ProxyPort]))
     {
         Category = "ipv6",
-        When = c => c.Bottle.Witness?.HostLinkMac is not null && c.Targets.OutsideBridgeMac is not null,
+        When = c => !c.Agent.SubjectReported && c.Bottle.Witness?.HostLinkMac is not null && c.Targets.OutsideBridgeMac is not null,
         TitleFor = c => $"IPv6 sent over a packet socket from the agent's network gets no answer from the engine host (its bridge {c.Bottle.Witness!.HostLinkMac}, the host service on port {c.Targets.HostServicePort})",
     };
 

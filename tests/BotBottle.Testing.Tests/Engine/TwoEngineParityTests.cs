@@ -27,7 +27,7 @@ public sealed class TwoEngineParityTests
         TestContext.Current.TestOutputHelper?.WriteLine(matrix.ToText());
 
         Assert.Equal(2, report.Runs.Count);
-        Assert.All(report.Runs, run => Assert.Matches(@"^docker \(Engine \d+\.\d+\.\d+, API 1\.\d+\)$", run.Label));
+        Assert.All(report.Runs, run => Assert.Matches(@"^docker(@\S+)? \(Engine \d+\.\d+\.\d+, API 1\.\d+\)$", run.Label));
         Assert.NotEqual(report.Runs[0].Label, report.Runs[1].Label);
         Assert.True(report.Conforms, string.Join("\n", report.Runs.SelectMany(r => r.Results.Where(x => x.Verdict != Verdict.Passed).Select(x => $"{r.Label}: {x.Explain()}"))));
         Assert.Empty(matrix.Disagreements);

@@ -51,6 +51,8 @@ public sealed class ProbeToolImagesTests(ToolImagesFixture fixture) : IClassFixt
     {
         var itself = ProbeVantage.AgentItself(bottle);
         ProbeStep Swap(ProbeStep step) => step.Vantage.Name == "agent" && !step.Vantage.SubjectReported ? step with { Vantage = itself } : step;
-        return IsolationCatalogue.Build(bottle, targets).Select(c => c with { Probe = Swap(c.Probe), Controls = c.Controls.Select(Swap).ToList() }).ToList();
+        // Raw IPv6 and the host sweep are the prober's own tools (root with NET_RAW, bash), never an image's: left out here.
+        return IsolationCatalogue.Build(bottle, targets).Where(c => !c.Steps.Any(s => s.Action is RawIpv6Dial or HostAddressSweep))
+            .Select(c => c with { Probe = Swap(c.Probe), Controls = c.Controls.Select(Swap).ToList() }).ToList();
     }
 }

@@ -148,7 +148,8 @@ public sealed class WireWitnessTests
         var host = inspect.HostConfig!;
         Assert.Equal("host", host.NetworkMode);
         Assert.Equal(["ALL"], host.CapDrop);
-        Assert.Equal(["NET_RAW", "SETGID", "SETUID"], host.CapAdd.Order(StringComparer.Ordinal));
+        Assert.Equal(["NET_ADMIN", "NET_RAW", "SETGID", "SETUID"], host.CapAdd.Order(StringComparer.Ordinal));
+        Assert.Empty(host.MaskedPaths ?? []);
         Assert.Contains("no-new-privileges", host.SecurityOpt);
         Assert.Equal(bottle.Name, inspect.Config!.Labels[ResourceLabels.Bottle]);
 
