@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace BotBottle.Testing.Probes;
 
 /// <summary>One thing a probe does inside the bottle. Build them with <see cref="Probe"/>.</summary>
@@ -21,7 +19,7 @@ public abstract record ProbeAction
     /// <summary>Whether this action talks to the network (and so honours <see cref="ProbeTool"/>).</summary>
     public virtual bool IsNetwork => true;
 
-    private protected static string Number(int port) => port.ToString(CultureInfo.InvariantCulture);
+    private protected static string Number(int port) => Processes.Argv.Number(port);
 
     private protected static string HostPort(string host, int port) => (host.Contains(':', StringComparison.Ordinal) ? $"[{host}]" : host) + ":" + Number(port);
 }
