@@ -26,7 +26,7 @@ public sealed class ReferenceBottleTests(DockerBottleFixture fixture) : IClassFi
     [Fact]
     public Task The_agents_loopback_is_refused() =>
         fixture.Bottle.Probe(Probe.Tcp("127.0.0.1", 9))
-            .WithControl(Probe.Tcp(fixture.Bottle.Bundle.Address, fixture.Bottle.Bundle.ProxyPort), ProbeExpectation.Connected)
+            .WithControl(Probe.Tcp(fixture.Bottle.Bundle.Address, fixture.Bottle.Bundle.ProxyPort), StepExpectation.Connected)
             .ShouldBeRefused(TestContext.Current.CancellationToken);
 }
 

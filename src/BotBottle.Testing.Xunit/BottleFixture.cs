@@ -50,7 +50,7 @@ public class BottleFixture : IAsyncLifetime
     public IReadOnlyList<IsolationCheck> IsolationChecks => Session.RequireIsolationChecks(Assert.Skip);
 
     /// <summary>The whole catalogue, run once in one battery and shared by every test that asks.</summary>
-    public Task<ProbeReport> IsolationReportAsync()
+    public Task<IsolationReport> IsolationReportAsync()
     {
         Session.RequireBottle(Assert.Skip);
         return Session.IsolationReportAsync(TestContext.Current.CancellationToken);

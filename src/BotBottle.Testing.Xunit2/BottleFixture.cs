@@ -41,7 +41,7 @@ public class BottleFixture : IAsyncLifetime
     protected virtual TimeSpan LaunchTimeout => TimeSpan.FromMinutes(5);
 
     /// <summary>The whole catalogue, run once in one battery and shared.</summary>
-    public Task<ProbeReport> IsolationReportAsync()
+    public Task<IsolationReport> IsolationReportAsync()
     {
         Session.RequireBottle(BottleGate.Skip);
         return Session.IsolationReportAsync(CancellationToken.None);

@@ -32,8 +32,8 @@ public class CatalogueBenchmarks
         Console.WriteLine($"// slowest step of the catalogue: {slowest.Step.Id} {slowest.Outcome} in {slowest.Duration.TotalMilliseconds:0} ms of the catalogue's {report.Elapsed.TotalMilliseconds:0} ms");
 
         // The agent's dial replaced by a sleep: a step that nothing answers, under the catalogue's own limit.
-        var silent = new ProbeVantage("agent", (script, ct) => _bottle.ExecAsync(script.Replace("bbt_tcp_bash() {", "bbt_tcp_bash() { exec sleep 30; }\nbbt_real_tcp_bash() {", StringComparison.Ordinal), cancellationToken: ct), isSubject: true);
-        var step = new ProbeStep("silent", silent, Probe.Tcp("127.0.0.1", 9), ProbeExpectation.Of("times out", ProbeOutcome.TimedOut)) { Timeout = new CatalogueOptions().StepTimeout };
+        var silent = new Vantage("agent", (script, ct) => _bottle.ExecAsync(script.Replace("bbt_tcp_bash() {", "bbt_tcp_bash() { exec sleep 30; }\nbbt_real_tcp_bash() {", StringComparison.Ordinal), cancellationToken: ct), isSubject: true);
+        var step = new IsolationStep("silent", silent, Probe.Tcp("127.0.0.1", 9), StepExpectation.Of("times out", StepOutcome.TimedOut)) { Timeout = new CatalogueOptions().StepTimeout };
         _silent = new IsolationCheck("silent", "one step nothing answers", step, []);
     }
 
@@ -45,13 +45,13 @@ public class CatalogueBenchmarks
     }
 
     [Benchmark(Baseline = true, Description = "catalogue: one silent step alone (the limit)")]
-    public Task<ProbeReport> SilentStep() => _bottle.RunChecksAsync([_silent], ProbeTool.Bash);
+    public Task<IsolationReport> SilentStep() => _bottle.RunChecksAsync([_silent], NetworkTool.Bash);
 
     [Benchmark(Description = "catalogue: one refused probe")]
     public Task OneProbe() => _bottle.Probe(Probe.Tcp("127.0.0.1", 9)).ShouldBeRefused();
 
     [Benchmark(Description = "catalogue: every check")]
-    public Task<ProbeReport> Catalogue() => _bottle.RunChecksAsync(_catalogue);
+    public Task<IsolationReport> Catalogue() => _bottle.RunChecksAsync(_catalogue);
 
     private static BottleSpec ReferenceSpec() => new(Images.Agent, new BundleSpec(Images.Bundle));
 }

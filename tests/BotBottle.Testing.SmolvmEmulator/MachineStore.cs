@@ -61,10 +61,15 @@ internal sealed class MachineStore
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
     public MachineStore()
-    {
-        var dataHome = Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg
+        : this(Environment.GetEnvironmentVariable("XDG_DATA_HOME") is { Length: > 0 } xdg
             ? xdg
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share");
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share"))
+    {
+    }
+
+    /// <param name="dataHome">The data directory smolvm would read from <c>XDG_DATA_HOME</c>.</param>
+    public MachineStore(string dataHome)
+    {
         Root = Path.Combine(dataHome, "smolvm", "emulator");
         Directory.CreateDirectory(Path.Combine(Root, "machines"));
         Directory.CreateDirectory(Path.Combine(Root, "slots"));
@@ -142,6 +147,20 @@ internal sealed class MachineStore
             Thread.Sleep(25);
         }
     }
+
+    /// <summary>How many of the machine's eight connection slots are held now (a free one is held for an instant while it is counted).</summary>
+    public int HeldSlots(string name) => Enumerable.Range(0, 8).Count(slot =>
+    {
+        try
+        {
+            using var free = new FileStream(Path.Combine(Root, "slots", $"{Safe(name)}.{slot}"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    });
 
     private string FileOf(string name) => Path.Combine(Root, "machines", Safe(name) + ".json");
 

@@ -22,9 +22,9 @@ public sealed class DockerBottleOnXunit2(DockerBottleFixture fixture) : IClassFi
     {
         var bottle = fixture.Bottle;
         var result = await bottle.Probe(Probe.Tcp("127.0.0.1", 9))
-            .WithControl(Probe.Tcp(bottle.Bundle.Address, bottle.Bundle.ProxyPort), ProbeExpectation.Connected)
+            .WithControl(Probe.Tcp(bottle.Bundle.Address, bottle.Bundle.ProxyPort), StepExpectation.Connected)
             .ShouldBeRefused();
-        Assert.Equal(ProbeOutcome.Refused, result.Probe.Outcome);
+        Assert.Equal(StepOutcome.Refused, result.Probe.Outcome);
     }
 }
 

@@ -2,7 +2,8 @@ namespace BotBottle.Testing.Checks;
 
 /// <summary>
 /// One check's result on one backend: what every report (JUnit, JSON, Markdown), the MSBuild tasks and the xunit
-/// fixtures read, for an isolation probe of the catalogue and a check of a conformance spec alike.
+/// fixtures read, for an isolation check of the catalogue and a check of a conformance spec alike. An isolation
+/// check's result is one of these too (<see cref="Probes.IsolationResult"/>), with what its steps observed.
 /// </summary>
 /// <param name="CheckId">The check's stable id (<c>kind.name</c>, e.g. <c>user.node</c>, <c>probe.loopback-refused</c>).</param>
 /// <param name="Title">What it proves.</param>
@@ -13,7 +14,7 @@ namespace BotBottle.Testing.Checks;
 /// <param name="Hint">What to change in the image (from the spec).</param>
 /// <param name="Elapsed">How long the check took.</param>
 /// <param name="Location">Where the check is declared.</param>
-public sealed record CheckResult(
+public record CheckResult(
     string CheckId,
     string Title,
     CheckStage Stage,
@@ -29,6 +30,9 @@ public sealed record CheckResult(
 
     /// <summary>The check's stable code (<c>BBT01xx</c> per isolation check, <c>BBT02xx</c> per conformance kind), declared on its definition.</summary>
     public CheckCode Code { get; init; }
+
+    /// <summary>Whether the check passed.</summary>
+    public bool Passed => Verdict == Verdict.Passed;
 
     /// <summary>Whether the check failed or was inconclusive (what fails a build).</summary>
     public bool Failed => Verdict is Verdict.Failed or Verdict.Inconclusive;

@@ -13,6 +13,9 @@ internal static partial class CatalogueCode
     /// <summary>The code given to a probe id the catalogue has no entry for.</summary>
     public const string Unknown = "BBT0199";
 
+    /// <summary><see cref="Unknown"/> as a code.</summary>
+    public static readonly Checks.CheckCode UnknownCheck = Checks.CheckCode.Parse(Unknown);
+
     /// <summary>The first code of the range kept for a caller's own loopback daemons.</summary>
     public const int FirstDaemonCode = 180;
 

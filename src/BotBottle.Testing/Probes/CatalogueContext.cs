@@ -9,8 +9,8 @@ namespace BotBottle.Testing.Probes;
 internal sealed class CatalogueContext
 {
     private readonly IBottle? _neighbour;
-    private readonly ProbeVantage? _theirAgent;
-    private readonly ProbeVantage? _theirBundle;
+    private readonly Vantage? _theirAgent;
+    private readonly Vantage? _theirBundle;
     private readonly List<IsolationCheck> _built = [];
     private readonly Dictionary<string, object> _once = new(StringComparer.Ordinal);
 
@@ -25,28 +25,28 @@ internal sealed class CatalogueContext
         Options = options;
         // Network steps: the harness's prober in the agent's network namespace where the backend has one. Facts about the
         // agent: read from outside it where it has an observer. Elsewhere both are the agent's own report (subject-reported).
-        Agent = ProbeVantage.Agent(bottle);
-        Facts = ProbeVantage.Facts(bottle);
-        Bundle = ProbeVantage.Bundle(bottle);
-        Wire = ProbeVantage.WitnessOf(bottle);
+        Agent = Vantage.Agent(bottle);
+        Facts = Vantage.Facts(bottle);
+        Bundle = Vantage.Bundle(bottle);
+        Wire = Vantage.WitnessOf(bottle);
         if (neighbour is not null)
         {
             _neighbour = neighbour;
-            _theirAgent = ProbeVantage.AgentOf(neighbour, "neighbour agent");
-            _theirBundle = ProbeVantage.Bundle(neighbour, "neighbour bundle");
+            _theirAgent = Vantage.AgentOf(neighbour, "neighbour agent");
+            _theirBundle = Vantage.Bundle(neighbour, "neighbour bundle");
         }
 
         var b = bottle.Bundle;
         // Every check that a silence or a missing route passes also has the agent's own dial to the proxy port as a
         // control, run at the same time: where something in the agent's namespace makes dials fail (its conntrack table
         // filled, its ports taken), that control fails too and the check is inconclusive, never passed.
-        ProxyPort = Step("ctl-proxy-port", Agent, Probe.Tcp(b.ProxyHost, b.ProxyPort), ProbeExpectation.Connected);
-        DecoyFromBundle = Step("ctl-decoy-from-bundle", Bundle, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), ProbeExpectation.Connected);
-        AllowedViaProxy = Step("allowlisted-via-proxy", Agent, Probe.HttpViaProxy(b.ProxyHost, b.ProxyPort, targets.AllowedHost), ProbeExpectation.ProxyAllowed);
+        ProxyPort = Step("ctl-proxy-port", Agent, Probe.Tcp(b.ProxyHost, b.ProxyPort), StepExpectation.Connected);
+        DecoyFromBundle = Step("ctl-decoy-from-bundle", Bundle, Probe.Tcp(targets.DecoyAddress, targets.DecoyHttpPort), StepExpectation.Connected);
+        AllowedViaProxy = Step("allowlisted-via-proxy", Agent, Probe.HttpViaProxy(b.ProxyHost, b.ProxyPort, targets.AllowedHost), StepExpectation.ProxyAllowed);
         ResolvesPeers = options.AgentResolvesPeers ?? bottle.AgentResolvesPeers;
         DnsControls = ResolvesPeers
-            ? [Step("ctl-resolve-from-bundle", Bundle, Probe.Resolve(targets.AllowedHost), ProbeExpectation.Resolves), Step("ctl-agent-resolves-bundle", Agent, Probe.Resolve(options.BundleAlias), ProbeExpectation.Resolves)]
-            : [Step("ctl-resolve-from-bundle", Bundle, Probe.Resolve(targets.AllowedHost), ProbeExpectation.Resolves)];
+            ? [Step("ctl-resolve-from-bundle", Bundle, Probe.Resolve(targets.AllowedHost), StepExpectation.Resolves), Step("ctl-agent-resolves-bundle", Agent, Probe.Resolve(options.BundleAlias), StepExpectation.Resolves)]
+            : [Step("ctl-resolve-from-bundle", Bundle, Probe.Resolve(targets.AllowedHost), StepExpectation.Resolves)];
     }
 
     /// <summary>The bottle under test.</summary>
@@ -62,16 +62,16 @@ internal sealed class CatalogueContext
     public CatalogueOptions Options { get; }
 
     /// <summary>The agent's network view (its prober where the backend has one).</summary>
-    public ProbeVantage Agent { get; }
+    public Vantage Agent { get; }
 
     /// <summary>Facts about the agent (read from outside where the backend has an observer).</summary>
-    public ProbeVantage Facts { get; }
+    public Vantage Facts { get; }
 
     /// <summary>The bundle, as root.</summary>
-    public ProbeVantage Bundle { get; }
+    public Vantage Bundle { get; }
 
     /// <summary>The bottle's wire witness, or null where the backend has none.</summary>
-    public ProbeVantage? Wire { get; }
+    public Vantage? Wire { get; }
 
     /// <summary>Whether a neighbouring bottle was given.</summary>
     public bool HasNeighbour => _neighbour is not null;
@@ -80,32 +80,32 @@ internal sealed class CatalogueContext
     public IBottle Neighbour => _neighbour ?? throw NoNeighbour();
 
     /// <summary>The neighbour's agent's network view.</summary>
-    public ProbeVantage TheirAgent => _theirAgent ?? throw NoNeighbour();
+    public Vantage TheirAgent => _theirAgent ?? throw NoNeighbour();
 
     /// <summary>The neighbour's bundle, as root.</summary>
-    public ProbeVantage TheirBundle => _theirBundle ?? throw NoNeighbour();
+    public Vantage TheirBundle => _theirBundle ?? throw NoNeighbour();
 
     /// <summary>Whether the agent's resolver is the engine's (it then must resolve the bundle's alias).</summary>
     public bool ResolvesPeers { get; }
 
     /// <summary>Shared control: the agent's own dial to the proxy port.</summary>
-    public ProbeStep ProxyPort { get; }
+    public IsolationStep ProxyPort { get; }
 
     /// <summary>Shared control: the bundle reaches the decoy's HTTP port.</summary>
-    public ProbeStep DecoyFromBundle { get; }
+    public IsolationStep DecoyFromBundle { get; }
 
     /// <summary>Shared step: the proxy forwards the agent's request to the allowlisted host.</summary>
-    public ProbeStep AllowedViaProxy { get; }
+    public IsolationStep AllowedViaProxy { get; }
 
     /// <summary>Shared DNS controls: the bundle resolves the allowed name (and the agent the bundle's alias where it resolves peers).</summary>
-    public IReadOnlyList<ProbeStep> DnsControls { get; }
+    public IReadOnlyList<IsolationStep> DnsControls { get; }
 
     /// <summary>The checks built so far, in order (a check that reads after every other, like the wire witness, looks at them).</summary>
     public IReadOnlyList<IsolationCheck> Built => _built;
 
     /// <summary>A step with the limit its expectation calls for: short where a timeout passes, generous where an answer must come.</summary>
-    public ProbeStep Step(string id, ProbeVantage at, ProbeAction action, ProbeExpectation expected) =>
-        new(id, at, action, expected) { Timeout = expected.Accepts(ProbeOutcome.TimedOut) ? Options.StepTimeout : Options.AnswerTimeout };
+    public IsolationStep Step(string id, Vantage at, StepAction action, StepExpectation expected) =>
+        new(id, at, action, expected) { Timeout = expected.Accepts(StepOutcome.TimedOut) ? Options.StepTimeout : Options.AnswerTimeout };
 
     /// <summary>A value made once per built catalogue (e.g. a name used nowhere else, in both a check's step and its title).</summary>
     public T Once<T>(string key, Func<T> make)

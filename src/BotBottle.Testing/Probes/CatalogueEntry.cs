@@ -32,11 +32,11 @@ internal sealed record CatalogueEntry(string Id, string Code, string Title, Func
         }
 
         var (probe, controls) = Build(context);
-        return new IsolationCheck(Id, TitleFor?.Invoke(context) ?? Title, probe, controls) { Category = Category };
+        return new IsolationCheck(Id, TitleFor?.Invoke(context) ?? Title, probe, controls) { Category = Category, Code = Checks.CheckCode.Parse(Code) };
     }
 }
 
 /// <summary>A catalogue check's probe and the controls that must pass for its verdict to count.</summary>
 /// <param name="Probe">The probe.</param>
 /// <param name="Controls">Its positive controls.</param>
-internal sealed record CatalogueSteps(ProbeStep Probe, IReadOnlyList<ProbeStep> Controls);
+internal sealed record CatalogueSteps(IsolationStep Probe, IReadOnlyList<IsolationStep> Controls);

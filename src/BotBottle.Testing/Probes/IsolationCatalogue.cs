@@ -102,98 +102,98 @@ public static class IsolationCatalogue
     private static IReadOnlyList<CatalogueEntry> Table(IReadOnlyList<CatalogueOptions.LoopbackDaemon> daemons) =>
     [
         new("loopback-refused", CatalogueCode.Of("BBT0101"), "The agent's own 127.0.0.1 has nothing of the host behind it",
-            c => new(c.Step("loopback-9", c.Agent, Probe.Tcp("127.0.0.1", 9), ProbeExpectation.Refused), [c.ProxyPort])),
+            c => new(c.Step("loopback-9", c.Agent, Probe.Tcp("127.0.0.1", 9), StepExpectation.Refused), [c.ProxyPort])),
         .. daemons.Select(BypassEntry),
         new("proxy-reachable", CatalogueCode.Of("BBT0104"), "The agent reaches the bundle's proxy port",
-            c => new(c.ProxyPort, [c.Step("ctl-bundle-closed-port", c.Agent, Probe.Tcp(c.B.ProxyHost, 1), ProbeExpectation.Refused)])) { Category = "proxy" },
+            c => new(c.ProxyPort, [c.Step("ctl-bundle-closed-port", c.Agent, Probe.Tcp(c.B.ProxyHost, 1), StepExpectation.Refused)])) { Category = "proxy" },
         new("proxy-allows-allowlisted", CatalogueCode.Of("BBT0105"), "The proxy forwards requests to an allowlisted host",
             c => new(c.AllowedViaProxy, [c.DecoyFromBundle]))
         {
             Category = "proxy", TitleFor = c => $"The proxy forwards requests to an allowlisted host ({c.Targets.AllowedHost})",
         },
         new("proxy-denies-unlisted", CatalogueCode.Of("BBT0106"), "The proxy refuses a host that is not on the allowlist",
-            c => new(c.Step("unlisted-via-proxy", c.Agent, Probe.HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, c.Targets.DeniedHost), ProbeExpectation.ProxyDenied), [c.AllowedViaProxy]))
+            c => new(c.Step("unlisted-via-proxy", c.Agent, Probe.HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, c.Targets.DeniedHost), StepExpectation.ProxyDenied), [c.AllowedViaProxy]))
         {
             Category = "proxy", TitleFor = c => $"The proxy refuses a host that is not on the allowlist ({c.Targets.DeniedHost}, the same decoy)",
         },
         new("connect-port-denied", CatalogueCode.Of("BBT0107"), "The proxy refuses CONNECT to a port that is not allowed",
-            c => new(c.Step("connect-denied-port", c.Agent, Probe.Connect(c.B.ProxyHost, c.B.ProxyPort, c.Targets.AllowedHost, c.Targets.DeniedConnectPort), ProbeExpectation.ProxyDenied),
-                [c.Step("ctl-connect-allowed-port", c.Agent, Probe.Connect(c.B.ProxyHost, c.B.ProxyPort, c.Targets.AllowedHost, c.Targets.AllowedConnectPort), ProbeExpectation.ProxyAllowed)]))
+            c => new(c.Step("connect-denied-port", c.Agent, Probe.Connect(c.B.ProxyHost, c.B.ProxyPort, c.Targets.AllowedHost, c.Targets.DeniedConnectPort), StepExpectation.ProxyDenied),
+                [c.Step("ctl-connect-allowed-port", c.Agent, Probe.Connect(c.B.ProxyHost, c.B.ProxyPort, c.Targets.AllowedHost, c.Targets.AllowedConnectPort), StepExpectation.ProxyAllowed)]))
         {
             Category = "proxy", TitleFor = c => $"The proxy refuses CONNECT to a port that is not allowed ({c.Targets.DeniedConnectPort})",
         },
         new("direct-egress-blocked", CatalogueCode.Of("BBT0108"), "The agent cannot reach an outside server without the proxy",
-            c => new(c.Step("direct-to-decoy", c.Agent, Probe.Tcp(c.Targets.DecoyAddress, c.Targets.DecoyHttpPort), ProbeExpectation.Blocked), [c.DecoyFromBundle, c.ProxyPort])),
+            c => new(c.Step("direct-to-decoy", c.Agent, Probe.Tcp(c.Targets.DecoyAddress, c.Targets.DecoyHttpPort), StepExpectation.Blocked), [c.DecoyFromBundle, c.ProxyPort])),
         new("outside-names-do-not-resolve", CatalogueCode.Of("BBT0109"), "Outside host names do not resolve inside the agent",
-            c => new(c.Step("resolve-outside-name", c.Agent, Probe.Resolve(c.Targets.AllowedHost), ProbeExpectation.DoesNotResolve), c.DnsControls)) { Category = "dns" },
+            c => new(c.Step("resolve-outside-name", c.Agent, Probe.Resolve(c.Targets.AllowedHost), StepExpectation.DoesNotResolve), c.DnsControls)) { Category = "dns" },
         new("host-services-unreachable", CatalogueCode.Of("BBT0110"), "Host services are not reachable through the bottle network's gateway",
-            c => new(c.Step("host-via-gateway", c.Agent, Probe.Tcp(c.Targets.BottleGateway, c.Targets.HostServicePort), ProbeExpectation.Blocked),
-                [c.Step("ctl-host-service-from-bundle", c.Bundle, Probe.Tcp(c.Targets.OutsideGateway, c.Targets.HostServicePort), ProbeExpectation.Connected), c.ProxyPort])),
+            c => new(c.Step("host-via-gateway", c.Agent, Probe.Tcp(c.Targets.BottleGateway, c.Targets.HostServicePort), StepExpectation.Blocked),
+                [c.Step("ctl-host-service-from-bundle", c.Bundle, Probe.Tcp(c.Targets.OutsideGateway, c.Targets.HostServicePort), StepExpectation.Connected), c.ProxyPort])),
         new("metadata-unreachable", CatalogueCode.Of("BBT0111"), "The link-local metadata address is unreachable",
-            c => new(c.Step("metadata", c.Agent, Probe.Tcp(c.Targets.MetadataAddress, 80), ProbeExpectation.Blocked), [MetadataFromBundle(c), c.ProxyPort]))
+            c => new(c.Step("metadata", c.Agent, Probe.Tcp(c.Targets.MetadataAddress, 80), StepExpectation.Blocked), [MetadataFromBundle(c), c.ProxyPort]))
         {
             TitleFor = c => $"The link-local metadata address ({c.Targets.MetadataAddress}) is unreachable",
         },
         new("ipv6-egress-blocked", CatalogueCode.Of("BBT0112"), "The agent has no IPv6 path out",
-            c => new(c.Step("ipv6-to-decoy", c.Agent, Probe.Tcp(c.Targets.DecoyIpv6Address!, c.Targets.DecoyHttpPort), ProbeExpectation.Blocked),
-                [c.Step("ctl-ipv6-from-bundle", c.Bundle, Probe.Tcp(c.Targets.DecoyIpv6Address!, c.Targets.DecoyHttpPort), ProbeExpectation.Connected), c.ProxyPort]))
+            c => new(c.Step("ipv6-to-decoy", c.Agent, Probe.Tcp(c.Targets.DecoyIpv6Address!, c.Targets.DecoyHttpPort), StepExpectation.Blocked),
+                [c.Step("ctl-ipv6-from-bundle", c.Bundle, Probe.Tcp(c.Targets.DecoyIpv6Address!, c.Targets.DecoyHttpPort), StepExpectation.Connected), c.ProxyPort]))
         {
             When = c => c.Targets.DecoyIpv6Address is not null,
         },
         new("neighbour-bundle-unreachable", CatalogueCode.Of("BBT0113"), "Another bottle's bundle is unreachable",
-            c => new(c.Step("neighbour-bundle", c.Agent, Probe.Tcp(c.Neighbour.Bundle.Address, c.Neighbour.Bundle.ProxyPort), ProbeExpectation.Blocked),
-                [c.Step("ctl-neighbour-reaches-own-bundle", c.TheirAgent, Probe.Tcp(c.Neighbour.Bundle.ProxyHost, c.Neighbour.Bundle.ProxyPort), ProbeExpectation.Connected), c.ProxyPort]))
+            c => new(c.Step("neighbour-bundle", c.Agent, Probe.Tcp(c.Neighbour.Bundle.Address, c.Neighbour.Bundle.ProxyPort), StepExpectation.Blocked),
+                [c.Step("ctl-neighbour-reaches-own-bundle", c.TheirAgent, Probe.Tcp(c.Neighbour.Bundle.ProxyHost, c.Neighbour.Bundle.ProxyPort), StepExpectation.Connected), c.ProxyPort]))
         {
             NeedsNeighbour = true,
         },
         new("neighbour-agent-unreachable", CatalogueCode.Of("BBT0114"), "Another bottle's agent is unreachable",
-            c => new(c.Step("neighbour-agent", c.Agent, Probe.Tcp(c.Neighbour.AgentAddress!, 1), ProbeExpectation.NotRouted),
-                [c.Step("ctl-neighbour-agent-refuses-its-bundle", c.TheirBundle, Probe.Tcp(c.Neighbour.AgentAddress!, 1), ProbeExpectation.Refused), c.ProxyPort]))
+            c => new(c.Step("neighbour-agent", c.Agent, Probe.Tcp(c.Neighbour.AgentAddress!, 1), StepExpectation.NotRouted),
+                [c.Step("ctl-neighbour-agent-refuses-its-bundle", c.TheirBundle, Probe.Tcp(c.Neighbour.AgentAddress!, 1), StepExpectation.Refused), c.ProxyPort]))
         {
             NeedsNeighbour = true, When = c => c.Neighbour.AgentAddress is not null, TitleFor = _ => "Another bottle's agent is unreachable (not even a refusal comes back)",
         },
         new("agent-not-root", CatalogueCode.Of("BBT0115"), "The agent runs as non-root and cannot become root (sudo, su, setuid)",
-            c => new(c.Step("escalate", c.Facts, new EscalationAttempt(), ProbeExpectation.Denied),
-                [c.Step("ctl-escalation-reporter", c.Facts, new EscalationAttempt(Control: true), ProbeExpectation.Permitted)])) { Category = "identity" },
+            c => new(c.Step("escalate", c.Facts, new EscalationAttempt(), StepExpectation.Denied),
+                [c.Step("ctl-escalation-reporter", c.Facts, new EscalationAttempt(Control: true), StepExpectation.Permitted)])) { Category = "identity" },
         new("no-engine-socket", CatalogueCode.Of("BBT0116"), "No container-engine socket (or remote DOCKER_HOST) is in the bottle",
-            c => new(c.Step("engine-sockets", c.Facts, new SocketScan(SocketScan.EngineSockets), ProbeExpectation.Absent),
-                [c.Step("ctl-socket-scan-finds-a-file", c.Facts, new SocketScan([c.Facts.SubjectReported ? "/proc/self/status" : "/etc/hostname"]), ProbeExpectation.Present)])) { Category = "identity" },
+            c => new(c.Step("engine-sockets", c.Facts, new SocketScan(SocketScan.EngineSockets), StepExpectation.Absent),
+                [c.Step("ctl-socket-scan-finds-a-file", c.Facts, new SocketScan([c.Facts.SubjectReported ? "/proc/self/status" : "/etc/hostname"]), StepExpectation.Present)])) { Category = "identity" },
         new("placeholder-secrets-only", CatalogueCode.Of("BBT0117"), "The agent's env holds only placeholder credentials",
-            c => new(c.Step("secrets", c.Facts, new SecretScan(c.Options.SecretPlaceholders), ProbeExpectation.Absent),
-                [c.Step("ctl-secret-scan-finds-a-token", c.Facts, new SecretScan(c.Options.SecretPlaceholders, Control: true), ProbeExpectation.Present)])) { Category = "secrets" },
+            c => new(c.Step("secrets", c.Facts, new SecretScan(c.Options.SecretPlaceholders), StepExpectation.Absent),
+                [c.Step("ctl-secret-scan-finds-a-token", c.Facts, new SecretScan(c.Options.SecretPlaceholders, Control: true), StepExpectation.Present)])) { Category = "secrets" },
         DnsStaysInTheBottle,
         new("plain-http-port-denied", CatalogueCode.Of("BBT0119"), "The proxy refuses a plain-HTTP request to an allowlisted host on a port that is not allowed",
-            c => new(c.Step("http-denied-port", c.Agent, new HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, c.Targets.AllowedHost, c.Targets.DeniedConnectPort), ProbeExpectation.ProxyDenied),
-                [c.AllowedViaProxy, c.Step("ctl-decoy-denied-port-from-bundle", c.Bundle, Probe.Tcp(c.Targets.DecoyAddress, c.Targets.DeniedConnectPort), ProbeExpectation.Connected)]))
+            c => new(c.Step("http-denied-port", c.Agent, new HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, c.Targets.AllowedHost, c.Targets.DeniedConnectPort), StepExpectation.ProxyDenied),
+                [c.AllowedViaProxy, c.Step("ctl-decoy-denied-port-from-bundle", c.Bundle, Probe.Tcp(c.Targets.DecoyAddress, c.Targets.DeniedConnectPort), StepExpectation.Connected)]))
         {
             Category = "proxy", TitleFor = c => $"The proxy refuses a plain-HTTP request to an allowlisted host on a port that is not allowed ({c.Targets.AllowedHost}:{c.Targets.DeniedConnectPort})",
         },
         RebindingToLoopback,
         new("rebinding-to-link-local-refused", CatalogueCode.Of("BBT0121"), "An allowlisted name that resolves to the link-local metadata address does not reach it",
-            c => new(c.Step("rebind-link-local", c.Agent, new HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, c.Targets.LinkLocalRebindHost!), ProbeExpectation.ProxyDenied),
-                [c.AllowedViaProxy, MetadataFromBundle(c), c.Step("ctl-bundle-resolves-link-local-name", c.Bundle, Probe.Resolve(c.Targets.LinkLocalRebindHost!), ProbeExpectation.Resolves)]))
+            c => new(c.Step("rebind-link-local", c.Agent, new HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, c.Targets.LinkLocalRebindHost!), StepExpectation.ProxyDenied),
+                [c.AllowedViaProxy, MetadataFromBundle(c), c.Step("ctl-bundle-resolves-link-local-name", c.Bundle, Probe.Resolve(c.Targets.LinkLocalRebindHost!), StepExpectation.Resolves)]))
         {
             Category = "proxy", When = c => c.Targets.LinkLocalRebindHost is not null,
             TitleFor = c => $"An allowlisted name that resolves to the link-local metadata address ({c.Targets.LinkLocalRebindHost}) does not reach it",
         },
         new("allowlist-is-literal", CatalogueCode.Of("BBT0122"), "An allowlist entry matches only its own name (a look-alike where a regex '.' would match is refused)",
-            c => new(c.Step("lookalike-via-proxy", c.Agent, new HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, c.Targets.LookalikeHost!), ProbeExpectation.ProxyDenied),
-                [c.AllowedViaProxy, c.Step("ctl-bundle-resolves-lookalike", c.Bundle, Probe.Resolve(c.Targets.LookalikeHost!), ProbeExpectation.Resolves)]))
+            c => new(c.Step("lookalike-via-proxy", c.Agent, new HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, c.Targets.LookalikeHost!), StepExpectation.ProxyDenied),
+                [c.AllowedViaProxy, c.Step("ctl-bundle-resolves-lookalike", c.Bundle, Probe.Resolve(c.Targets.LookalikeHost!), StepExpectation.Resolves)]))
         {
             Category = "proxy", When = c => c.Targets.LookalikeHost is not null,
             TitleFor = c => $"An allowlist entry matches only its own name ({c.Targets.LookalikeHost}, a look-alike of {c.Targets.AllowedHost}, is refused)",
         },
         RawIpv6ToHost,
         new("host-addresses-unreachable", CatalogueCode.Of("BBT0125"), "No address the engine host holds, nor any gateway of the agent's routes, answers the agent",
-            c => new(c.Step("host-addresses", c.Agent, new HostAddressSweep(c.Targets.HostServicePort, c.Targets.HostAddresses), ProbeExpectation.NotRouted),
-                [c.Step("ctl-sweep-from-bundle", c.Bundle, new HostAddressSweep(c.Targets.HostServicePort, [c.Targets.OutsideGateway]), ProbeExpectation.Connected), c.ProxyPort]))
+            c => new(c.Step("host-addresses", c.Agent, new HostAddressSweep(c.Targets.HostServicePort, c.Targets.HostAddresses), StepExpectation.NotRouted),
+                [c.Step("ctl-sweep-from-bundle", c.Bundle, new HostAddressSweep(c.Targets.HostServicePort, [c.Targets.OutsideGateway]), StepExpectation.Connected), c.ProxyPort]))
         {
             When = c => c.Targets.HostAddresses.Count > 0,
             TitleFor = c => $"No address the engine host holds ({string.Join(", ", c.Targets.HostAddresses)}), nor any gateway of the agent's routes, answers the agent on the host service's port {c.Targets.HostServicePort}",
         },
         new("agent-container-hardened", CatalogueCode.Of("BBT0126"), "The engine runs the agent with every capability dropped but the harness's own, no new privileges, and pids, memory and CPU limits",
-            c => new(c.Step("hardening", c.Facts, new HardeningReview(), ProbeExpectation.Absent),
-                [c.Step("ctl-hardening-review-finds-net-raw", c.Facts, new HardeningReview(Control: true), ProbeExpectation.Present)]))
+            c => new(c.Step("hardening", c.Facts, new HardeningReview(), StepExpectation.Absent),
+                [c.Step("ctl-hardening-review-finds-net-raw", c.Facts, new HardeningReview(Control: true), StepExpectation.Present)]))
         {
             Category = "identity", When = c => !c.Facts.SubjectReported,
         },
@@ -209,8 +209,8 @@ public static class IsolationCatalogue
     /// </summary>
     private static CatalogueEntry RawIpv6ToHost => new("raw-ipv6-to-host-refused", CatalogueCode.Of("BBT0124"),
         "IPv6 sent over a packet socket from the agent's network gets no answer from the engine host",
-        c => new(c.Step("raw-ipv6-to-host", c.Agent, new RawIpv6Dial(c.Bottle.Witness!.HostLinkMac!, c.Targets.HostServicePort), ProbeExpectation.NotRouted),
-            [c.Step("ctl-raw-ipv6-from-bundle", c.Bundle, new RawIpv6Dial(c.Targets.OutsideBridgeMac!, c.Targets.HostServicePort), ProbeExpectation.Connected), c.ProxyPort]))
+        c => new(c.Step("raw-ipv6-to-host", c.Agent, new RawIpv6Dial(c.Bottle.Witness!.HostLinkMac!, c.Targets.HostServicePort), StepExpectation.NotRouted),
+            [c.Step("ctl-raw-ipv6-from-bundle", c.Bundle, new RawIpv6Dial(c.Targets.OutsideBridgeMac!, c.Targets.HostServicePort), StepExpectation.Connected), c.ProxyPort]))
     {
         Category = "ipv6",
         When = c => !c.Agent.SubjectReported && c.Bottle.Witness?.HostLinkMac is not null && c.Targets.OutsideBridgeMac is not null,
@@ -218,8 +218,8 @@ public static class IsolationCatalogue
     };
 
     /// <summary>The control of both metadata checks: the bundle itself reaches the decoy at the metadata address.</summary>
-    private static ProbeStep MetadataFromBundle(CatalogueContext c) =>
-        c.Step("ctl-metadata-from-bundle", c.Bundle, Probe.Tcp(c.Targets.MetadataAddress, 80), ProbeExpectation.Connected);
+    private static IsolationStep MetadataFromBundle(CatalogueContext c) =>
+        c.Step("ctl-metadata-from-bundle", c.Bundle, Probe.Tcp(c.Targets.MetadataAddress, 80), StepExpectation.Connected);
 
     /// <summary>
     /// <c>bypass-{daemon}-port</c>: one check per loopback-only daemon, with the daemon's own code
@@ -227,8 +227,8 @@ public static class IsolationCatalogue
     /// </summary>
     internal static CatalogueEntry BypassEntry(CatalogueOptions.LoopbackDaemon daemon) =>
         new(daemon.CheckId, daemon.Code, $"The agent cannot reach the bundle's {daemon.Name} daemon around the proxy",
-            c => new(c.Step($"bypass-{daemon.Name}", c.Agent, Probe.Tcp(c.B.Address, daemon.Port), ProbeExpectation.Blocked),
-                [c.ProxyPort, c.Step($"ctl-{daemon.Name}-on-bundle-loopback", c.Bundle, Probe.Tcp("127.0.0.1", daemon.Port), ProbeExpectation.Connected)]))
+            c => new(c.Step($"bypass-{daemon.Name}", c.Agent, Probe.Tcp(c.B.Address, daemon.Port), StepExpectation.Blocked),
+                [c.ProxyPort, c.Step($"ctl-{daemon.Name}-on-bundle-loopback", c.Bundle, Probe.Tcp("127.0.0.1", daemon.Port), StepExpectation.Connected)]))
         {
             TitleFor = _ => $"The agent cannot reach the bundle's {daemon.Name} daemon (port {daemon.Port}) around the proxy",
         };
@@ -245,9 +245,9 @@ public static class IsolationCatalogue
         "A name the agent looks up reaches only the bottle's own resolver, never one outside", c =>
         {
             var marker = Marker(c);
-            return new(c.Step("resolve-marker", c.Agent, Probe.Resolve(marker), ProbeExpectation.DoesNotResolve), c.ResolvesPeers
-                ? [c.Step("ctl-marker-reached-bundle-resolver", c.Bundle, new LogWatch(c.Options.BundleDnsLog, marker), ProbeExpectation.Present), .. c.DnsControls.Where(s => s.Vantage == c.Agent)]
-                : [c.Step("ctl-agent-has-no-network", c.Agent, new InterfaceScan(), ProbeExpectation.Absent)]);
+            return new(c.Step("resolve-marker", c.Agent, Probe.Resolve(marker), StepExpectation.DoesNotResolve), c.ResolvesPeers
+                ? [c.Step("ctl-marker-reached-bundle-resolver", c.Bundle, new LogWatch(c.Options.BundleDnsLog, marker), StepExpectation.Present), .. c.DnsControls.Where(s => s.Vantage == c.Agent)]
+                : [c.Step("ctl-agent-has-no-network", c.Agent, new InterfaceScan(), StepExpectation.Absent)]);
         })
     {
         Category = "dns",
@@ -263,9 +263,9 @@ public static class IsolationCatalogue
         {
             var daemon = RebindTarget(c);
             var loopback = c.Targets.LoopbackRebindHost!;
-            return new(c.Step("rebind-loopback", c.Agent, new HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, loopback, daemon.Port), ProbeExpectation.ProxyDenied),
-                [c.AllowedViaProxy, c.Step($"ctl-{daemon.Name}-on-bundle-loopback", c.Bundle, Probe.Tcp("127.0.0.1", daemon.Port), ProbeExpectation.Connected),
-                    c.Step("ctl-bundle-resolves-loopback-name", c.Bundle, Probe.Resolve(loopback), ProbeExpectation.Resolves)]);
+            return new(c.Step("rebind-loopback", c.Agent, new HttpViaProxy(c.B.ProxyHost, c.B.ProxyPort, loopback, daemon.Port), StepExpectation.ProxyDenied),
+                [c.AllowedViaProxy, c.Step($"ctl-{daemon.Name}-on-bundle-loopback", c.Bundle, Probe.Tcp("127.0.0.1", daemon.Port), StepExpectation.Connected),
+                    c.Step("ctl-bundle-resolves-loopback-name", c.Bundle, Probe.Resolve(loopback), StepExpectation.Resolves)]);
         })
     {
         Category = "proxy",
@@ -287,8 +287,8 @@ public static class IsolationCatalogue
             var actions = c.Built.SelectMany(k => k.Steps).Where(s => s.Vantage == c.Agent).Select(s => s.Action).ToList();
             var targets = actions.OfType<TcpDial>().Select(d => new Witness.WireWitness.Destination(d.Host, d.Port))
                 .Concat(actions.OfType<RawIpv6Dial>().Select(_ => new Witness.WireWitness.Destination("ff02::1", null, "icmpv6"))).Distinct().ToList();
-            return new(c.Step("witness", c.Wire!, new WitnessReview(targets), ProbeExpectation.Absent),
-                [c.Step("ctl-witness-saw-the-proxy-connection", c.Wire!, new WitnessReview(targets, Control: true), ProbeExpectation.Present)]);
+            return new(c.Step("witness", c.Wire!, new WitnessReview(targets), StepExpectation.Absent),
+                [c.Step("ctl-witness-saw-the-proxy-connection", c.Wire!, new WitnessReview(targets, Control: true), StepExpectation.Present)]);
         })
     {
         Category = "witness",

@@ -1,3 +1,5 @@
+using BotBottle.Testing.Checks;
+
 namespace BotBottle.Testing.Probes;
 
 /// <summary>
@@ -8,11 +10,14 @@ namespace BotBottle.Testing.Probes;
 /// <param name="Title">What a correctly isolated bottle guarantees, in words.</param>
 /// <param name="Probe">The probe.</param>
 /// <param name="Controls">Controls that must pass for the probe's verdict to count.</param>
-public sealed record IsolationCheck(string Id, string Title, ProbeStep Probe, IReadOnlyList<ProbeStep> Controls)
+public sealed record IsolationCheck(string Id, string Title, IsolationStep Probe, IReadOnlyList<IsolationStep> Controls)
 {
     /// <summary>A filterable category ("network", "proxy", "dns", "identity", "secrets").</summary>
     public string Category { get; init; } = "network";
 
+    /// <summary>Its diagnostic code: its catalogue entry's; <c>BBT0199</c> for a check the catalogue does not have.</summary>
+    public CheckCode Code { get; init; } = CatalogueCode.UnknownCheck;
+
     /// <summary>Every step of the check, probe first.</summary>
-    public IEnumerable<ProbeStep> Steps => Controls.Prepend(Probe);
+    public IEnumerable<IsolationStep> Steps => Controls.Prepend(Probe);
 }

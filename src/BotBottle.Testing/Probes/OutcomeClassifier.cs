@@ -3,26 +3,26 @@ using System.Text.RegularExpressions;
 namespace BotBottle.Testing.Probes;
 
 /// <summary>
-/// Turns what an in-guest tool reported (exit code, output, errors, time) into a <see cref="ProbeOutcome"/>.
+/// Turns what an in-guest tool reported (exit code, output, errors, time) into a <see cref="StepOutcome"/>.
 /// The patterns are those of bash's /dev/tcp, OpenBSD and BusyBox nc, curl, getent and BusyBox nslookup.
 /// </summary>
 internal static partial class OutcomeClassifier
 {
     /// <summary>Classifies one raw probe report.</summary>
-    public static (ProbeOutcome Outcome, string Reason) Classify(ProbeAction action, RawProbeReport raw)
+    public static (StepOutcome Outcome, string Reason) Classify(StepAction action, RawProbeReport raw)
     {
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(raw);
         if (raw.Tool == "none")
         {
-            return (ProbeOutcome.Error, FirstLine(raw.Stderr));
+            return (StepOutcome.Error, FirstLine(raw.Stderr));
         }
 
         return action switch
         {
             TcpDial { Host: var host } when Line(raw.Stderr, NoLocalAddress()) is { } exhausted
                 && !(host.Contains(':', StringComparison.Ordinal) && raw.Stdout.Contains(NoIpv6Address, StringComparison.Ordinal)) =>
-                (ProbeOutcome.Error, "no local address or port for the dial (the network namespace's ports exhausted?): " + exhausted),
+                (StepOutcome.Error, "no local address or port for the dial (the network namespace's ports exhausted?): " + exhausted),
             TcpDial => ClassifyTcp(raw),
             HttpViaProxy => ClassifyProxy(raw, connect: false),
             ConnectViaProxy => ClassifyProxy(raw, connect: true),
@@ -32,65 +32,65 @@ internal static partial class OutcomeClassifier
         };
     }
 
-    private static (ProbeOutcome, string) ClassifyTcp(RawProbeReport raw)
+    private static (StepOutcome, string) ClassifyTcp(RawProbeReport raw)
     {
         var stdout = raw.Stdout;
         var stderr = raw.Stderr;
         if (stdout.Contains("connected", StringComparison.Ordinal) && raw.ExitCode == 0)
         {
-            return (ProbeOutcome.Connected, "connected");
+            return (StepOutcome.Connected, "connected");
         }
 
         if (Line(stderr, CurlConnected()) is { } curlConnected)
         {
-            return (ProbeOutcome.Connected, curlConnected);
+            return (StepOutcome.Connected, curlConnected);
         }
 
         if (Line(stderr, OpenBsdSucceeded()) is { } succeeded)
         {
-            return (ProbeOutcome.Connected, succeeded);
+            return (StepOutcome.Connected, succeeded);
         }
 
         return ClassifyFailure(raw);
     }
 
-    private static (ProbeOutcome, string) ClassifyFailure(RawProbeReport raw)
+    private static (StepOutcome, string) ClassifyFailure(RawProbeReport raw)
     {
         var stderr = raw.Stderr;
         if (Line(stderr, DnsFailure()) is { } dns)
         {
-            return (ProbeOutcome.DnsFailed, dns);
+            return (StepOutcome.DnsFailed, dns);
         }
 
         if (Line(stderr, RefusedText()) is { } refused)
         {
-            return (ProbeOutcome.Refused, refused);
+            return (StepOutcome.Refused, refused);
         }
 
         if (Line(stderr, UnreachableText()) is { } unreachable)
         {
-            return (ProbeOutcome.Unreachable, unreachable);
+            return (StepOutcome.Unreachable, unreachable);
         }
 
         if (Line(stderr, DeniedText()) is { } denied)
         {
-            return (ProbeOutcome.Denied, denied);
+            return (StepOutcome.Denied, denied);
         }
 
         if (raw.HitLimit)
         {
-            return (ProbeOutcome.TimedOut, $"no answer within the {raw.Limit.TotalSeconds:0.#} s limit");
+            return (StepOutcome.TimedOut, $"no answer within the {raw.Limit.TotalSeconds:0.#} s limit");
         }
 
         if (Line(stderr, TimeoutText()) is { } timeout || (raw.ExitCode == 28 && (timeout = FirstLine(stderr)) is not null))
         {
-            return (ProbeOutcome.TimedOut, timeout);
+            return (StepOutcome.TimedOut, timeout);
         }
 
-        return (ProbeOutcome.Error, Summary(raw));
+        return (StepOutcome.Error, Summary(raw));
     }
 
-    private static (ProbeOutcome, string) ClassifyProxy(RawProbeReport raw, bool connect)
+    private static (StepOutcome, string) ClassifyProxy(RawProbeReport raw, bool connect)
     {
         var status = StatusLine().Match(raw.Stdout);
         if (status.Success)
@@ -102,7 +102,7 @@ internal static partial class OutcomeClassifier
             var relayed = ViaHeader().IsMatch(raw.Stdout[..Math.Min(raw.Stdout.Length, HeaderEnd(raw.Stdout, status.Index))]);
             if (code is >= 200 and < 300)
             {
-                return (ProbeOutcome.ProxyAllowed, line);
+                return (StepOutcome.ProxyAllowed, line);
             }
 
             // A 5xx that a proxy of the chain wrote itself (tinyproxy's own page: it could not or would not connect,
@@ -110,43 +110,43 @@ internal static partial class OutcomeClassifier
             // 5xx carries no proxy's Server header. (Controls prove the chain forwards allowed requests.)
             if (code >= 500 && TinyproxyServer().IsMatch(raw.Stdout[..Math.Min(raw.Stdout.Length, HeaderEnd(raw.Stdout, status.Index))]))
             {
-                return (ProbeOutcome.ProxyDenied, line + " (the proxy's chain did not forward it)");
+                return (StepOutcome.ProxyDenied, line + " (the proxy's chain did not forward it)");
             }
 
             if (code is 403 or 407)
             {
                 return connect || !relayed
-                    ? (ProbeOutcome.ProxyDenied, line)
-                    : (ProbeOutcome.ProxyAllowed, line + " (from the origin, relayed by the proxy)");
+                    ? (StepOutcome.ProxyDenied, line)
+                    : (StepOutcome.ProxyAllowed, line + " (from the origin, relayed by the proxy)");
             }
 
             return relayed && !connect
-                ? (ProbeOutcome.ProxyAllowed, line + " (from the origin, relayed by the proxy)")
-                : (ProbeOutcome.Error, "the proxy answered " + line);
+                ? (StepOutcome.ProxyAllowed, line + " (from the origin, relayed by the proxy)")
+                : (StepOutcome.Error, "the proxy answered " + line);
         }
 
         if (Line(raw.Stderr, CurlTunnelFailed()) is { } tunnel)
         {
             var code = CurlTunnelFailed().Match(tunnel).Groups["code"].Value;
-            return code is "403" or "407" ? (ProbeOutcome.ProxyDenied, tunnel) : (ProbeOutcome.Error, tunnel);
+            return code is "403" or "407" ? (StepOutcome.ProxyDenied, tunnel) : (StepOutcome.Error, tunnel);
         }
 
         // No HTTP answer at all: report how reaching the proxy failed.
         return ClassifyFailure(raw);
     }
 
-    private static (ProbeOutcome, string) ClassifyDns(RawProbeReport raw)
+    private static (StepOutcome, string) ClassifyDns(RawProbeReport raw)
     {
         if (raw.Tool == "getent")
         {
             if (raw.ExitCode == 0 && raw.Stdout.Trim().Length > 0)
             {
-                return (ProbeOutcome.Resolved, FirstLine(raw.Stdout));
+                return (StepOutcome.Resolved, FirstLine(raw.Stdout));
             }
 
             if (raw.ExitCode == 2)
             {
-                return (ProbeOutcome.DnsFailed, "getent: not found (exit 2)");
+                return (StepOutcome.DnsFailed, "getent: not found (exit 2)");
             }
         }
         else if (raw.Tool == "nslookup")
@@ -154,21 +154,21 @@ internal static partial class OutcomeClassifier
             var answer = raw.Stdout.IndexOf("Name:", StringComparison.Ordinal);
             if (raw.ExitCode == 0 && answer >= 0 && raw.Stdout.IndexOf("Address", answer, StringComparison.Ordinal) > answer)
             {
-                return (ProbeOutcome.Resolved, FirstLine(raw.Stdout[answer..]));
+                return (StepOutcome.Resolved, FirstLine(raw.Stdout[answer..]));
             }
 
             if (raw.ExitCode != 0 && !raw.HitLimit)
             {
-                return (ProbeOutcome.DnsFailed, FirstLine(raw.Stdout + "\n" + raw.Stderr));
+                return (StepOutcome.DnsFailed, FirstLine(raw.Stdout + "\n" + raw.Stderr));
             }
         }
 
         return raw.HitLimit
-            ? (ProbeOutcome.TimedOut, $"the resolver gave no answer within the {raw.Limit.TotalSeconds:0.#} s limit")
-            : (ProbeOutcome.Error, Summary(raw));
+            ? (StepOutcome.TimedOut, $"the resolver gave no answer within the {raw.Limit.TotalSeconds:0.#} s limit")
+            : (StepOutcome.Error, Summary(raw));
     }
 
-    private static (ProbeOutcome, string) ClassifyVerdictLine(RawProbeReport raw)
+    private static (StepOutcome, string) ClassifyVerdictLine(RawProbeReport raw)
     {
         var lines = raw.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var verdict = lines.Length == 0 ? "" : lines[^1];
@@ -176,17 +176,17 @@ internal static partial class OutcomeClassifier
         var context = findings.Length > 0 ? findings : string.Join("; ", lines.Take(Math.Max(0, lines.Length - 1)).Take(4));
         return verdict switch
         {
-            "present" => (ProbeOutcome.Present, context),
-            "absent" => (ProbeOutcome.Absent, context.Length > 0 ? context : "nothing found"),
-            "permitted" => (ProbeOutcome.Permitted, context),
-            "denied" => (ProbeOutcome.Denied, context),
-            _ when raw.HitLimit => (ProbeOutcome.TimedOut, $"no verdict within the {raw.Limit.TotalSeconds:0.#} s limit"),
-            _ => (ProbeOutcome.Error, Summary(raw)),
+            "present" => (StepOutcome.Present, context),
+            "absent" => (StepOutcome.Absent, context.Length > 0 ? context : "nothing found"),
+            "permitted" => (StepOutcome.Permitted, context),
+            "denied" => (StepOutcome.Denied, context),
+            _ when raw.HitLimit => (StepOutcome.TimedOut, $"no verdict within the {raw.Limit.TotalSeconds:0.#} s limit"),
+            _ => (StepOutcome.Error, Summary(raw)),
         };
     }
 
     /// <summary>The raw IPv6 dial's and the host sweep's last line: how far the most reachable attempt got.</summary>
-    private static (ProbeOutcome, string) ClassifyReachability(RawProbeReport raw)
+    private static (StepOutcome, string) ClassifyReachability(RawProbeReport raw)
     {
         var lines = raw.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var context = string.Join("; ", lines.Take(Math.Max(0, lines.Length - 1)));
@@ -202,12 +202,12 @@ internal static partial class OutcomeClassifier
 
         return verdict switch
         {
-            "connected" => (ProbeOutcome.Connected, context),
-            "refused" => (ProbeOutcome.Refused, context),
-            "unreachable" => (ProbeOutcome.Unreachable, context),
-            "silent" => (ProbeOutcome.TimedOut, context),
-            _ when raw.HitLimit => (ProbeOutcome.TimedOut, $"no verdict within the {raw.Limit.TotalSeconds:0.#} s limit"),
-            _ => (ProbeOutcome.Error, Summary(raw)),
+            "connected" => (StepOutcome.Connected, context),
+            "refused" => (StepOutcome.Refused, context),
+            "unreachable" => (StepOutcome.Unreachable, context),
+            "silent" => (StepOutcome.TimedOut, context),
+            _ when raw.HitLimit => (StepOutcome.TimedOut, $"no verdict within the {raw.Limit.TotalSeconds:0.#} s limit"),
+            _ => (StepOutcome.Error, Summary(raw)),
         };
     }
 

@@ -22,7 +22,7 @@ public sealed class BottleSession : IAsyncDisposable
     private static readonly string[] BundleLogFiles = ["/var/log/bundle/proxy.log", "/var/log/bundle/dns.log", "/var/log/bundle/egress.log"];
 
     private readonly Action<string> _log;
-    private readonly AsyncOnce<ProbeReport> _isolation;
+    private readonly AsyncOnce<IsolationReport> _isolation;
     private PrerequisiteReport? _prerequisites;
     private Exception? _launchFailure;
     private int _disposed;
@@ -31,7 +31,7 @@ public sealed class BottleSession : IAsyncDisposable
     {
         Options = options;
         _log = line => log(SecretValues.Mask(line));
-        _isolation = new AsyncOnce<ProbeReport>(() => ProbeBattery.RunAsync(IsolationChecks, ProbeTool.Auto, CancellationToken.None));
+        _isolation = new AsyncOnce<IsolationReport>(() => StepBattery.RunAsync(IsolationChecks, NetworkTool.Auto, CancellationToken.None));
     }
 
     /// <summary>What the session was asked to start.</summary>
@@ -112,7 +112,7 @@ public sealed class BottleSession : IAsyncDisposable
         : IsolationCatalogue.Build(Bottle, Targets, Neighbour, Options.Catalogue);
 
     /// <summary>Runs the whole catalogue once (one battery) and caches the report for every test that asks.</summary>
-    public Task<ProbeReport> IsolationReportAsync(CancellationToken cancellationToken) => _isolation.GetAsync(cancellationToken);
+    public Task<IsolationReport> IsolationReportAsync(CancellationToken cancellationToken) => _isolation.GetAsync(cancellationToken);
 
     /// <summary>
     /// The bundle's own log files (the proxy's, with every allowed and denied request; the DNS forwarder's, with every

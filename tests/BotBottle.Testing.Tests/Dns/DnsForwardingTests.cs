@@ -64,7 +64,7 @@ public sealed class DnsForwardingTests
             var result = (await bottle.RunChecksAsync(DnsCheck(bottle), cancellationToken: Ct)).Results.Single();
 
             Assert.False(result.Passed, "the check passed although the agent's resolver forwards to the host: " + result.Describe());
-            Assert.Contains(result.Controls, c => c.Step.Id == "ctl-marker-reached-bundle-resolver" && c.Outcome == ProbeOutcome.Absent);
+            Assert.Contains(result.Controls, c => c.Step.Id == "ctl-marker-reached-bundle-resolver" && c.Outcome == StepOutcome.Absent);
             Assert.True(await DecoySawAsync(endpoint, MarkerOf(result)), "without the mitigation the lookup should have leaked to the decoy");
         }
     }
@@ -93,7 +93,7 @@ public sealed class DnsForwardingTests
         return [IsolationCatalogue.Build(bottle, unused).Single(c => c.Id == "dns-stays-in-the-bottle")];
     }
 
-    private static string MarkerOf(ProbeResult result) => ((NameLookup)result.Probe.Step.Action).Name;
+    private static string MarkerOf(IsolationResult result) => ((NameLookup)result.Probe.Step.Action).Name;
 
     private static string Marker() => "bbt-" + Guid.NewGuid().ToString("N")[..12] + ".dns-marker.example";
 

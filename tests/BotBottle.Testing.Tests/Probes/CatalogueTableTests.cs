@@ -1,5 +1,6 @@
 using BotBottle.Testing.Processes;
 using BotBottle.Testing.Bottles;
+using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
 using BotBottle.Testing.Probes;
 
@@ -128,6 +129,33 @@ public sealed class CatalogueTableTests
     }
 
     [Fact]
+    public void An_isolation_result_is_a_check_result_with_the_code_its_entry_declares()
+    {
+        var options = new CatalogueOptions { LoopbackDaemons = [.. CatalogueOptions.ReferenceLoopbackDaemons, new CatalogueOptions.LoopbackDaemon("metrics", 9200, "BBT0180")] };
+        var checks = IsolationCatalogue.Build(Bottle, CatalogueTestBottle.FullTargets, Neighbour, options);
+        var declared = IsolationCatalogue.Entries(options).ToDictionary(e => e.Id, e => e.Code);
+        Assert.Equal(checks.Select(c => $"{c.Id} {declared.GetValueOrDefault(c.Id, "(no entry)")}"), checks.Select(c => $"{c.Id} {c.Code}"));
+        Assert.Equal("BBT0180", checks.Single(c => c.Id == "bypass-metrics-port").Code.ToString());
+
+        var check = checks.Single(c => c.Id == "bypass-egress-port");
+        CheckResult Result(StepOutcome probe, StepOutcome control) => new IsolationResult(check, Observed(check.Probe, probe), [Observed(check.Controls[0], control)]);
+
+        var failed = Result(StepOutcome.Connected, StepOutcome.Connected);
+        Assert.Equal(("probe.bypass-egress-port", "probe", "BBT0102", CheckStage.Bottle, Verdict.Failed), (failed.CheckId, failed.Kind, failed.Code.ToString(), failed.Stage, failed.Verdict));
+        Assert.Equal($"{check.Title}: Connected ({((IsolationResult)failed).Probe.Evidence})", failed.Message);
+        Assert.Contains("FAILED", failed.Evidence, StringComparison.Ordinal);
+        Assert.Equal(TimeSpan.FromMilliseconds(40), failed.Elapsed);   // its slowest step
+        Assert.Equal(Verdict.Passed, Result(StepOutcome.TimedOut, StepOutcome.Connected).Verdict);
+        Assert.Equal(Verdict.Inconclusive, Result(StepOutcome.TimedOut, StepOutcome.Refused).Verdict);
+
+        // A probe of your own (bottle.Probe(…)) is not a catalogue check: it has the code kept for that.
+        Assert.Equal(CatalogueCode.Unknown, new IsolationCheck("mine", "mine", check.Probe, []).Code.ToString());
+    }
+
+    private static StepObservation Observed(IsolationStep step, StepOutcome outcome) =>
+        new(step, outcome, "", "prober bash", 0, TimeSpan.FromMilliseconds(step.Id.StartsWith("ctl-", StringComparison.Ordinal) ? 40 : 10), "", "");
+
+    [Fact]
     public void Two_daemons_with_one_code_are_refused()
     {
         var options = new CatalogueOptions { LoopbackDaemons = [new CatalogueOptions.LoopbackDaemon("metrics", 9200, "BBT0180"), new CatalogueOptions.LoopbackDaemon("admin", 9300, "BBT0180")] };
@@ -168,8 +196,8 @@ public sealed class CatalogueTableTests
 internal static class SampleCatalogueEntry
 {
     public static CatalogueEntry ProxyAdminUnreachable { get; } = new("proxy-admin-unreachable", CatalogueCode.Of("BBT0179"), "The agent cannot reach the proxy's admin port",
-        c => new(c.Step("proxy-admin", c.Agent, Probe.Tcp(c.B.Address, 8899), ProbeExpectation.Blocked),
-            [c.ProxyPort, c.Step("ctl-proxy-admin-from-bundle", c.Bundle, Probe.Tcp("127.0.0.1", 8899), ProbeExpectation.Connected)]))
+        c => new(c.Step("proxy-admin", c.Agent, Probe.Tcp(c.B.Address, 8899), StepExpectation.Blocked),
+            [c.ProxyPort, c.Step("ctl-proxy-admin-from-bundle", c.Bundle, Probe.Tcp("127.0.0.1", 8899), StepExpectation.Connected)]))
     {
         Category = "proxy",
         TitleFor = c => $"The agent cannot reach the proxy's admin port ({c.B.Address}:8899)",

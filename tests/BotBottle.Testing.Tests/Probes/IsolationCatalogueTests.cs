@@ -32,7 +32,7 @@ public abstract class IsolationCatalogueTests<TFixture>(TFixture fixture) : Bott
             Assert.Skip($"the {Fixture.Session.Options.Bottle.Backend.Name} agent has no link to the engine host to send raw IPv6 on");
         }
 
-        if (id == "agent-container-hardened" && ProbeVantage.Facts(Fixture.Session.Bottle!).SubjectReported)
+        if (id == "agent-container-hardened" && Vantage.Facts(Fixture.Session.Bottle!).SubjectReported)
         {
             Assert.Skip($"the {Fixture.Session.Options.Bottle.Backend.Name} agent's settings are not read from outside it");
         }
@@ -52,7 +52,7 @@ public abstract class IsolationCatalogueTests<TFixture>(TFixture fixture) : Bott
         var expected = IsolationCatalogue.CheckIds.Where(id => id != "ipv6-egress-blocked" || Fixture.Session.Targets?.DecoyIpv6Address is not null)
             .Where(id => id != "neighbour-agent-unreachable" || Fixture.Session.Neighbour?.AgentAddress is not null)
             .Where(id => id != "raw-ipv6-to-host-refused" || Fixture.Session.Bottle?.Witness?.HostLinkMac is not null)
-            .Where(id => id != "agent-container-hardened" || !ProbeVantage.Facts(Fixture.Session.Bottle!).SubjectReported);
+            .Where(id => id != "agent-container-hardened" || !Vantage.Facts(Fixture.Session.Bottle!).SubjectReported);
 
         Assert.Equal(expected, report.Results.Select(r => r.Check.Id));
         Assert.All(report.Results, r => Assert.NotEmpty(r.Controls));

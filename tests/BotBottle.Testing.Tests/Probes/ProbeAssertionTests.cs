@@ -15,13 +15,13 @@ public sealed class ProbeAssertionTests(DockerBottleFixture fixture) : IClassFix
     {
         var bottle = fixture.Bottle;
         var result = await bottle.Probe(Probe.Tcp("127.0.0.1", 9))
-            .WithControl(Probe.Tcp(bottle.Bundle.Address, bottle.Bundle.ProxyPort), ProbeExpectation.Connected)
+            .WithControl(Probe.Tcp(bottle.Bundle.Address, bottle.Bundle.ProxyPort), StepExpectation.Connected)
             .ShouldBeRefused(Ct);
 
-        Assert.Equal(ProbeOutcome.Refused, result.Probe.Outcome);
+        Assert.Equal(StepOutcome.Refused, result.Probe.Outcome);
         Assert.Equal("prober bash", result.Probe.Tool);   // the harness's prober, never the image's tool
         Assert.Contains("Connection refused", result.Probe.Reason, StringComparison.Ordinal);
-        Assert.Equal(ProbeOutcome.Connected, Assert.Single(result.Controls).Outcome);
+        Assert.Equal(StepOutcome.Connected, Assert.Single(result.Controls).Outcome);
     }
 
     [Fact]
@@ -29,7 +29,7 @@ public sealed class ProbeAssertionTests(DockerBottleFixture fixture) : IClassFix
     {
         var bottle = fixture.Bottle;
         var failure = await Assert.ThrowsAsync<IsolationAssertionException>(() => bottle.Probe(Probe.Tcp(bottle.Bundle.Address, bottle.Bundle.ProxyPort))
-            .WithControl(Probe.Tcp("127.0.0.1", 9), ProbeExpectation.Refused)
+            .WithControl(Probe.Tcp("127.0.0.1", 9), StepExpectation.Refused)
             .ShouldBeBlocked(Ct));
 
         Assert.Contains("FAILED", failure.Message, StringComparison.Ordinal);
@@ -44,7 +44,7 @@ public sealed class ProbeAssertionTests(DockerBottleFixture fixture) : IClassFix
     {
         var bottle = fixture.Bottle;
         var failure = await Assert.ThrowsAsync<IsolationAssertionException>(() => bottle.Probe(Probe.Tcp("127.0.0.1", 9))
-            .WithControl(Probe.Tcp("127.0.0.1", 10), ProbeExpectation.Connected)
+            .WithControl(Probe.Tcp("127.0.0.1", 10), StepExpectation.Connected)
             .ShouldBeRefused(Ct));
 
         Assert.Contains("INCONCLUSIVE", failure.Message, StringComparison.Ordinal);
@@ -57,9 +57,9 @@ public sealed class ProbeAssertionTests(DockerBottleFixture fixture) : IClassFix
     {
         var bottle = fixture.Bottle;
         var result = await bottle.Probe(Probe.Tcp("127.0.0.1", 9099)).FromBundle().ShouldConnect(Ct);
-        Assert.Equal(ProbeOutcome.Connected, result.Probe.Outcome);
+        Assert.Equal(StepOutcome.Connected, result.Probe.Outcome);
 
-        var viaNc = await bottle.Probe(Probe.Tcp("127.0.0.1", 9)).Using(ProbeTool.Nc).ShouldBeRefused(Ct);
+        var viaNc = await bottle.Probe(Probe.Tcp("127.0.0.1", 9)).Using(NetworkTool.Nc).ShouldBeRefused(Ct);
         Assert.Equal("prober nc", viaNc.Probe.Tool);
         Assert.Contains("nc: connect to 127.0.0.1 port 9 (tcp) failed: Connection refused", viaNc.Probe.Reason, StringComparison.Ordinal);
     }
@@ -76,7 +76,7 @@ public sealed class ProbeAssertionTests(DockerBottleFixture fixture) : IClassFix
         var network = await EngineNetwork.InspectAsync(engine, bottle.Bundle.NetworkName, Ct);
         var silent = Range.ProbeRange.BottleGateway(network.Subnets) ?? throw new InvalidOperationException("the bottle network has no IPv4 subnet");
         var result = await bottle.Probe(Probe.Tcp(silent, 9)).WithTimeout(TimeSpan.FromSeconds(1)).ShouldBeBlocked(Ct);
-        Assert.Equal(ProbeOutcome.TimedOut, result.Probe.Outcome);
+        Assert.Equal(StepOutcome.TimedOut, result.Probe.Outcome);
         Assert.True(result.Probe.Duration < TimeSpan.FromSeconds(3), $"took {result.Probe.Duration}");
     }
 }

@@ -37,10 +37,10 @@ public sealed class ProbeToolImagesTests(ToolImagesFixture fixture) : IClassFixt
     public async Task Forcing_a_tool_the_image_lacks_is_an_error_that_names_the_missing_tool_not_a_pass()
     {
         var (bottle, targets) = await fixture.GetAsync("busybox-only");
-        var report = await bottle.RunChecksAsync(WithTheImagesTools(bottle, targets), ProbeTool.Curl, TestContext.Current.CancellationToken);
+        var report = await bottle.RunChecksAsync(WithTheImagesTools(bottle, targets), NetworkTool.Curl, TestContext.Current.CancellationToken);
 
         var loopback = report["loopback-refused"];
-        Assert.Equal(ProbeOutcome.Error, loopback.Probe.Outcome);
+        Assert.Equal(StepOutcome.Error, loopback.Probe.Outcome);
         Assert.Contains("no tool for a tcp probe", loopback.Probe.Reason, StringComparison.Ordinal);
         Assert.False(loopback.Passed);
         Assert.False(report.AllPassed);
@@ -49,8 +49,8 @@ public sealed class ProbeToolImagesTests(ToolImagesFixture fixture) : IClassFixt
     /// <summary>The catalogue with every step of the prober moved to the agent itself (as node, the image's tools).</summary>
     private static List<IsolationCheck> WithTheImagesTools(IBottle bottle, RangeTargets targets)
     {
-        var itself = ProbeVantage.AgentItself(bottle);
-        ProbeStep Swap(ProbeStep step) => step.Vantage.Name == "agent" && !step.Vantage.SubjectReported ? step with { Vantage = itself } : step;
+        var itself = Vantage.AgentItself(bottle);
+        IsolationStep Swap(IsolationStep step) => step.Vantage.Name == "agent" && !step.Vantage.SubjectReported ? step with { Vantage = itself } : step;
         // Raw IPv6 and the host sweep are the prober's own tools (root with NET_RAW, bash), never an image's: left out here.
         return IsolationCatalogue.Build(bottle, targets).Where(c => !c.Steps.Any(s => s.Action is RawIpv6Dial or HostAddressSweep))
             .Select(c => c with { Probe = Swap(c.Probe), Controls = c.Controls.Select(Swap).ToList() }).ToList();

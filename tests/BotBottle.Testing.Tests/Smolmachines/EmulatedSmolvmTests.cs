@@ -123,8 +123,17 @@ public sealed class EmulatedSmolvmTests : IDisposable
         var backend = _smolvm.Backend();
         await BackendGate.RequireAsync(backend);
         await using var bottle = await backend.LaunchAsync(TestImages.Spec, Ct);
-        var held = Enumerable.Range(0, 8).Select(_ => _smolvm.RunAsync("machine", "exec", "--name", bottle.Name, "--", "sleep", "6")).ToList();
-        await Task.Delay(TimeSpan.FromSeconds(2.5), Ct);
+        var held = Enumerable.Range(0, 8).Select(_ => _smolvm.RunAsync("machine", "exec", "--name", bottle.Name, "--", "sleep", "12")).ToList();
+
+        // Eight emulator processes start on a loaded machine at their own pace: wait until all eight hold a slot,
+        // so none of them can take the one the ninth's ping is waiting for.
+        var slots = _smolvm.Store();
+        var starting = Stopwatch.StartNew();
+        while (slots.HeldSlots(bottle.Name) < 8)
+        {
+            Assert.True(starting.Elapsed < TimeSpan.FromSeconds(8), $"only {slots.HeldSlots(bottle.Name)} of the eight execs held a connection after {starting.Elapsed}");
+            await Task.Delay(TimeSpan.FromMilliseconds(50), Ct);
+        }
 
         var clock = Stopwatch.StartNew();
         var ninth = await _smolvm.RunAsync("machine", "exec", "--name", bottle.Name, "--", "true");

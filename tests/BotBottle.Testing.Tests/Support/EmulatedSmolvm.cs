@@ -61,6 +61,9 @@ internal sealed class EmulatedSmolvm : IDisposable
 
     public SmolmachinesBackend Backend(Microsoft.Extensions.Logging.ILogger? logger = null) => new(Options, logger);
 
+    /// <summary>The emulator's own machine store under this state directory (what its processes share).</summary>
+    public SmolvmEmulator.MachineStore Store() => new(Options.Environment["XDG_DATA_HOME"]!);
+
     /// <summary>Runs the emulated CLI directly (as a user would), for tests of the emulator itself.</summary>
     public async Task<(int ExitCode, string Stdout, string Stderr)> RunAsync(params string[] args)
     {

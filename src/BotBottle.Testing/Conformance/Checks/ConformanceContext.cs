@@ -23,7 +23,7 @@ internal sealed class ConformanceContext
     private readonly IBottle? _bottle;
     private readonly Func<IReadOnlyList<string>, IReadOnlyList<string>, IBottle.HostCommandLine>? _agentStart;
     private readonly AsyncOnce<IReadOnlyDictionary<string, string>> _agentEnv;
-    private readonly AsyncOnce<ProbeReport> _probes;
+    private readonly AsyncOnce<IsolationReport> _probes;
 
     /// <param name="backend">The column the checks report to.</param>
     /// <param name="agent">How the spec's agent is started.</param>
@@ -39,7 +39,7 @@ internal sealed class ConformanceContext
         Func<string, string, CancellationToken, Task<BottleExecResult>> exec,
         IBottle? bottle,
         Func<IReadOnlyList<string>, IReadOnlyList<string>, IBottle.HostCommandLine>? agentStart,
-        Func<Task<ProbeReport>>? probes,
+        Func<Task<IsolationReport>>? probes,
         Func<string, string, CancellationToken, Task<BottleExecResult>>? elsewhere = null,
         EngineContainer? imageFiles = null)
     {
@@ -51,7 +51,7 @@ internal sealed class ConformanceContext
         _bottle = bottle;
         _agentStart = agentStart;
         _agentEnv = new AsyncOnce<IReadOnlyDictionary<string, string>>(ReadAgentEnvironmentAsync);
-        _probes = new AsyncOnce<ProbeReport>(probes ?? (() => throw new InvalidOperationException("this stage has no probe battery")));
+        _probes = new AsyncOnce<IsolationReport>(probes ?? (() => throw new InvalidOperationException("this stage has no probe battery")));
     }
 
     /// <summary>The backend the checks run on ("image" for the image stage).</summary>
@@ -115,7 +115,7 @@ internal sealed class ConformanceContext
     public Task<IReadOnlyDictionary<string, string>> AgentEnvironmentAsync(CancellationToken cancellationToken) => _agentEnv.GetAsync(cancellationToken);
 
     /// <summary>The bottle's probe battery (run once for every probe check of the spec).</summary>
-    public Task<ProbeReport> ProbeReportAsync(CancellationToken cancellationToken) => _probes.GetAsync(cancellationToken);
+    public Task<IsolationReport> ProbeReportAsync(CancellationToken cancellationToken) => _probes.GetAsync(cancellationToken);
 
     private async Task<IReadOnlyDictionary<string, string>> ReadAgentEnvironmentAsync()
     {

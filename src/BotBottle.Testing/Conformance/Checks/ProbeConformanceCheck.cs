@@ -7,11 +7,8 @@ namespace BotBottle.Testing.Conformance.Checks;
 /// <summary>One check of the isolation catalogue, evaluated in the bottle's single probe battery.</summary>
 internal sealed record ProbeConformanceCheck : ConformanceCheck
 {
-    /// <summary>The code of a probe the catalogue does not have (each probe's own is its entry's); before <see cref="Definition"/>, which uses it.</summary>
-    private static readonly CheckCode UnknownProbe = new(199);
-
     /// <summary>The kind: section <c>probes</c> (catalogue ids, or <c>all</c>), in the bottle; each check's code is its catalogue entry's.</summary>
-    public static CheckKind Definition { get; } = new() { Name = "probe", Code = UnknownProbe, Section = "probes", Reads = Read };
+    public static CheckKind Definition { get; } = new() { Name = IsolationResult.KindName, Code = CatalogueCode.UnknownCheck, Section = "probes", Reads = Read };
 
     /// <summary>The catalogue id (e.g. <c>loopback-refused</c>).</summary>
     public required string CatalogueId { get; init; }
@@ -68,13 +65,7 @@ internal sealed record ProbeConformanceCheck : ConformanceCheck
             return Finding.Skip($"the {context.Backend} backend has no '{CatalogueId}' probe (the catalogue builds it only where it applies)");
         }
 
-        var message = result.Verdict switch
-        {
-            Verdict.Passed => result.Check.Title,
-            Verdict.Inconclusive => $"{result.Check.Title}: a control failed, so the probe proves nothing",
-            _ => $"{result.Check.Title}: {result.Probe.Outcome} ({result.Probe.Evidence})",
-        };
-        return new Finding(result.Verdict, message, result.Describe());
+        return new Finding(result.Verdict, result.Message, result.Evidence);
     }
 
     private static List<ConformanceCheck> Read(SpecSection section)

@@ -20,7 +20,7 @@ internal static partial class BatteryScript
     public static string LibraryText => Library.Value;
 
     /// <summary>Builds the script for <paramref name="steps"/> (all at one vantage).</summary>
-    public static string Build(IEnumerable<ProbeStep> steps, ProbeTool tool = ProbeTool.Auto)
+    public static string Build(IEnumerable<IsolationStep> steps, NetworkTool tool = NetworkTool.Auto)
     {
         ArgumentNullException.ThrowIfNull(steps);
         var script = new StringBuilder();
@@ -54,12 +54,12 @@ internal static partial class BatteryScript
         return script.ToString();
     }
 
-    private static string ForcedTool(ProbeTool tool) => tool switch
+    private static string ForcedTool(NetworkTool tool) => tool switch
     {
-        ProbeTool.Auto => "''",
-        ProbeTool.Bash => "bash",
-        ProbeTool.Nc => "nc",
-        ProbeTool.Curl => "curl",
+        NetworkTool.Auto => "''",
+        NetworkTool.Bash => "bash",
+        NetworkTool.Nc => "nc",
+        NetworkTool.Curl => "curl",
         _ => throw new ArgumentOutOfRangeException(nameof(tool)),
     };
 

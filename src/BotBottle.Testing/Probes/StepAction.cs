@@ -1,9 +1,9 @@
 namespace BotBottle.Testing.Probes;
 
 /// <summary>One thing a probe does inside the bottle. Build them with <see cref="Probe"/>.</summary>
-public abstract record ProbeAction
+public abstract record StepAction
 {
-    private protected ProbeAction()
+    private protected StepAction()
     {
     }
 
@@ -16,7 +16,7 @@ public abstract record ProbeAction
     /// <summary>A short human description ("tcp 10.0.0.2:9099").</summary>
     public abstract string Describe();
 
-    /// <summary>Whether this action talks to the network (and so honours <see cref="ProbeTool"/>).</summary>
+    /// <summary>Whether this action talks to the network (and so honours <see cref="NetworkTool"/>).</summary>
     public virtual bool IsNetwork => true;
 
     private protected static string Number(int port) => Processes.Argv.Number(port);
@@ -25,7 +25,7 @@ public abstract record ProbeAction
 }
 
 /// <summary>A TCP dial to <paramref name="Host"/>:<paramref name="Port"/>.</summary>
-internal sealed record TcpDial(string Host, int Port) : ProbeAction
+internal sealed record TcpDial(string Host, int Port) : StepAction
 {
     /// <inheritdoc />
     public override string Kind => "tcp";
@@ -38,7 +38,7 @@ internal sealed record TcpDial(string Host, int Port) : ProbeAction
 }
 
 /// <summary>A plain-HTTP GET of <c>http://Host[:Port]/</c> through the proxy at ProxyHost:ProxyPort.</summary>
-internal sealed record HttpViaProxy(string ProxyHost, int ProxyPort, string Host, int? Port = null) : ProbeAction
+internal sealed record HttpViaProxy(string ProxyHost, int ProxyPort, string Host, int? Port = null) : StepAction
 {
     /// <inheritdoc />
     public override string Kind => "http";
@@ -54,7 +54,7 @@ internal sealed record HttpViaProxy(string ProxyHost, int ProxyPort, string Host
 }
 
 /// <summary>An HTTP CONNECT to Host:Port through the proxy at ProxyHost:ProxyPort.</summary>
-internal sealed record ConnectViaProxy(string ProxyHost, int ProxyPort, string Host, int Port) : ProbeAction
+internal sealed record ConnectViaProxy(string ProxyHost, int ProxyPort, string Host, int Port) : StepAction
 {
     /// <inheritdoc />
     public override string Kind => "connect";
@@ -67,7 +67,7 @@ internal sealed record ConnectViaProxy(string ProxyHost, int ProxyPort, string H
 }
 
 /// <summary>A name lookup through the guest's resolver (getent, else nslookup).</summary>
-internal sealed record NameLookup(string Name) : ProbeAction
+internal sealed record NameLookup(string Name) : StepAction
 {
     /// <inheritdoc />
     public override string Kind => "dns";
@@ -80,7 +80,7 @@ internal sealed record NameLookup(string Name) : ProbeAction
 }
 
 /// <summary>Tries to become root (already root, <c>sudo -n</c>, <c>su</c>) and lists setuid files; <see cref="Control"/> runs the same reporting path with an action that needs no privilege.</summary>
-internal sealed record EscalationAttempt(bool Control = false) : ProbeAction
+internal sealed record EscalationAttempt(bool Control = false) : StepAction
 {
     /// <inheritdoc />
     public override string Kind => Control ? "escalation-control" : "escalation";
@@ -96,7 +96,7 @@ internal sealed record EscalationAttempt(bool Control = false) : ProbeAction
 }
 
 /// <summary>Looks for container-engine sockets (and a remote DOCKER_HOST) at the given paths.</summary>
-internal sealed record SocketScan(IReadOnlyList<string> Paths) : ProbeAction
+internal sealed record SocketScan(IReadOnlyList<string> Paths) : StepAction
 {
     /// <summary>Where engine sockets are found when someone mounts one into a sandbox.</summary>
     public static IReadOnlyList<string> EngineSockets { get; } =
@@ -124,7 +124,7 @@ internal sealed record SocketScan(IReadOnlyList<string> Paths) : ProbeAction
 /// value is not one of <paramref name="Placeholders"/>; reports names only, never values.
 /// <paramref name="Control"/> adds a synthetic credential-looking entry the scan must find.
 /// </summary>
-internal sealed record SecretScan(IReadOnlyList<string> Placeholders, bool Control = false) : ProbeAction
+internal sealed record SecretScan(IReadOnlyList<string> Placeholders, bool Control = false) : StepAction
 {
     /// <inheritdoc />
     public override string Kind => Control ? "secrets-control" : "secrets";
@@ -143,7 +143,7 @@ internal sealed record SecretScan(IReadOnlyList<string> Placeholders, bool Contr
 /// Waits (up to the step's limit) for a line containing <paramref name="Marker"/> in the file at
 /// <paramref name="Path"/>: evidence left by a daemon the harness controls, e.g. the bundle resolver's query log.
 /// </summary>
-internal sealed record LogWatch(string Path, string Marker) : ProbeAction
+internal sealed record LogWatch(string Path, string Marker) : StepAction
 {
     /// <inheritdoc />
     public override string Kind => "log";
@@ -159,7 +159,7 @@ internal sealed record LogWatch(string Path, string Marker) : ProbeAction
 }
 
 /// <summary>Lists the network interfaces other than loopback (from /proc/net/dev).</summary>
-internal sealed record InterfaceScan : ProbeAction
+internal sealed record InterfaceScan : StepAction
 {
     /// <inheritdoc />
     public override string Kind => "interfaces";
@@ -180,7 +180,7 @@ internal sealed record InterfaceScan : ProbeAction
 /// tried on purpose (each tested by its probe). <see cref="Control"/> asks instead whether the capture holds the battery's
 /// own connection to the bundle's proxy port, so a dead capture cannot pass.
 /// </summary>
-internal sealed record WitnessReview(IReadOnlyList<Witness.WireWitness.Destination> ProbeTargets, bool Control = false) : ProbeAction
+internal sealed record WitnessReview(IReadOnlyList<Witness.WireWitness.Destination> ProbeTargets, bool Control = false) : StepAction
 {
     /// <inheritdoc />
     public override string Kind => Control ? "witness-control" : "witness";
@@ -201,7 +201,7 @@ internal sealed record WitnessReview(IReadOnlyList<Witness.WireWitness.Destinati
 /// solicitations, and dials TCP <paramref name="Port"/> at the host's link-local address. Connected: the port answered;
 /// Refused: the host answered IPv6 on the link; TimedOut: no IPv6 frame from the host at all.
 /// </summary>
-internal sealed record RawIpv6Dial(string HostMac, int Port) : ProbeAction
+internal sealed record RawIpv6Dial(string HostMac, int Port) : StepAction
 {
     /// <inheritdoc />
     public override string Kind => "raw6";
@@ -218,7 +218,7 @@ internal sealed record RawIpv6Dial(string HostMac, int Port) : ProbeAction
 /// namespace) and at each of <paramref name="Addresses"/> (every address the engine host holds). The most reachable
 /// answer wins: Connected, else Refused, else TimedOut, else Unreachable.
 /// </summary>
-internal sealed record HostAddressSweep(int Port, IReadOnlyList<string> Addresses) : ProbeAction
+internal sealed record HostAddressSweep(int Port, IReadOnlyList<string> Addresses) : StepAction
 {
     /// <inheritdoc />
     public override string Kind => "hosts";
@@ -235,7 +235,7 @@ internal sealed record HostAddressSweep(int Port, IReadOnlyList<string> Addresse
 /// harness's own root execs need, no new privileges, not privileged, and pids, memory and CPU limits. <see cref="Control"/>
 /// reviews the same record with one capability more (NET_RAW), which the review must name.
 /// </summary>
-internal sealed record HardeningReview(bool Control = false) : ProbeAction
+internal sealed record HardeningReview(bool Control = false) : StepAction
 {
     /// <inheritdoc />
     public override string Kind => Control ? "hardening-control" : "hardening";

@@ -3,21 +3,21 @@ using BotBottle.Testing.Bottles;
 namespace BotBottle.Testing.Probes;
 
 /// <summary>Probing a bottle: <c>await bottle.Probe(Probe.Tcp("127.0.0.1", 9)).ShouldBeRefused();</c></summary>
-public static class BottleProbeExtensions
+public static class BottleIsolationExtensions
 {
     /// <summary>Starts an assertion about <paramref name="action"/> run in the bottle's agent.</summary>
-    public static ProbeAssertion Probe(this IBottle bottle, ProbeAction action)
+    public static IsolationAssertion Probe(this IBottle bottle, StepAction action)
     {
         ArgumentNullException.ThrowIfNull(bottle);
         ArgumentNullException.ThrowIfNull(action);
-        return new ProbeAssertion(bottle, action);
+        return new IsolationAssertion(bottle, action);
     }
 
     /// <summary>Runs <paramref name="checks"/> in one battery (one exec round trip per vantage).</summary>
-    public static Task<ProbeReport> RunChecksAsync(this IBottle bottle, IEnumerable<IsolationCheck> checks, ProbeTool tool = ProbeTool.Auto, CancellationToken cancellationToken = default)
+    public static Task<IsolationReport> RunChecksAsync(this IBottle bottle, IEnumerable<IsolationCheck> checks, NetworkTool tool = NetworkTool.Auto, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bottle);
-        return ProbeBattery.RunAsync(checks, tool, cancellationToken);
+        return StepBattery.RunAsync(checks, tool, cancellationToken);
     }
 
     /// <summary>
@@ -44,7 +44,7 @@ public static class BottleProbeExtensions
     }
 
     /// <summary>Throws <see cref="IsolationAssertionException"/> listing every check that did not pass, with its evidence.</summary>
-    public static ProbeReport ShouldAllPass(this ProbeReport report)
+    public static IsolationReport ShouldAllPass(this IsolationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
         if (!report.AllPassed)
@@ -52,14 +52,14 @@ public static class BottleProbeExtensions
             var problems = report.Problems.ToList();
             throw new IsolationAssertionException(
                 $"{problems.Count} of {report.Results.Count} isolation checks did not pass:\n" +
-                string.Concat(problems.Select(p => p.Describe())) + ProbeAssertion.Tools(report));
+                string.Concat(problems.Select(p => p.Describe())) + IsolationAssertion.Tools(report));
         }
 
         return report;
     }
 
     /// <summary>Awaits the report and asserts every check passed.</summary>
-    public static async Task<ProbeReport> ShouldAllPass(this Task<ProbeReport> report)
+    public static async Task<IsolationReport> ShouldAllPass(this Task<IsolationReport> report)
     {
         ArgumentNullException.ThrowIfNull(report);
         return (await report.ConfigureAwait(false)).ShouldAllPass();

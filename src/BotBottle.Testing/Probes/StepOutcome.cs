@@ -1,7 +1,7 @@
 namespace BotBottle.Testing.Probes;
 
 /// <summary>What a probe observed: never a boolean, so a change of topology (U→T→R) stays visible.</summary>
-public enum ProbeOutcome
+public enum StepOutcome
 {
     /// <summary>The TCP connection was established.</summary>
     Connected,

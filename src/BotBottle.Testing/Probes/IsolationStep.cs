@@ -5,7 +5,7 @@ namespace BotBottle.Testing.Probes;
 /// <param name="Vantage">Where it runs.</param>
 /// <param name="Action">What it does.</param>
 /// <param name="Expected">What it must observe.</param>
-public sealed record ProbeStep(string Id, ProbeVantage Vantage, ProbeAction Action, ProbeExpectation Expected)
+public sealed record IsolationStep(string Id, Vantage Vantage, StepAction Action, StepExpectation Expected)
 {
     /// <summary>The step's own time limit (the battery runs every step at once, so this bounds the whole battery).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(3);

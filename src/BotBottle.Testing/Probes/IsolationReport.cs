@@ -7,16 +7,16 @@ namespace BotBottle.Testing.Probes;
 /// <param name="Results">One per check, in the order given.</param>
 /// <param name="Tools">Per vantage, the tools its guest has ("bash=bash nc=nc(openbsd) curl=curl …").</param>
 /// <param name="Elapsed">Wall time of the whole battery (all vantages at once).</param>
-public sealed record ProbeReport(IReadOnlyList<ProbeResult> Results, IReadOnlyDictionary<string, string> Tools, TimeSpan Elapsed)
+public sealed record IsolationReport(IReadOnlyList<IsolationResult> Results, IReadOnlyDictionary<string, string> Tools, TimeSpan Elapsed)
 {
     /// <summary>Whether every check passed.</summary>
     public bool AllPassed => Results.All(r => r.Passed);
 
     /// <summary>Checks that failed or were inconclusive.</summary>
-    public IEnumerable<ProbeResult> Problems => Results.Where(r => !r.Passed);
+    public IEnumerable<IsolationResult> Problems => Results.Where(r => !r.Passed);
 
     /// <summary>The result of the check with <paramref name="id"/>.</summary>
-    public ProbeResult this[string id] => Results.FirstOrDefault(r => r.Check.Id == id) ?? throw new KeyNotFoundException($"no check '{id}' in this report; it has: {string.Join(", ", Results.Select(r => r.Check.Id))}");
+    public IsolationResult this[string id] => Results.FirstOrDefault(r => r.Check.Id == id) ?? throw new KeyNotFoundException($"no check '{id}' in this report; it has: {string.Join(", ", Results.Select(r => r.Check.Id))}");
 
     /// <summary>A table: one line per check with verdict and the probe's evidence.</summary>
     public override string ToString()

@@ -9,10 +9,10 @@ namespace BotBottle.Testing.Probes;
 /// vantage, all vantages at once (but those that observe what the others did, such as the wire witness, after them). Each step has its own limit, so the battery takes about as long
 /// as its slowest step.
 /// </summary>
-internal static class ProbeBattery
+internal static class StepBattery
 {
     /// <summary>Runs <paramref name="checks"/> and classifies what each step observed.</summary>
-    public static async Task<ProbeReport> RunAsync(IEnumerable<IsolationCheck> checks, ProbeTool tool = ProbeTool.Auto, CancellationToken cancellationToken = default)
+    public static async Task<IsolationReport> RunAsync(IEnumerable<IsolationCheck> checks, NetworkTool tool = NetworkTool.Auto, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(checks);
         var list = checks.ToList();
@@ -25,15 +25,15 @@ internal static class ProbeBattery
         clock.Stop();
 
         var observations = vantages.SelectMany(v => v.Observations).ToDictionary(o => o.Step);
-        var results = list.Select(c => new ProbeResult(c, observations[c.Probe], c.Controls.Select(s => observations[s]).ToList())).ToList();
+        var results = list.Select(c => new IsolationResult(c, observations[c.Probe], c.Controls.Select(s => observations[s]).ToList())).ToList();
         var tools = vantages.GroupBy(v => v.Vantage.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Tools, StringComparer.Ordinal);
-        return new ProbeReport(results, tools, clock.Elapsed);
+        return new IsolationReport(results, tools, clock.Elapsed);
     }
 
-    private static List<ProbeStep> UniqueSteps(IEnumerable<IsolationCheck> checks)
+    private static List<IsolationStep> UniqueSteps(IEnumerable<IsolationCheck> checks)
     {
-        var steps = new List<ProbeStep>();
-        var byKey = new Dictionary<(ProbeVantage, string), ProbeStep>();
+        var steps = new List<IsolationStep>();
+        var byKey = new Dictionary<(Vantage, string), IsolationStep>();
         foreach (var step in checks.SelectMany(c => c.Steps))
         {
             if (byKey.TryGetValue((step.Vantage, step.Id), out var known))
@@ -59,7 +59,7 @@ internal static class ProbeBattery
     /// </summary>
     internal static readonly TimeSpan VantageGrace = TimeSpan.FromSeconds(20);
 
-    private static async Task<VantageRun> RunVantageAsync(ProbeVantage vantage, IReadOnlyList<ProbeStep> steps, ProbeTool tool, CancellationToken cancellationToken)
+    private static async Task<VantageRun> RunVantageAsync(Vantage vantage, IReadOnlyList<IsolationStep> steps, NetworkTool tool, CancellationToken cancellationToken)
     {
         var limit = steps.Max(s => s.Timeout) + VantageGrace;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -74,7 +74,7 @@ internal static class ProbeBattery
         }
     }
 
-    private static async Task<VantageRun> RunVantageWithinAsync(ProbeVantage vantage, IReadOnlyList<ProbeStep> steps, ProbeTool tool, CancellationToken cancellationToken)
+    private static async Task<VantageRun> RunVantageWithinAsync(Vantage vantage, IReadOnlyList<IsolationStep> steps, NetworkTool tool, CancellationToken cancellationToken)
     {
         if (vantage.ObserveAsync(steps, cancellationToken) is { } observing)
         {
@@ -84,7 +84,7 @@ internal static class ProbeBattery
                 : Missing(step, $"the {vantage.Name} observer reported nothing for this step")).ToList());
         }
 
-        var script = BatteryScript.Build(steps, vantage.IsSubject ? tool : ProbeTool.Auto);
+        var script = BatteryScript.Build(steps, vantage.IsSubject ? tool : NetworkTool.Auto);
         BottleExecResult exec;
         try
         {
@@ -104,14 +104,14 @@ internal static class ProbeBattery
     }
 
     /// <summary>One step's observation; the tool is named with whose it is where that is not the vantage's own guest ("prober bash").</summary>
-    private static ProbeObservation Classify(ProbeStep step, RawProbeReport raw, ProbeVantage vantage)
+    private static StepObservation Classify(IsolationStep step, RawProbeReport raw, Vantage vantage)
     {
         var (outcome, reason) = OutcomeClassifier.Classify(step.Action, raw);
-        return new ProbeObservation(step, outcome, reason, vantage.ToolPrefix + raw.Tool, raw.ExitCode, raw.Duration, raw.Stdout, raw.Stderr);
+        return new StepObservation(step, outcome, reason, vantage.ToolPrefix + raw.Tool, raw.ExitCode, raw.Duration, raw.Stdout, raw.Stderr);
     }
 
-    private static ProbeObservation Missing(ProbeStep step, string reason) =>
-        new(step, ProbeOutcome.Error, reason, "none", -1, TimeSpan.Zero, "", "");
+    private static StepObservation Missing(IsolationStep step, string reason) =>
+        new(step, StepOutcome.Error, reason, "none", -1, TimeSpan.Zero, "", "");
 
     private static string Trim(string text)
     {
@@ -119,5 +119,5 @@ internal static class ProbeBattery
         return flat.Length > 400 ? flat[..400] + "…" : flat;
     }
 
-    private sealed record VantageRun(ProbeVantage Vantage, string Tools, IReadOnlyList<ProbeObservation> Observations);
+    private sealed record VantageRun(Vantage Vantage, string Tools, IReadOnlyList<StepObservation> Observations);
 }

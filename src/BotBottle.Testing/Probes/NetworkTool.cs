@@ -1,7 +1,7 @@
 namespace BotBottle.Testing.Probes;
 
 /// <summary>Which in-guest tool network probes use.</summary>
-public enum ProbeTool
+public enum NetworkTool
 {
     /// <summary>The first the image ships: bash's /dev/tcp, then nc (OpenBSD or BusyBox), then curl (curl first for HTTP).</summary>
     Auto,

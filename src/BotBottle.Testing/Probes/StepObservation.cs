@@ -13,7 +13,7 @@ namespace BotBottle.Testing.Probes;
 /// <param name="Duration">How long the step took in the guest.</param>
 /// <param name="Stdout">What the tool printed (trimmed to a few KB).</param>
 /// <param name="Stderr">What the tool reported as errors.</param>
-public sealed record ProbeObservation(ProbeStep Step, ProbeOutcome Outcome, string Reason, string Tool, int ExitCode, TimeSpan Duration, string Stdout, string Stderr)
+public sealed record StepObservation(IsolationStep Step, StepOutcome Outcome, string Reason, string Tool, int ExitCode, TimeSpan Duration, string Stdout, string Stderr)
 {
     /// <summary>Whether the outcome is one the step accepts.</summary>
     public bool Passed => Step.Expected.Accepts(Outcome);

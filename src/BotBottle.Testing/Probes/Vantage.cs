@@ -11,13 +11,13 @@ namespace BotBottle.Testing.Probes;
 /// checks that need the agent's own view: those are <see cref="SubjectReported"/>), the bundle (as root), or another
 /// bottle's side. Steps with the same vantage share one round trip.
 /// </summary>
-public sealed class ProbeVantage
+public sealed class Vantage
 {
     private readonly Func<string, CancellationToken, Task<BottleExecResult>>? _exec;
-    private readonly Func<IReadOnlyList<ProbeStep>, CancellationToken, Task<IReadOnlyList<RawProbeReport>>>? _observe;
+    private readonly Func<IReadOnlyList<IsolationStep>, CancellationToken, Task<IReadOnlyList<RawProbeReport>>>? _observe;
 
     /// <summary>Creates a vantage from a name and a way to run a script there (its results are as good as that place: see <see cref="SubjectReported"/>).</summary>
-    public ProbeVantage(string name, Func<string, CancellationToken, Task<BottleExecResult>> exec, bool isSubject = false)
+    public Vantage(string name, Func<string, CancellationToken, Task<BottleExecResult>> exec, bool isSubject = false)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         Name = name;
@@ -26,7 +26,7 @@ public sealed class ProbeVantage
         _exec = exec ?? throw new ArgumentNullException(nameof(exec));
     }
 
-    private ProbeVantage(string name, Func<IReadOnlyList<ProbeStep>, CancellationToken, Task<IReadOnlyList<RawProbeReport>>> observe, string observer)
+    private Vantage(string name, Func<IReadOnlyList<IsolationStep>, CancellationToken, Task<IReadOnlyList<RawProbeReport>>> observe, string observer)
     {
         Name = name;
         _observe = observe;
@@ -34,7 +34,7 @@ public sealed class ProbeVantage
     }
 
     /// <summary>
-    /// Whether this is the agent under test: a forced <see cref="ProbeTool"/> applies here only, so
+    /// Whether this is the agent under test: a forced <see cref="NetworkTool"/> applies here only, so
     /// controls elsewhere keep using whatever their side ships.
     /// </summary>
     public bool IsSubject { get; private init; }
@@ -59,10 +59,10 @@ public sealed class ProbeVantage
     /// The agent under test's network view: the harness's prober in the agent's network namespace where the backend has
     /// one (docker), else the agent itself as the agent user (<c>node</c>), subject-reported.
     /// </summary>
-    public static ProbeVantage Agent(IBottle bottle) => AgentOf(bottle, "agent", isSubject: true);
+    public static Vantage Agent(IBottle bottle) => AgentOf(bottle, "agent", isSubject: true);
 
     /// <summary>A bottle's agent's network view (its prober where it has one, else as the agent user), named <paramref name="name"/>.</summary>
-    public static ProbeVantage AgentOf(IBottle bottle, string name, bool isSubject = false)
+    public static Vantage AgentOf(IBottle bottle, string name, bool isSubject = false)
     {
         ArgumentNullException.ThrowIfNull(bottle);
         if (ObserverOf(bottle) is { } observer)
@@ -77,10 +77,10 @@ public sealed class ProbeVantage
     /// The agent itself, as the agent user (<c>node</c>), with the agent's own tools: for what only the agent's own view
     /// shows (its env, whether its tools honour the proxy). Always <see cref="SubjectReported"/>.
     /// </summary>
-    public static ProbeVantage AgentItself(IBottle bottle) => AsAgentUser(bottle, "agent", isSubject: true);
+    public static Vantage AgentItself(IBottle bottle) => AsAgentUser(bottle, "agent", isSubject: true);
 
     /// <summary>The bottle's bundle, as root.</summary>
-    public static ProbeVantage Bundle(IBottle bottle, string name = "bundle")
+    public static Vantage Bundle(IBottle bottle, string name = "bundle")
     {
         ArgumentNullException.ThrowIfNull(bottle);
         return new(name, bottle.ExecInBundleAsync) { Observer = "the bundle's own tools, as root" };
@@ -90,7 +90,7 @@ public sealed class ProbeVantage
     /// Facts about the agent read from outside it (the engine, a harness-owned observer) where the backend has an
     /// observer, else the agent's own report of them as the agent user (subject-reported).
     /// </summary>
-    internal static ProbeVantage Facts(IBottle bottle)
+    internal static Vantage Facts(IBottle bottle)
     {
         ArgumentNullException.ThrowIfNull(bottle);
         return ObserverOf(bottle) is { } observer
@@ -102,7 +102,7 @@ public sealed class ProbeVantage
     /// The bottle's wire witness (null where the backend has none): read once the rest of the battery has run
     /// (<see cref="RunsLast"/>), so it covers every frame the battery made the agent's side send.
     /// </summary>
-    internal static ProbeVantage? WitnessOf(IBottle bottle)
+    internal static Vantage? WitnessOf(IBottle bottle)
     {
         ArgumentNullException.ThrowIfNull(bottle);
         return bottle.Witness is { } witness
@@ -118,13 +118,13 @@ public sealed class ProbeVantage
         _exec is { } exec ? exec(script, cancellationToken) : throw new InvalidOperationException($"the {Name} vantage observes from outside and runs no script");
 
     /// <summary>Observes <paramref name="steps"/> from outside the guest, or null where this vantage runs scripts instead.</summary>
-    internal Task<IReadOnlyList<RawProbeReport>>? ObserveAsync(IReadOnlyList<ProbeStep> steps, CancellationToken cancellationToken) =>
+    internal Task<IReadOnlyList<RawProbeReport>>? ObserveAsync(IReadOnlyList<IsolationStep> steps, CancellationToken cancellationToken) =>
         _observe?.Invoke(steps, cancellationToken);
 
     /// <inheritdoc />
     public override string ToString() => Name;
 
-    private static ProbeVantage AsAgentUser(IBottle bottle, string name, bool isSubject)
+    private static Vantage AsAgentUser(IBottle bottle, string name, bool isSubject)
     {
         ArgumentNullException.ThrowIfNull(bottle);
         return new(name, (script, ct) => bottle.ExecAsync(script, GuestUsers.Agent, ct), isSubject) { SubjectReported = true, Observer = "the agent's own tools, as " + GuestUsers.Agent };
