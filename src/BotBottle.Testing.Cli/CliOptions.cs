@@ -93,6 +93,7 @@ internal sealed record RunSettings
     public string? BundleImage { get; init; }
     public IReadOnlyList<string> Backends { get; init; } = [];
     public IReadOnlyList<string> Probes { get; init; } = [];
+    public IReadOnlyList<Probes.CatalogueOptions.LoopbackDaemon> Daemons { get; init; } = [];
     public IReadOnlyDictionary<string, string> Env { get; init; } = new Dictionary<string, string>();
     public bool NoProbes { get; init; }
     public required string ReportDirectory { get; init; }

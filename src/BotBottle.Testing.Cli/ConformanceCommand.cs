@@ -94,7 +94,7 @@ internal sealed class ConformanceCommand : ICliCommand
                 throw new ConformanceSpecException($"unknown probe(s): {string.Join(", ", unknown)}; the catalogue has: {string.Join(", ", IsolationCatalogue.CheckIds)}");
             }
 
-            return ConformanceSpec.ProbesOnly(wanted);
+            return ConformanceSpec.ProbesOnly(wanted, arguments.Daemons);
         }
 
         return arguments.NoProbes ? spec.WithoutProbes() : spec;

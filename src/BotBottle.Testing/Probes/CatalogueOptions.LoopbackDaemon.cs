@@ -17,5 +17,23 @@ public sealed partial record CatalogueOptions
     {
         /// <summary>The id of the daemon's bypass check: <c>bypass-{Name}-port</c>.</summary>
         public string CheckId => $"bypass-{Name}-port";
+
+        /// <summary>
+        /// A daemon as a command line or an MSBuild item writes it, <c>NAME:PORT:CODE</c> (e.g. <c>metrics:9200:BBT0180</c>),
+        /// held to the same rules as a spec's <c>{ daemon, port, code }</c>; anything else is a <see cref="FormatException"/>
+        /// that says what is wrong.
+        /// </summary>
+        public static LoopbackDaemon Parse(string text)
+        {
+            ArgumentNullException.ThrowIfNull(text);
+            var parts = text.Split(':');
+            if (parts.Length != 3 || !int.TryParse(parts[1], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port))
+            {
+                throw new FormatException($"a loopback daemon is NAME:PORT:CODE (e.g. metrics:9200:BBT0180), not '{text}'");
+            }
+
+            var daemon = new LoopbackDaemon(parts[0], port, parts[2]);
+            return IsolationCatalogue.DaemonProblem(daemon) is { } problem ? throw new FormatException(problem) : daemon;
+        }
     }
 }

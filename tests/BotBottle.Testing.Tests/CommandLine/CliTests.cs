@@ -61,6 +61,9 @@ public sealed class CliTests : IDisposable
     [InlineData("unknown command or argument 'frob'", "frob")]
     [InlineData("--env needs K=V, not 'X'", "conformance", "--env", "X")]
     [InlineData("--report-dir", "probes", "--report-dir")]
+    [InlineData("--daemon: a loopback daemon is NAME:PORT:CODE (e.g. metrics:9200:BBT0180), not 'metrics'", "probes", "--daemon", "metrics")]
+    [InlineData("--daemon: loopback daemon 'metrics' has code 'BBT0101'; a daemon of your own takes one of BBT0180", "probes", "--daemon", "metrics:9200:BBT0101")]
+    [InlineData("--daemon: loopback daemon name 'a b' must be letters", "probes", "--daemon", "a b:9200:BBT0180")]
     [InlineData("'sometimes' not recognized", "images", "--build", "sometimes")]
     [InlineData("Option '--backend' is required", "doctor")]
     [InlineData("Argument 'docker' not recognized", "doctor", "--backend", "docker")]
@@ -91,6 +94,34 @@ public sealed class CliTests : IDisposable
         var markdown = await File.ReadAllTextAsync(Path.Combine(_cwd.FullName, "out", "probes.md"), Ct);
         Assert.Equal("earlier step\n" + markdown + "\n", await File.ReadAllTextAsync(summary, Ct));
         Assert.Contains("smolmachines", markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_daemon_declared_on_the_command_line_adds_its_bypass_check_with_the_code_it_declares()
+    {
+        var env = new Dictionary<string, string?> { ["BOTBOTTLE_REQUIRE"] = null, ["PATH"] = "/usr/bin:/bin" };
+
+        var (exit, stdout, _) = await RunAsync(["probes", "--backend", "smolmachines", "--probe", "loopback-refused", "--daemon", "metrics:9200:BBT0180", "--report-dir", "out"], env);
+
+        Assert.True(exit is 3, $"exit {exit} (smolmachines cannot run without smolvm on PATH): {stdout}");
+        Assert.Contains("spec isolation-probes (2 checks)", stdout, StringComparison.Ordinal);
+        using var report = System.Text.Json.JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(_cwd.FullName, "out", "probes.json"), Ct));
+        var results = report.RootElement.GetProperty("backends")[0].GetProperty("results").EnumerateArray()
+            .Select(r => $"{r.GetProperty("id").GetString()} {r.GetProperty("code").GetString()}").ToList();
+        Assert.Equal(["bottle.launch BBT0207", "probe.loopback-refused BBT0101", "probe.bypass-metrics-port BBT0180"], results);
+
+        var (_, help, _) = await RunAsync(["probes", "--help"]);
+        Assert.Contains("--daemon <NAME:PORT:CODE>", help, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Two_daemons_with_one_code_on_the_command_line_are_refused_and_nothing_runs()
+    {
+        var (exit, stdout, stderr) = await RunAsync(["probes", "--backend", "docker", "--daemon", "metrics:9200:BBT0180", "--daemon", "admin:9300:BBT0180", "--report-dir", "out"]);
+
+        Assert.Equal(2, exit);
+        Assert.Equal("", stdout);
+        Assert.Equal("code BBT0180 is given to two loopback daemons (metrics and admin); each takes its own\n", stderr);
     }
 
     [Fact]

@@ -58,6 +58,21 @@ public sealed class BottleCheckTaskTests
     }
 
     [Fact]
+    public void A_probe_item_with_a_port_and_a_code_is_a_loopback_daemon_of_your_own()
+    {
+        using var cli = new FakeCli(0, PassingReport);
+        var (task, engine) = Make<RunBottleProbes>(cli);
+        var metrics = new TaskItem("metrics");
+        metrics.SetMetadata("Port", "9200");
+        metrics.SetMetadata("Code", "BBT0180");
+        task.Probes = [new TaskItem("loopback-refused"), metrics];
+
+        Assert.True(task.Execute(), engine.Log);
+
+        Assert.Equal(["probes", "--report-dir", cli.ReportDirectory, "--report-name", "probes", "--probe", "loopback-refused", "--daemon", "metrics:9200:BBT0180"], cli.Argv);
+    }
+
+    [Fact]
     public void Backends_images_and_the_conformance_spec_become_cli_arguments()
     {
         using var cli = new FakeCli(0, PassingReport);

@@ -1,5 +1,6 @@
 using BotBottle.Testing.Checks;
 using BotBottle.Testing.Conformance.Checks;
+using BotBottle.Testing.Probes;
 
 namespace BotBottle.Testing.Conformance.Spec;
 
@@ -40,13 +41,30 @@ public sealed record ConformanceSpec
     public ConformanceSpec WithoutProbes() => this with { Checks = Checks.Where(c => c is not ProbeConformanceCheck).ToList() };
 
     /// <summary>A spec of isolation probes only (catalogue ids), e.g. for a pipeline's probe step.</summary>
-    public static ConformanceSpec ProbesOnly(IEnumerable<string> catalogueIds)
+    public static ConformanceSpec ProbesOnly(IEnumerable<string> catalogueIds) => ProbesOnly(catalogueIds, []);
+
+    /// <summary>
+    /// Catalogue checks <paramref name="catalogueIds"/>, and the <c>bypass-{name}-port</c> check of each loopback daemon
+    /// of your own in <paramref name="daemons"/>, with the code it declares (one spec's <c>{ daemon, port, code }</c> each).
+    /// </summary>
+    public static ConformanceSpec ProbesOnly(IEnumerable<string> catalogueIds, IEnumerable<CatalogueOptions.LoopbackDaemon> daemons)
     {
         ArgumentNullException.ThrowIfNull(catalogueIds);
+        ArgumentNullException.ThrowIfNull(daemons);
+        var declared = daemons.ToList();
+        if (declared.GroupBy(d => d.Code, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new ConformanceSpecException($"code {twice.Key} is given to two loopback daemons ({string.Join(" and ", twice.Select(d => d.Name))}); each takes its own");
+        }
+
         return new ConformanceSpec
         {
             Name = "isolation-probes",
-            Checks = catalogueIds.Distinct(StringComparer.Ordinal).Select(id => (ConformanceCheck)ProbeConformanceCheck.For(id)).ToList(),
+            Checks =
+            [
+                .. catalogueIds.Distinct(StringComparer.Ordinal).Select(id => (ConformanceCheck)ProbeConformanceCheck.For(id)),
+                .. declared.Select(d => (ConformanceCheck)ProbeConformanceCheck.For(d)),
+            ],
         };
     }
 
