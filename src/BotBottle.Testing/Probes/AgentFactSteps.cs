@@ -31,7 +31,7 @@ internal static class AgentFactSteps
     /// <summary>The source of the env the harness itself gives every command of the agent (the bottle's env).</summary>
     public const string BottleEnv = "bottle env";
 
-    public static async Task<IReadOnlyList<RawProbeReport>> ObserveAsync(IAgentObserver observer, IReadOnlyList<KeyValuePair<string, string>> guestEnvironment, IReadOnlyList<IsolationStep> steps, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<RawBatteryReport>> ObserveAsync(IAgentObserver observer, IReadOnlyList<KeyValuePair<string, string>> guestEnvironment, IReadOnlyList<IsolationStep> steps, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         AgentFacts? facts = null;
@@ -52,7 +52,7 @@ internal static class AgentFactSteps
         return steps.Select(step => Report(step, facts, failure, elapsed)).ToList();
     }
 
-    private static RawProbeReport Report(IsolationStep step, AgentFacts? facts, string? failure, TimeSpan elapsed)
+    private static RawBatteryReport Report(IsolationStep step, AgentFacts? facts, string? failure, TimeSpan elapsed)
     {
         if (facts is null || !facts.Complete)
         {

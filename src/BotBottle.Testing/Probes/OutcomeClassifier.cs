@@ -9,7 +9,7 @@ namespace BotBottle.Testing.Probes;
 internal static partial class OutcomeClassifier
 {
     /// <summary>Classifies one raw probe report.</summary>
-    public static (StepOutcome Outcome, string Reason) Classify(StepAction action, RawProbeReport raw)
+    public static (StepOutcome Outcome, string Reason) Classify(StepAction action, RawBatteryReport raw)
     {
         ArgumentNullException.ThrowIfNull(action);
         ArgumentNullException.ThrowIfNull(raw);
@@ -32,7 +32,7 @@ internal static partial class OutcomeClassifier
         };
     }
 
-    private static (StepOutcome, string) ClassifyTcp(RawProbeReport raw)
+    private static (StepOutcome, string) ClassifyTcp(RawBatteryReport raw)
     {
         var stdout = raw.Stdout;
         var stderr = raw.Stderr;
@@ -54,7 +54,7 @@ internal static partial class OutcomeClassifier
         return ClassifyFailure(raw);
     }
 
-    private static (StepOutcome, string) ClassifyFailure(RawProbeReport raw)
+    private static (StepOutcome, string) ClassifyFailure(RawBatteryReport raw)
     {
         var stderr = raw.Stderr;
         if (Line(stderr, DnsFailure()) is { } dns)
@@ -90,7 +90,7 @@ internal static partial class OutcomeClassifier
         return (StepOutcome.Error, Summary(raw));
     }
 
-    private static (StepOutcome, string) ClassifyProxy(RawProbeReport raw, bool connect)
+    private static (StepOutcome, string) ClassifyProxy(RawBatteryReport raw, bool connect)
     {
         var status = StatusLine().Match(raw.Stdout);
         if (status.Success)
@@ -135,7 +135,7 @@ internal static partial class OutcomeClassifier
         return ClassifyFailure(raw);
     }
 
-    private static (StepOutcome, string) ClassifyDns(RawProbeReport raw)
+    private static (StepOutcome, string) ClassifyDns(RawBatteryReport raw)
     {
         if (raw.Tool == "getent")
         {
@@ -168,7 +168,7 @@ internal static partial class OutcomeClassifier
             : (StepOutcome.Error, Summary(raw));
     }
 
-    private static (StepOutcome, string) ClassifyVerdictLine(RawProbeReport raw)
+    private static (StepOutcome, string) ClassifyVerdictLine(RawBatteryReport raw)
     {
         var lines = raw.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var verdict = lines.Length == 0 ? "" : lines[^1];
@@ -186,7 +186,7 @@ internal static partial class OutcomeClassifier
     }
 
     /// <summary>The raw IPv6 dial's and the host sweep's last line: how far the most reachable attempt got.</summary>
-    private static (StepOutcome, string) ClassifyReachability(RawProbeReport raw)
+    private static (StepOutcome, string) ClassifyReachability(RawBatteryReport raw)
     {
         var lines = raw.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         var context = string.Join("; ", lines.Take(Math.Max(0, lines.Length - 1)));
@@ -235,7 +235,7 @@ internal static partial class OutcomeClassifier
     private static string FirstLine(string text) =>
         text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).FirstOrDefault() ?? "";
 
-    private static string Summary(RawProbeReport raw)
+    private static string Summary(RawBatteryReport raw)
     {
         var error = FirstLine(raw.Stderr);
         var output = FirstLine(raw.Stdout);

@@ -104,7 +104,7 @@ internal static class StepBattery
     }
 
     /// <summary>One step's observation; the tool is named with whose it is where that is not the vantage's own guest ("prober bash").</summary>
-    private static StepObservation Classify(IsolationStep step, RawProbeReport raw, Vantage vantage)
+    private static StepObservation Classify(IsolationStep step, RawBatteryReport raw, Vantage vantage)
     {
         var (outcome, reason) = OutcomeClassifier.Classify(step.Action, raw);
         return new StepObservation(step, outcome, reason, vantage.ToolPrefix + raw.Tool, raw.ExitCode, raw.Duration, raw.Stdout, raw.Stderr);

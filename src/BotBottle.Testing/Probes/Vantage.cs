@@ -14,7 +14,7 @@ namespace BotBottle.Testing.Probes;
 public sealed class Vantage
 {
     private readonly Func<string, CancellationToken, Task<BottleExecResult>>? _exec;
-    private readonly Func<IReadOnlyList<IsolationStep>, CancellationToken, Task<IReadOnlyList<RawProbeReport>>>? _observe;
+    private readonly Func<IReadOnlyList<IsolationStep>, CancellationToken, Task<IReadOnlyList<RawBatteryReport>>>? _observe;
 
     /// <summary>Creates a vantage from a name and a way to run a script there (its results are as good as that place: see <see cref="SubjectReported"/>).</summary>
     public Vantage(string name, Func<string, CancellationToken, Task<BottleExecResult>> exec, bool isSubject = false)
@@ -26,7 +26,7 @@ public sealed class Vantage
         _exec = exec ?? throw new ArgumentNullException(nameof(exec));
     }
 
-    private Vantage(string name, Func<IReadOnlyList<IsolationStep>, CancellationToken, Task<IReadOnlyList<RawProbeReport>>> observe, string observer)
+    private Vantage(string name, Func<IReadOnlyList<IsolationStep>, CancellationToken, Task<IReadOnlyList<RawBatteryReport>>> observe, string observer)
     {
         Name = name;
         _observe = observe;
@@ -118,7 +118,7 @@ public sealed class Vantage
         _exec is { } exec ? exec(script, cancellationToken) : throw new InvalidOperationException($"the {Name} vantage observes from outside and runs no script");
 
     /// <summary>Observes <paramref name="steps"/> from outside the guest, or null where this vantage runs scripts instead.</summary>
-    internal Task<IReadOnlyList<RawProbeReport>>? ObserveAsync(IReadOnlyList<IsolationStep> steps, CancellationToken cancellationToken) =>
+    internal Task<IReadOnlyList<RawBatteryReport>>? ObserveAsync(IReadOnlyList<IsolationStep> steps, CancellationToken cancellationToken) =>
         _observe?.Invoke(steps, cancellationToken);
 
     /// <inheritdoc />

@@ -12,7 +12,7 @@ internal static class WitnessSteps
     /// <summary>The tool evidence names for these steps.</summary>
     public const string Tool = "wire witness";
 
-    public static async Task<IReadOnlyList<RawProbeReport>> ReadAsync(WireWitness witness, IReadOnlyList<IsolationStep> steps, int proxyPort, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<RawBatteryReport>> ReadAsync(WireWitness witness, IReadOnlyList<IsolationStep> steps, int proxyPort, CancellationToken cancellationToken)
     {
         var clock = System.Diagnostics.Stopwatch.StartNew();
         var targets = steps.Select(s => s.Action).OfType<WitnessReview>().SelectMany(r => r.ProbeTargets).Distinct().ToList();
@@ -23,13 +23,13 @@ internal static class WitnessSteps
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return steps.Select(s => new RawProbeReport(s.Id, Tool, 1, clock.Elapsed, s.Timeout, "", "the witness could not be read: " + e.Message)).ToList();
+            return steps.Select(s => new RawBatteryReport(s.Id, Tool, 1, clock.Elapsed, s.Timeout, "", "the witness could not be read: " + e.Message)).ToList();
         }
 
         return steps.Select(s => Report(s, report, proxyPort, clock.Elapsed)).ToList();
     }
 
-    private static RawProbeReport Report(IsolationStep step, WireWitness.Report report, int proxyPort, TimeSpan elapsed)
+    private static RawBatteryReport Report(IsolationStep step, WireWitness.Report report, int proxyPort, TimeSpan elapsed)
     {
         if (report.Problem is { } problem)
         {

@@ -120,6 +120,6 @@ public sealed class OutcomeClassifierTests
         Assert.Equal(StepOutcome.Error, OutcomeClassifier.Classify(new EscalationAttempt(), Raw("sh", 2, 5, "", "sh: id: not found")).Outcome);
     }
 
-    private static RawProbeReport Raw(string tool, int rc, int ms, string stdout, string stderr) =>
+    private static RawBatteryReport Raw(string tool, int rc, int ms, string stdout, string stderr) =>
         new("p", tool, rc, TimeSpan.FromMilliseconds(ms), TimeSpan.FromSeconds(3), stdout, stderr);
 }

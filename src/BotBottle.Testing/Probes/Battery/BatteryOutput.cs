@@ -9,10 +9,10 @@ internal static class BatteryOutput
     public const string ToolsId = "#tools";
 
     /// <summary>Parses every JSON line of <paramref name="stdout"/>; other lines are ignored.</summary>
-    public static IReadOnlyList<RawProbeReport> Parse(string stdout)
+    public static IReadOnlyList<RawBatteryReport> Parse(string stdout)
     {
         ArgumentNullException.ThrowIfNull(stdout);
-        var reports = new List<RawProbeReport>();
+        var reports = new List<RawBatteryReport>();
         foreach (var line in stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
         {
             if (!line.StartsWith('{'))
@@ -24,7 +24,7 @@ internal static class BatteryOutput
             {
                 using var json = JsonDocument.Parse(line);
                 var root = json.RootElement;
-                reports.Add(new RawProbeReport(
+                reports.Add(new RawBatteryReport(
                     root.GetProperty("id").GetString() ?? "",
                     root.GetProperty("tool").GetString() ?? "",
                     root.GetProperty("rc").GetInt32(),

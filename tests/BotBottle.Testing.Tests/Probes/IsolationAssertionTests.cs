@@ -6,7 +6,7 @@ namespace BotBottle.Testing.Tests.Probes;
 /// <summary>The fluent assertions against a real bottle: what passes, and what a failure tells the user.</summary>
 [BottleBackend("docker")]
 [IsolationTest]
-public sealed class ProbeAssertionTests(DockerBottleFixture fixture) : IClassFixture<DockerBottleFixture>
+public sealed class IsolationAssertionTests(DockerBottleFixture fixture) : IClassFixture<DockerBottleFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
