@@ -11,6 +11,13 @@ public static class BottleGate
     public static async Task RequireBackendAsync(BottleBackend backend, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        SessionGate.For(await backend.CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false)).Enforce(Assert.Skip);
+        RequireBackend(await backend.CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The same, for a prerequisite report already in hand (a fixture that checked once).</summary>
+    public static void RequireBackend(PrerequisiteReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        SessionGate.For(report).Enforce(Assert.Skip);
     }
 }

@@ -11,7 +11,14 @@ public static class BottleGate
     public static async Task RequireBackendAsync(BottleBackend backend, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(backend);
-        SessionGate.For(await backend.CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false)).Enforce(Skip);
+        RequireBackend(await backend.CheckPrerequisitesAsync(cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>The same, for a prerequisite report already in hand (a fixture that checked once).</summary>
+    public static void RequireBackend(PrerequisiteReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        SessionGate.For(report).Enforce(Skip);
     }
 
     /// <summary>Xunit.SkippableFact's skip.</summary>

@@ -75,6 +75,9 @@ internal sealed class MachineStore
         Directory.CreateDirectory(Path.Combine(Root, "slots"));
     }
 
+    /// <summary>The guest agent's connection limit.</summary>
+    public const int ConnectionSlots = 8;
+
     public string Root { get; }
 
     /// <summary>The guest container's name: unique per state directory and machine.</summary>
@@ -128,14 +131,11 @@ internal sealed class MachineStore
         var clock = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            for (var slot = 0; slot < 8; slot++)
+            for (var slot = 0; slot < ConnectionSlots; slot++)
             {
-                try
+                if (TryHold(name, slot) is { } held)
                 {
-                    return new FileStream(Path.Combine(Root, "slots", $"{Safe(name)}.{slot}"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-                }
-                catch (IOException)
-                {
+                    return held;
                 }
             }
 
@@ -148,19 +148,24 @@ internal sealed class MachineStore
         }
     }
 
-    /// <summary>How many of the machine's eight connection slots are held now (a free one is held for an instant while it is counted).</summary>
-    public int HeldSlots(string name) => Enumerable.Range(0, 8).Count(slot =>
+    /// <summary>How many of the machine's connection slots are held now (a free one is held for an instant while it is counted).</summary>
+    public int HeldSlots(string name) => Enumerable.Range(0, ConnectionSlots).Count(slot =>
+    {
+        using var free = TryHold(name, slot);
+        return free is null;
+    });
+
+    private FileStream? TryHold(string name, int slot)
     {
         try
         {
-            using var free = new FileStream(Path.Combine(Root, "slots", $"{Safe(name)}.{slot}"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-            return false;
+            return new FileStream(Path.Combine(Root, "slots", $"{Safe(name)}.{slot}"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException)
         {
-            return true;
+            return null;
         }
-    });
+    }
 
     private string FileOf(string name) => Path.Combine(Root, "machines", Safe(name) + ".json");
 

@@ -114,6 +114,11 @@ public abstract class BottleCheckTask : Task, ICancelableTask
         }
 
         AddArguments(argv);
+        if (Log.HasLoggedErrors)
+        {
+            return false;
+        }
+
         Log.LogMessage(MessageImportance.Normal, "botbottle: " + ArgumentQuoting.Join(argv));
         var stderr = new List<string>();
         var stdout = new List<string>();
@@ -138,7 +143,7 @@ public abstract class BottleCheckTask : Task, ICancelableTask
         return Judge(exit, name, stdout, stderr);
     }
 
-    /// <summary>Adds the command's own arguments.</summary>
+    /// <summary>Adds the command's own arguments; an error it logs stops the task before the CLI runs.</summary>
     protected abstract void AddArguments(List<string> argv);
 
     private bool Judge(int exit, string name, List<string> stdout, List<string> stderr)

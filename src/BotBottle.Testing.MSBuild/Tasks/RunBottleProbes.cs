@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using BotBottle.Testing.MSBuild.Cli;
 using Microsoft.Build.Framework;
 
 namespace BotBottle.Testing.MSBuild.Tasks;
@@ -23,7 +24,19 @@ public sealed class RunBottleProbes : BottleCheckTask
         {
             var port = probe.GetMetadata("Port");
             var code = probe.GetMetadata("Code");
-            argv.AddRange(port.Length > 0 || code.Length > 0 ? ["--daemon", $"{probe.ItemSpec}:{port}:{code}"] : ["--probe", probe.ItemSpec]);
+            if (port.Length == 0 && code.Length == 0)
+            {
+                argv.AddRange(["--probe", probe.ItemSpec]);
+            }
+            else if (port.Length == 0 || code.Length == 0)
+            {
+                Log.LogError(null, ErrorCodes.InvalidSpec, null, null, 0, 0, 0, 0, LogText.Clean(
+                    $"BottleProbe '{probe.ItemSpec}' has {(port.Length == 0 ? "Code but no Port" : "Port but no Code")}: a loopback daemon of your own needs both (<BottleProbe Include=\"metrics\" Port=\"9200\" Code=\"BBT0180\" />)"));
+            }
+            else
+            {
+                argv.AddRange(["--daemon", $"{probe.ItemSpec}:{port}:{code}"]);
+            }
         }
     }
 }

@@ -36,10 +36,13 @@ public sealed partial record CatalogueOptions
     /// <summary>The limit of a step that a correct bottle answers (connect, proxy answer, lookup): generous, since it ends as soon as the answer comes.</summary>
     public TimeSpan AnswerTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>These options with <paramref name="daemons"/> declared too (one of the same name replaces the declared one in its place).</summary>
+    /// <summary>
+    /// These options with <paramref name="daemons"/> declared too (one of the same name replaces the declared one in its
+    /// place; the first of two of one name wins here, and <see cref="IsolationCatalogue.DaemonsProblem"/> refuses them).
+    /// </summary>
     internal CatalogueOptions WithDaemons(IEnumerable<LoopbackDaemon> daemons)
     {
-        var added = daemons.ToList();
+        var added = daemons.DistinctBy(d => d.Name, StringComparer.Ordinal).ToList();
         if (added.Count == 0)
         {
             return this;

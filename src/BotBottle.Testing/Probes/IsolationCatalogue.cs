@@ -55,23 +55,37 @@ public static class IsolationCatalogue
     internal static IReadOnlyList<CatalogueEntry> Entries(CatalogueOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        if (options.LoopbackDaemons.Select(DaemonProblem).OfType<string>().FirstOrDefault() is { } problem)
+        var (table, problem) = TableFor(options.LoopbackDaemons);
+        return problem is null ? table : throw new ArgumentException(problem, nameof(options));
+    }
+
+    /// <summary>
+    /// Why the catalogue cannot be built with loopback daemons <paramref name="daemons"/> (one of them cannot have a
+    /// check, two share a name or a code), or null: the one rule a spec, a command line and the options all meet.
+    /// </summary>
+    internal static string? DaemonsProblem(IReadOnlyList<CatalogueOptions.LoopbackDaemon> daemons) => TableFor(daemons).Problem;
+
+    private static (IReadOnlyList<CatalogueEntry> Table, string? Problem) TableFor(IReadOnlyList<CatalogueOptions.LoopbackDaemon> daemons)
+    {
+        if (daemons.Select(DaemonProblem).OfType<string>().FirstOrDefault() is { } problem)
         {
-            throw new ArgumentException(problem, nameof(options));
+            return ([], problem);
         }
 
-        var table = Table(options.LoopbackDaemons);
+        if (daemons.GroupBy(d => d.Name, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } name)
+        {
+            return ([], $"loopback daemon '{name.Key}' is declared twice");
+        }
+
+        var table = Table(daemons);
         if (table.GroupBy(e => e.Code).FirstOrDefault(g => g.Count() > 1) is { } code)
         {
-            throw new ArgumentException($"code {code.Key} is declared by {string.Join(" and ", code.Select(e => e.Id))}", nameof(options));
+            return ([], $"code {code.Key} is declared by {string.Join(" and ", code.Select(e => e.Id))}");
         }
 
-        if (table.GroupBy(e => e.Id).FirstOrDefault(g => g.Count() > 1) is { } id)
-        {
-            throw new ArgumentException($"check id {id.Key} is declared twice", nameof(options));
-        }
-
-        return table;
+        return table.GroupBy(e => e.Id).FirstOrDefault(g => g.Count() > 1) is { } id
+            ? ([], $"check id {id.Key} is declared twice")
+            : (table, null);
     }
 
     /// <summary>Why <paramref name="daemon"/> cannot have a check (its name is not id-safe, its code not its own to take), or null.</summary>
@@ -81,6 +95,11 @@ public static class IsolationCatalogue
         if (string.IsNullOrEmpty(daemon.Name) || !daemon.Name.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-'))
         {
             return $"loopback daemon name '{daemon.Name}' must be letters, digits and '-' (it is part of check and step ids)";
+        }
+
+        if (daemon.Port is < 1 or > 65535)
+        {
+            return $"loopback daemon '{daemon.Name}' has port {daemon.Port}; a TCP port is 1 to 65535";
         }
 
         return CatalogueOptions.ReferenceLoopbackDaemons.Any(r => r.Name == daemon.Name && r.Code == daemon.Code) || CatalogueCode.IsDaemonCode(daemon.Code)

@@ -1,6 +1,6 @@
 namespace BotBottle.Testing.Probes;
 
-/// <summary>One probe run at one vantage, with what it must observe.</summary>
+/// <summary>An action from one vantage, with what it must observe: a check's probe, or one of its controls.</summary>
 /// <param name="Id">Unique within a battery; letters, digits, '-', '.' and '_'.</param>
 /// <param name="Vantage">Where it runs.</param>
 /// <param name="Action">What it does.</param>

@@ -1,6 +1,6 @@
 namespace BotBottle.Testing.Probes;
 
-/// <summary>Which in-guest tool network probes use.</summary>
+/// <summary>Which in-guest tool network steps use.</summary>
 public enum NetworkTool
 {
     /// <summary>The first the image ships: bash's /dev/tcp, then nc (OpenBSD or BusyBox), then curl (curl first for HTTP).</summary>

@@ -8,7 +8,7 @@ namespace BotBottle.Testing.Probes;
 /// </summary>
 internal static partial class OutcomeClassifier
 {
-    /// <summary>Classifies one raw probe report.</summary>
+    /// <summary>Classifies one step's raw battery report.</summary>
     public static (StepOutcome Outcome, string Reason) Classify(StepAction action, RawBatteryReport raw)
     {
         ArgumentNullException.ThrowIfNull(action);

@@ -1,13 +1,13 @@
 namespace BotBottle.Testing.Probes;
 
-/// <summary>One thing a probe does inside the bottle. Build them with <see cref="Probe"/>.</summary>
+/// <summary>What a step does inside the bottle (a dial, a lookup, a proxy request, a read). Build the network ones with <see cref="Probe"/>.</summary>
 public abstract record StepAction
 {
     private protected StepAction()
     {
     }
 
-    /// <summary>The battery's name for the kind of probe (tcp, http, connect, dns, …).</summary>
+    /// <summary>The battery's name for the kind of action (tcp, http, connect, dns, …).</summary>
     public abstract string Kind { get; }
 
     /// <summary>The arguments passed to the in-guest implementation, one argv element each.</summary>

@@ -1,6 +1,6 @@
 namespace BotBottle.Testing.Probes;
 
-/// <summary>What a probe observed: never a boolean, so a change of topology (U→T→R) stays visible.</summary>
+/// <summary>What a step observed: never a boolean, so a change of topology (U→T→R) stays visible.</summary>
 public enum StepOutcome
 {
     /// <summary>The TCP connection was established.</summary>
@@ -12,7 +12,7 @@ public enum StepOutcome
     /// <summary>No route: network unreachable, host unreachable, or administratively prohibited.</summary>
     Unreachable,
 
-    /// <summary>Nothing answered within the probe's own time limit (a silent drop).</summary>
+    /// <summary>Nothing answered within the step's own time limit (a silent drop).</summary>
     TimedOut,
 
     /// <summary>The name did not resolve (NXDOMAIN, SERVFAIL, or no resolver reachable).</summary>

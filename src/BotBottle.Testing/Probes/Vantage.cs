@@ -6,7 +6,7 @@ using BotBottle.Testing.Processes;
 namespace BotBottle.Testing.Probes;
 
 /// <summary>
-/// Where a probe runs and who observes it: the agent's network view from the harness's own prober (docker), facts about
+/// Where a step runs and who observes it: the agent's network view from the harness's own prober (docker), facts about
 /// the agent read from outside it (docker), the agent itself as the agent user (where a backend has no prober, and for
 /// checks that need the agent's own view: those are <see cref="SubjectReported"/>), the bundle (as root), or another
 /// bottle's side. Steps with the same vantage share one round trip.

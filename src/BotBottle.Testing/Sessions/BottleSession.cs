@@ -31,7 +31,7 @@ public sealed class BottleSession : IAsyncDisposable
     {
         Options = options;
         _log = line => log(SecretValues.Mask(line));
-        _isolation = new AsyncOnce<IsolationReport>(() => StepBattery.RunAsync(IsolationChecks, NetworkTool.Auto, CancellationToken.None));
+        _isolation = new AsyncOnce<IsolationReport>(() => IsolationBattery.RunAsync(IsolationChecks, NetworkTool.Auto, CancellationToken.None));
     }
 
     /// <summary>What the session was asked to start.</summary>

@@ -165,15 +165,15 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
 
         // Nothing of the verdict passes through the agent, so the tamperers cannot hide the leak: it is still found.
         Assert.Equal(Verdict.Failed, report["bypass-egress-port"].Verdict);
-        Assert.False(report.AllPassed);
         Assert.All(report.Results.SelectMany(r => r.Controls.Append(r.Probe)).Where(o => o.Step.Vantage.Name.StartsWith("agent", StringComparison.Ordinal)),
             o => Assert.False(o.Step.Vantage.SubjectReported, $"{o.Step.Id} was reported by the subject"));
 
         // The rest of this bottle holds, so its checks pass. A stopped agent may starve a control on a loaded machine
-        // (the subject may make a verdict inconclusive, never pass), but it never turns a holding check into a finding,
-        // and most of the battery still passes.
+        // (the subject may make a verdict inconclusive, never pass), but it never turns a holding check into a finding:
+        // an inconclusive check's own probe still holds, and at most two controls (shared or not) went unanswered.
         var others = report.Results.Where(r => r.Check.Id != "bypass-egress-port").ToList();
-        Assert.All(others, r => Assert.True(r.Verdict is Verdict.Passed or Verdict.Inconclusive, r.Describe()));
-        Assert.True(others.Count(r => r.Passed) >= others.Count - 2, report.ToString());
+        Assert.All(others, r => Assert.True(r.Passed || (r.Verdict == Verdict.Inconclusive && r.Probe.Passed), r.Describe()));
+        var starved = others.SelectMany(r => r.Controls).Where(c => !c.Passed).Select(c => c.Step.Id).Distinct().ToList();
+        Assert.True(starved.Count <= 2, $"{starved.Count} controls went unanswered ({string.Join(", ", starved)}):\n{report}");
     }
 }

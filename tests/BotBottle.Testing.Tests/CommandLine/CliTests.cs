@@ -64,6 +64,7 @@ public sealed class CliTests : IDisposable
     [InlineData("--daemon: a loopback daemon is NAME:PORT:CODE (e.g. metrics:9200:BBT0180), not 'metrics'", "probes", "--daemon", "metrics")]
     [InlineData("--daemon: loopback daemon 'metrics' has code 'BBT0101'; a daemon of your own takes one of BBT0180", "probes", "--daemon", "metrics:9200:BBT0101")]
     [InlineData("--daemon: loopback daemon name 'a b' must be letters", "probes", "--daemon", "a b:9200:BBT0180")]
+    [InlineData("--daemon: loopback daemon 'metrics' has port 0; a TCP port is 1 to 65535", "probes", "--daemon", "metrics:0:BBT0180")]
     [InlineData("'sometimes' not recognized", "images", "--build", "sometimes")]
     [InlineData("Option '--backend' is required", "doctor")]
     [InlineData("Argument 'docker' not recognized", "doctor", "--backend", "docker")]
@@ -114,14 +115,16 @@ public sealed class CliTests : IDisposable
         Assert.Contains("--daemon <NAME:PORT:CODE>", help, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Two_daemons_with_one_code_on_the_command_line_are_refused_and_nothing_runs()
+    [Theory]
+    [InlineData("code BBT0180 is declared by bypass-metrics-port and bypass-admin-port", "metrics:9200:BBT0180", "admin:9300:BBT0180")]
+    [InlineData("loopback daemon 'metrics' is declared twice", "metrics:9200:BBT0180", "metrics:9300:BBT0181")]
+    public async Task Two_daemons_of_one_code_or_name_on_the_command_line_are_refused_and_nothing_runs(string expected, string first, string second)
     {
-        var (exit, stdout, stderr) = await RunAsync(["probes", "--backend", "docker", "--daemon", "metrics:9200:BBT0180", "--daemon", "admin:9300:BBT0180", "--report-dir", "out"]);
+        var (exit, stdout, stderr) = await RunAsync(["probes", "--backend", "docker", "--daemon", first, "--daemon", second, "--report-dir", "out"]);
 
         Assert.Equal(2, exit);
         Assert.Equal("", stdout);
-        Assert.Equal("code BBT0180 is given to two loopback daemons (metrics and admin); each takes its own\n", stderr);
+        Assert.Equal(expected + "\n", stderr);
     }
 
     [Fact]

@@ -72,6 +72,26 @@ public sealed class BottleCheckTaskTests
         Assert.Equal(["probes", "--report-dir", cli.ReportDirectory, "--report-name", "probes", "--probe", "loopback-refused", "--daemon", "metrics:9200:BBT0180"], cli.Argv);
     }
 
+    [Theory]
+    [InlineData("9200", "", "Port but no Code")]
+    [InlineData("", "BBT0180", "Code but no Port")]
+    public void A_probe_item_with_half_a_daemon_is_an_error_and_the_cli_never_runs(string port, string code, string missing)
+    {
+        using var cli = new FakeCli(0, PassingReport);
+        var (task, engine) = Make<RunBottleProbes>(cli);
+        var metrics = new TaskItem("metrics");
+        metrics.SetMetadata("Port", port);
+        metrics.SetMetadata("Code", code);
+        task.Probes = [metrics];
+
+        Assert.False(task.Execute());
+
+        var error = Assert.Single(engine.Errors);
+        Assert.Equal("BBT0003", error.Code);
+        Assert.StartsWith($"BottleProbe 'metrics' has {missing}: a loopback daemon of your own needs both", error.Message, StringComparison.Ordinal);
+        Assert.False(cli.Ran);
+    }
+
     [Fact]
     public void Backends_images_and_the_conformance_spec_become_cli_arguments()
     {

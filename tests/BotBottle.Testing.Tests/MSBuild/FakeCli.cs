@@ -44,6 +44,9 @@ public sealed class FakeCli : IDisposable
 
     public string ReportDirectory { get; }
 
+    /// <summary>Whether the task ran the CLI at all.</summary>
+    public bool Ran => File.Exists(System.IO.Path.Combine(_dir.FullName, "argv"));
+
     public IReadOnlyList<string> Argv => File.ReadAllLines(System.IO.Path.Combine(_dir.FullName, "argv"));
 
     /// <summary>One line per run (its argv), in order.</summary>

@@ -25,7 +25,7 @@ public sealed class BatteryScriptTests
         var check = new IsolationCheck("loop", "loop", new IsolationStep("closed", Host, Probe.Tcp("127.0.0.1", closed), StepExpectation.Refused),
             [new IsolationStep("open", Host, Probe.Tcp("127.0.0.1", open), StepExpectation.Connected)]);
 
-        var report = await StepBattery.RunAsync([check], cancellationToken: TestContext.Current.CancellationToken);
+        var report = await IsolationBattery.RunAsync([check], cancellationToken: TestContext.Current.CancellationToken);
 
         var result = report["loop"];
         Assert.True(result.Passed, result.Describe());
@@ -39,7 +39,7 @@ public sealed class BatteryScriptTests
         // finish together, not one after another.
         var hanging = new Vantage("host", (script, ct) => RunOnHostAsync(script.Replace("bbt_tcp_bash() {", "bbt_tcp_bash() { exec sleep 30; }\nbbt_real_tcp_bash() {", StringComparison.Ordinal), ct), isSubject: true);
         var steps = Enumerable.Range(1, 3).Select(i => new IsolationStep($"hang-{i}", hanging, Probe.Tcp("127.0.0.1", 9), StepExpectation.Of("times out", StepOutcome.TimedOut)) { Timeout = TimeSpan.FromSeconds(2) }).ToList();
-        var report = await StepBattery.RunAsync([new IsolationCheck("hang", "hang", steps[0], steps[1..])], cancellationToken: TestContext.Current.CancellationToken);
+        var report = await IsolationBattery.RunAsync([new IsolationCheck("hang", "hang", steps[0], steps[1..])], cancellationToken: TestContext.Current.CancellationToken);
 
         Assert.True(report["hang"].Passed, report["hang"].Describe());
         Assert.True(report.Elapsed < TimeSpan.FromSeconds(5), $"three 2 s steps took {report.Elapsed}");
@@ -51,7 +51,7 @@ public sealed class BatteryScriptTests
         var value = "ghp_" + new string('a', 36);
         var vantage = new Vantage("host", (script, ct) => RunOnHostAsync(script, ct, ("GITHUB_TOKEN", value), ("CLAUDE_CODE_OAUTH_TOKEN", GuestEnvironment.PlaceholderToken)), isSubject: true);
         var scan = new IsolationStep("secrets", vantage, new SecretScan([GuestEnvironment.PlaceholderToken]), StepExpectation.Absent);
-        var report = await StepBattery.RunAsync([new IsolationCheck("secrets", "secrets", scan, [])], cancellationToken: TestContext.Current.CancellationToken);
+        var report = await IsolationBattery.RunAsync([new IsolationCheck("secrets", "secrets", scan, [])], cancellationToken: TestContext.Current.CancellationToken);
 
         var probe = report["secrets"].Probe;
         Assert.Equal(StepOutcome.Present, probe.Outcome);

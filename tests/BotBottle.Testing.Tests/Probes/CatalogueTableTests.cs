@@ -138,7 +138,7 @@ public sealed class CatalogueTableTests
         Assert.Equal("BBT0180", checks.Single(c => c.Id == "bypass-metrics-port").Code.ToString());
 
         var check = checks.Single(c => c.Id == "bypass-egress-port");
-        CheckResult Result(StepOutcome probe, StepOutcome control) => new IsolationResult(check, Observed(check.Probe, probe), [Observed(check.Controls[0], control)]);
+        CheckResult Result(StepOutcome probe, StepOutcome control) => new IsolationResult(check, Observed(check.Probe, probe), [.. check.Controls.Select(c => Observed(c, control))]);
 
         var failed = Result(StepOutcome.Connected, StepOutcome.Connected);
         Assert.Equal(("probe.bypass-egress-port", "probe", "BBT0102", CheckStage.Bottle, Verdict.Failed), (failed.CheckId, failed.Kind, failed.Code.ToString(), failed.Stage, failed.Verdict));
@@ -147,6 +147,11 @@ public sealed class CatalogueTableTests
         Assert.Equal(TimeSpan.FromMilliseconds(40), failed.Elapsed);   // its slowest step
         Assert.Equal(Verdict.Passed, Result(StepOutcome.TimedOut, StepOutcome.Connected).Verdict);
         Assert.Equal(Verdict.Inconclusive, Result(StepOutcome.TimedOut, StepOutcome.Refused).Verdict);
+
+        // A result is of its own check's steps only: another check's probe, or a control left out, is refused.
+        var other = checks.Single(c => c.Id == "loopback-refused");
+        Assert.Throws<ArgumentException>(() => new IsolationResult(check, Observed(other.Probe, StepOutcome.Refused), [.. check.Controls.Select(c => Observed(c, StepOutcome.Connected))]));
+        Assert.Throws<ArgumentException>(() => new IsolationResult(check, Observed(check.Probe, StepOutcome.Refused), [Observed(check.Controls[0], StepOutcome.Connected)]));
 
         // A probe of your own (bottle.Probe(…)) is not a catalogue check: it has the code kept for that.
         Assert.Equal(CatalogueCode.Unknown, new IsolationCheck("mine", "mine", check.Probe, []).Code.ToString());

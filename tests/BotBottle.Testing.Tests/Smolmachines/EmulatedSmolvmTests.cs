@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using BotBottle.Testing.Smolmachines;
+using BotBottle.Testing.SmolvmEmulator;
 using BotBottle.Testing.Tests.Support;
 
 namespace BotBottle.Testing.Tests.Smolmachines;
@@ -125,14 +126,16 @@ public sealed class EmulatedSmolvmTests : IDisposable
         await using var bottle = await backend.LaunchAsync(TestImages.Spec, Ct);
         var held = Enumerable.Range(0, 8).Select(_ => _smolvm.RunAsync("machine", "exec", "--name", bottle.Name, "--", "sleep", "12")).ToList();
 
-        // Eight emulator processes start on a loaded machine at their own pace: wait until all eight hold a slot,
-        // so none of them can take the one the ninth's ping is waiting for.
+        // Eight emulator processes start on a loaded machine at their own pace: wait until all eight hold a slot (twice
+        // in a row, since an exec's own connect ping holds one for an instant), so none can take the ninth's.
         var slots = _smolvm.Store();
         var starting = Stopwatch.StartNew();
-        while (slots.HeldSlots(bottle.Name) < 8)
+        var full = 0;
+        while (full < 2)
         {
+            full = slots.HeldSlots(bottle.Name) == MachineStore.ConnectionSlots ? full + 1 : 0;
             Assert.True(starting.Elapsed < TimeSpan.FromSeconds(8), $"only {slots.HeldSlots(bottle.Name)} of the eight execs held a connection after {starting.Elapsed}");
-            await Task.Delay(TimeSpan.FromMilliseconds(50), Ct);
+            await Task.Delay(TimeSpan.FromMilliseconds(100), Ct);
         }
 
         var clock = Stopwatch.StartNew();

@@ -1,10 +1,9 @@
-using BotBottle.Testing.Sessions;
 using BotBottle.Testing.Xunit;
 
 namespace BotBottle.Testing.Tests.Support;
 
 /// <summary>
-/// The product's own gate (<see cref="SessionGate"/>, through xunit.v3's <see cref="BottleGate"/>) for tests without a
+/// The product's own gate (xunit.v3's <see cref="BottleGate"/>, over <c>SessionGate</c>) for tests without a
 /// fixture: skips with the backend's precise reason when its prerequisites are missing, unless BOTBOTTLE_REQUIRE
 /// names the backend, when the missing prerequisite fails the test.
 /// </summary>
@@ -12,5 +11,5 @@ internal static class BackendGate
 {
     public static Task RequireAsync(BottleBackend backend) => BottleGate.RequireBackendAsync(backend, TestContext.Current.CancellationToken);
 
-    public static void Require(PrerequisiteReport report) => SessionGate.For(report).Enforce(Assert.Skip);
+    public static void Require(PrerequisiteReport report) => BottleGate.RequireBackend(report);
 }

@@ -115,7 +115,7 @@ internal sealed class ConformanceContext
     public Task<IReadOnlyDictionary<string, string>> AgentEnvironmentAsync(CancellationToken cancellationToken) => _agentEnv.GetAsync(cancellationToken);
 
     /// <summary>The bottle's probe battery (run once for every probe check of the spec).</summary>
-    public Task<IsolationReport> ProbeReportAsync(CancellationToken cancellationToken) => _probes.GetAsync(cancellationToken);
+    public Task<IsolationReport> IsolationReportAsync(CancellationToken cancellationToken) => _probes.GetAsync(cancellationToken);
 
     private async Task<IReadOnlyDictionary<string, string>> ReadAgentEnvironmentAsync()
     {

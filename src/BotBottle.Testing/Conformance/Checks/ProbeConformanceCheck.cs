@@ -58,8 +58,8 @@ internal sealed record ProbeConformanceCheck : ConformanceCheck
     public override async Task<Finding> EvaluateAsync(ConformanceContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var report = await context.ProbeReportAsync(cancellationToken).ConfigureAwait(false);
-        var result = report.Results.FirstOrDefault(r => r.Check.Id == CatalogueId);
+        var report = await context.IsolationReportAsync(cancellationToken).ConfigureAwait(false);
+        var result = report.Results.FirstOrDefault(r => r.CheckId == Id);
         if (result is null)
         {
             return Finding.Skip($"the {context.Backend} backend has no '{CatalogueId}' probe (the catalogue builds it only where it applies)");

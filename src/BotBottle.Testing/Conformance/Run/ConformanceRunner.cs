@@ -173,7 +173,7 @@ public static class ConformanceRunner
                 (script, user, ct) => running.ExecAsync(script, user, ct),
                 running,
                 (command, argv) => running.AgentHostCommand(argv, tty: false, command),
-                () => StepBattery.RunAsync(session.IsolationChecks.Where(c => probeIds.Contains(c.Id)).ToList(), NetworkTool.Auto, cancellationToken),
+                () => IsolationBattery.RunAsync(session.IsolationChecks.Where(c => probeIds.Contains(c.Id)).ToList(), NetworkTool.Auto, cancellationToken),
                 elsewhere: (script, user, ct) => ImageInspector.RunOnceAsync(options.AgentImage, configured.EngineEndpoint ?? ImageEndpoint(options), script, user, ct));
             var clock = Stopwatch.StartNew();
             var results = await CheckScheduler.RunAsync(bottleChecks, context, settled, cancellationToken).ConfigureAwait(false);

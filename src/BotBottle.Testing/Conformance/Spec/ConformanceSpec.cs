@@ -45,16 +45,18 @@ public sealed record ConformanceSpec
 
     /// <summary>
     /// Catalogue checks <paramref name="catalogueIds"/>, and the <c>bypass-{name}-port</c> check of each loopback daemon
-    /// of your own in <paramref name="daemons"/>, with the code it declares (one spec's <c>{ daemon, port, code }</c> each).
+    /// in <paramref name="daemons"/>, with the code it declares (one spec's <c>{ daemon, port, code }</c> each). A daemon
+    /// of a reference daemon's name (<c>egress</c>) replaces that daemon's check.
     /// </summary>
+    /// <exception cref="ConformanceSpecException">The daemons break a rule a spec's daemons meet (a name or code twice, a code not theirs, a bad port).</exception>
     public static ConformanceSpec ProbesOnly(IEnumerable<string> catalogueIds, IEnumerable<CatalogueOptions.LoopbackDaemon> daemons)
     {
         ArgumentNullException.ThrowIfNull(catalogueIds);
         ArgumentNullException.ThrowIfNull(daemons);
         var declared = daemons.ToList();
-        if (declared.GroupBy(d => d.Code, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        if (IsolationCatalogue.DaemonsProblem([.. CatalogueOptions.ReferenceLoopbackDaemons.Where(r => declared.All(d => d.Name != r.Name)), .. declared]) is { } problem)
         {
-            throw new ConformanceSpecException($"code {twice.Key} is given to two loopback daemons ({string.Join(" and ", twice.Select(d => d.Name))}); each takes its own");
+            throw new ConformanceSpecException(problem);
         }
 
         return new ConformanceSpec
@@ -62,7 +64,7 @@ public sealed record ConformanceSpec
             Name = "isolation-probes",
             Checks =
             [
-                .. catalogueIds.Distinct(StringComparer.Ordinal).Select(id => (ConformanceCheck)ProbeConformanceCheck.For(id)),
+                .. catalogueIds.Distinct(StringComparer.Ordinal).Where(id => declared.All(d => d.CheckId != id)).Select(id => (ConformanceCheck)ProbeConformanceCheck.For(id)),
                 .. declared.Select(d => (ConformanceCheck)ProbeConformanceCheck.For(d)),
             ],
         };

@@ -17,7 +17,7 @@ public static class BottleIsolationExtensions
     public static Task<IsolationReport> RunChecksAsync(this IBottle bottle, IEnumerable<IsolationCheck> checks, NetworkTool tool = NetworkTool.Auto, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(bottle);
-        return StepBattery.RunAsync(checks, tool, cancellationToken);
+        return IsolationBattery.RunAsync(checks, tool, cancellationToken);
     }
 
     /// <summary>

@@ -104,7 +104,7 @@ public sealed record IsolationAssertion
         ArgumentNullException.ThrowIfNull(expected);
         var probe = new IsolationStep("probe", Vantage, Action, expected) { Timeout = LimitFor(expected) };
         var check = new IsolationCheck(Action.Describe(), $"{Vantage.Name}: {Action.Describe()} — {expected.Answer}", probe, Controls);
-        var report = await StepBattery.RunAsync([check], Tool, cancellationToken).ConfigureAwait(false);
+        var report = await IsolationBattery.RunAsync([check], Tool, cancellationToken).ConfigureAwait(false);
         var result = report.Results[0];
         if (!result.Passed)
         {

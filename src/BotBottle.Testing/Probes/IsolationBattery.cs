@@ -9,7 +9,7 @@ namespace BotBottle.Testing.Probes;
 /// vantage, all vantages at once (but those that observe what the others did, such as the wire witness, after them). Each step has its own limit, so the battery takes about as long
 /// as its slowest step.
 /// </summary>
-internal static class StepBattery
+internal static class IsolationBattery
 {
     /// <summary>Runs <paramref name="checks"/> and classifies what each step observed.</summary>
     public static async Task<IsolationReport> RunAsync(IEnumerable<IsolationCheck> checks, NetworkTool tool = NetworkTool.Auto, CancellationToken cancellationToken = default)

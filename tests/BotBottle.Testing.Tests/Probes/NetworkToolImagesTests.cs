@@ -10,7 +10,7 @@ namespace BotBottle.Testing.Tests.Probes;
 /// </summary>
 [BottleBackend("docker")]
 [IsolationTest]
-public sealed class ProbeToolImagesTests(ToolImagesFixture fixture) : IClassFixture<ToolImagesFixture>
+public sealed class NetworkToolImagesTests(ToolImagesFixture fixture) : IClassFixture<ToolImagesFixture>
 {
     public static TheoryData<string, string, string> ToolSets { get; } = new()
     {
