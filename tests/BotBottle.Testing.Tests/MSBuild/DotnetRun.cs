@@ -48,9 +48,16 @@ public static class DotnetRun
             Directory.CreateDirectory(RepositoryLayout.KeptBinlogs);
             var kept = Path.Combine(RepositoryLayout.KeptBinlogs, $"{Path.GetFileNameWithoutExtension(step.Binlog)}-{DateTime.UtcNow:yyyyMMddHHmmss}.binlog");
             File.Copy(step.Binlog, kept, overwrite: true);
-            throw new InvalidOperationException($"{e.Message}\nbinary log kept: {kept}\n--- output (tail) ---\n{Tail(step.Output)}", e);
+            throw new InvalidOperationException($"{e.Message}\nbinary log kept: {kept}\n--- what failed ---\n{Failures(step.Output)}\n--- output (tail) ---\n{Tail(step.Output)}", e);
         }
     }
+
+    /// <summary>The lines that say what failed (a failed test, a check's verdict, an error), which a long tail of logs can bury.</summary>
+    private static string Failures(string text) => string.Join('\n', text.Split('\n')
+        .Where(line => line.Contains("[FAIL]", StringComparison.Ordinal) || line.Contains("FAILED", StringComparison.Ordinal)
+            || line.Contains("INCONCLUSIVE", StringComparison.Ordinal) || line.Contains("did not pass", StringComparison.Ordinal)
+            || line.Contains(" error ", StringComparison.Ordinal) || line.Contains("FAIL ", StringComparison.Ordinal))
+        .Take(60));
 
     private static string Tail(string text) => text.Length <= 6000 ? text : "…" + text[^6000..];
 }
