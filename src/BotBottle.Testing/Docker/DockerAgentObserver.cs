@@ -22,7 +22,7 @@ namespace BotBottle.Testing.Docker;
 internal sealed class DockerAgentObserver : IAgentObserver
 {
     private static readonly Lazy<string> ObserverScript = new(() => Resources.EmbeddedText.Read("BotBottle.Testing.Docker.agent-observer.sh"));
-    private static readonly TimeSpan ObserverTimeout = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan ObserverTimeout = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// The prober's lookups go to the engine's resolver in the agent's network namespace (127.0.0.11 on a user-defined

@@ -9,23 +9,31 @@ set -u
 agent_user=$1
 agent=/proc/$2
 r=$agent/root
-agent_ns=$(readlink "$agent/ns/pid") || { echo "no process $2 (the agent's init)" >&2; exit 1; }
+agent_ns=$(stat -L -c %i "$agent/ns/pid") || { echo "no process $2 (the agent's init)" >&2; exit 1; }
 printf 'bbt-observer\t1\n'
 awk '/^Name:/ { n = $2 } /^Uid:/ { printf "init\t%s\t%s\n", $3, n; exit }' "$agent/status" 2>/dev/null
 awk -F: -v u="$agent_user" '$1 == u { printf "user\t%s\n", $3; exit }' "$r/etc/passwd" 2>/dev/null
-find "$r/" -xdev -user 0 \( -perm -4000 -o -perm -2000 \) -type f -printf 'setuid\t%m\t/%P\n' 2>/dev/null
-# The socket inodes root processes of the agent (those in its pid namespace) hold, any of real, effective or saved uid
-# 0: what a root service listens with. Sockets of the engine's own (its resolver on 127.0.0.11, held by the engine
-# outside the agent's pid namespace) are no agent process's and are left out.
-root_inodes=$(for p in /proc/[0-9]*; do
-    [ "$(readlink "$p/ns/pid" 2>/dev/null)" = "$agent_ns" ] || continue
-    # Root: any of its uids 0, or any capability left (a process that dropped to another uid but kept its capabilities).
-    awk '/^Uid:/ { if ($2 == 0 || $3 == 0 || $4 == 0) r = 1 } /^Cap(Prm|Eff):/ { if ($2 !~ /^0+$/) r = 1 } END { exit !r }' "$p/status" 2>/dev/null || continue
-    for fd in "$p"/fd/*; do
-      link=$(readlink "$fd" 2>/dev/null) || continue
-      case $link in socket:\[*\]) link=${link#socket:[}; echo "${link%]}" ;; esac
-    done
-  done | sort -u | tr '\n' ' ')
+# Every mount of the agent's where the kernel honours a set-uid bit (no nosuid: the root filesystem, volumes, binds),
+# from the kernel's own table of the agent's mounts: a volume of the image's holds files the root filesystem's walk
+# does not reach. Mount points are printed octal-escaped there (\040 for a space).
+awk '$6 !~ /(^|,)nosuid(,|$)/ { print $5 }' "$agent/mountinfo" 2>/dev/null |
+  while IFS= read -r at; do
+    case $at in *\\*) at=$(printf '%b' "$(printf '%s' "$at" | sed 's/\\\([0-7][0-7][0-7]\)/\\0\1/g')") ;; esac
+    find "$r$at" -xdev -user 0 \( -perm -4000 -o -perm -2000 \) -type f -printf 'setuid\t%m\t%p\n' 2>/dev/null
+  done | awk -v r="$r" 'BEGIN { FS = OFS = "\t" } { $3 = substr($3, length(r) + 1); sub(/^\/\/+/, "/", $3); print }' | sort -u
+# The agent's processes and threads: one stat for every process's pid namespace, its inode matched against the agent
+# init's. Each thread counts on its own (a thread may keep root, or its own descriptor table, when its process drops).
+tasks=$(stat -L -c '%i %n' /proc/[0-9]*/ns/pid 2>/dev/null | awk -v n="$agent_ns" '$1 == n { sub(/\/ns\/pid$/, "", $2); print $2 }' |
+  while IFS= read -r p; do for t in "$p"/task/[0-9]*; do [ -d "$t" ] && echo "$t"; done; done)
+# The root ones: any of real, effective or saved uid 0, or any capability left (a thread that dropped to another uid but
+# kept its capabilities). grep reads every status in one process and goes past a thread that has exited.
+root_tasks=$(for t in $tasks; do echo "$t/status"; done | xargs -r grep -H -E '^(Uid|CapPrm|CapEff):' 2>/dev/null |
+  awk -F'[:\t]+' '{ f = $1; sub(/\/status$/, "", f) } $2 == "Uid" && ($3 == 0 || $4 == 0 || $5 == 0) { r[f] = 1 }
+    $2 ~ /^Cap/ && $3 !~ /^0+$/ { r[f] = 1 } END { for (f in r) print f }')
+# The socket inodes they hold: what a root service listens with. Sockets of the engine's own (its resolver on
+# 127.0.0.11, held by the engine outside the agent's pid namespace) are no agent process's and are left out.
+root_inodes=$([ -z "$root_tasks" ] || find $(for t in $root_tasks; do echo "$t/fd"; done) -mindepth 1 -maxdepth 1 -lname 'socket:*' -printf '%l\n' 2>/dev/null |
+  sed -n 's/^socket:\[\([0-9]*\)\]$/\1/p' | sort -u | tr '\n' ' ')
 # Those listening in the agent's network namespace (TCP state 0A is LISTEN, UDP 07 an unconnected socket).
 for proto in tcp tcp6 udp udp6; do
   case $proto in tcp*) state=0A ;; *) state=07 ;; esac

@@ -79,13 +79,19 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
     }
 
     [Fact]
-    public async Task A_setuid_root_shell_fails_agent_not_root()
+    public async Task A_setuid_root_shell_fails_agent_not_root_on_the_root_filesystem_and_on_a_volume_of_the_image()
     {
         var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.SetuidShell);
+
+        // Control: the image's VOLUME is a mount of its own in the agent, so a walk of the root filesystem misses it.
+        var mounts = await bottle.ExecAsync("cat /proc/self/mountinfo", cancellationToken: Ct);
+        Assert.Contains(mounts.Stdout.Split('\n'), line => line.Split(' ').ElementAtOrDefault(4) == "/opt/tools");
+
         var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "agent-not-root"), cancellationToken: Ct)).Results[0];
         TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
         Assert.Equal(Verdict.Failed, result.Verdict);
-        Assert.Contains("/usr/local/bin/rootsh", result.Probe.Evidence, StringComparison.Ordinal);
+        Assert.Contains("set-uid/set-gid root file 4755 /usr/local/bin/rootsh", result.Probe.Evidence, StringComparison.Ordinal);
+        Assert.Contains("set-uid/set-gid root file 4755 /opt/tools/rootsh", result.Probe.Evidence, StringComparison.Ordinal);
     }
 
     [Fact]
