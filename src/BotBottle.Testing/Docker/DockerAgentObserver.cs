@@ -19,7 +19,7 @@ namespace BotBottle.Testing.Docker;
 /// (<c>agent-observer.sh</c>).</item>
 /// </list>
 /// </summary>
-internal sealed class DockerAgentObserver : IAgentObserver
+internal sealed class DockerAgentObserver : IAgentObserver, IDisposable
 {
     private static readonly Lazy<string> ObserverScript = new(() => Resources.EmbeddedText.Read("BotBottle.Testing.Docker.agent-observer.sh"));
     private static readonly TimeSpan ObserverTimeout = TimeSpan.FromSeconds(30);
@@ -38,6 +38,9 @@ internal sealed class DockerAgentObserver : IAgentObserver
     private readonly TeardownStack _teardown;
     private readonly AsyncOnce<EngineContainer> _prober;
 
+    /// <summary>One frozen read of the agent at a time: two batteries of one bottle would otherwise thaw each other's.</summary>
+    private readonly SemaphoreSlim _frozenRead = new(1, 1);
+
     public DockerAgentObserver(DockerEngine engine, EngineContainer agent, string bottle, IReadOnlyDictionary<string, string> labels, TeardownStack teardown)
     {
         _engine = engine;
@@ -46,7 +49,14 @@ internal sealed class DockerAgentObserver : IAgentObserver
         _labels = labels;
         _teardown = teardown;
         _prober = new(StartProberAsync);
+        teardown.Push("release the agent observer", _ =>
+        {
+            Dispose();
+            return Task.CompletedTask;
+        });
     }
+
+    public void Dispose() => _frozenRead.Dispose();
 
     public string ProberName => $"prober {ReferenceImageNames.Prober} in the agent's network namespace";
 
@@ -89,37 +99,73 @@ internal sealed class DockerAgentObserver : IAgentObserver
     /// <summary>Runs the one-shot observer and returns its records, or why there are none.</summary>
     private async Task<(IReadOnlyList<string[]> Records, string? Problem)> ObserveAsync(long agentPid, CancellationToken cancellationToken)
     {
-        var request = new ContainerRequest($"{_bottle}-observer-{Guid.NewGuid().ToString("N")[..8]}", ReferenceImageNames.Prober, _bottle, "observer")
-        {
-            Network = "none",
-            PidMode = "host",
-            User = "0",
-            Entrypoint = ["/bin/sh", "-c", ObserverScript.Value, "bbt-observer", GuestUsers.Agent, agentPid.ToString(System.Globalization.CultureInfo.InvariantCulture)],
-            CapDrop = ["ALL"],
-            CapAdd = ["SYS_PTRACE", "DAC_READ_SEARCH", "DAC_OVERRIDE"],
-            Labels = _labels,
-        };
-        var observer = await EngineContainer.CreateAsync(_engine, request).ConfigureAwait(false);
+        await _frozenRead.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            limit.CancelAfter(ObserverTimeout);
-            await observer.StartAsync(limit.Token).ConfigureAwait(false);
+            return await ObserveFrozenAsync(agentPid, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _frozenRead.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs the observer to its end while the agent is frozen, so its reads are of one moment: no agent process can
+    /// fork, exit, rename a file or flip a set-uid bit between two of them, and no exec can start. The agent thaws when
+    /// the observer ends, or fails.
+    /// </summary>
+    private async Task<(IReadOnlyList<string[]> Records, string? Problem)> ObserveFrozenAsync(long agentPid, CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(ObserverTimeout);
+        IAsyncDisposable frozen;
+        try
+        {
+            frozen = await _agent.FreezeAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (InvalidOperationException e)
+        {
+            return ([], $"{e.Message}, so the agent could not be read at one moment");
+        }
+
+        await using (frozen.ConfigureAwait(false))
+        {
+            EngineContainer? observer = null;
             try
             {
+                var execs = await _agent.RunningExecPidsAsync(limit.Token).ConfigureAwait(false);
+                observer = await EngineContainer.CreateAsync(_engine, ObserverRequest(agentPid, execs)).ConfigureAwait(false);
+                await observer.StartAsync(limit.Token).ConfigureAwait(false);
                 await observer.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+                return ObserverRecords.Parse(await observer.StdoutAsync(cancellationToken).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
                 return ([], $"the observer did not finish within {ObserverTimeout.TotalSeconds:0} s");
             }
-
-            var output = await observer.StdoutAsync(cancellationToken).ConfigureAwait(false);
-            return ObserverRecords.Parse(output);
-        }
-        finally
-        {
-            await observer.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+            finally
+            {
+                if (observer is not null)
+                {
+                    await observer.RemoveAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
         }
     }
+
+    /// <summary>The observer's container: the harness's image as root in the engine host's pid namespace, no network, read capabilities only.</summary>
+    private ContainerRequest ObserverRequest(long agentPid, IReadOnlyList<long> execPids) =>
+        new($"{_bottle}-observer-{Guid.NewGuid().ToString("N")[..8]}", ReferenceImageNames.Prober, _bottle, "observer")
+        {
+            Network = "none",
+            PidMode = "host",
+            User = "0",
+            Entrypoint = ["/bin/sh", "-c", ObserverScript.Value, "bbt-observer", GuestUsers.Agent, Number(agentPid), string.Join(',', execPids.Select(Number))],
+            CapDrop = ["ALL"],
+            CapAdd = ["SYS_PTRACE", "DAC_READ_SEARCH", "DAC_OVERRIDE"],
+            Labels = _labels,
+        };
+
+    private static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -5,7 +5,7 @@ using BotBottle.Testing.Engine;
 
 namespace BotBottle.Testing.Docker;
 
-/// <summary>The agent observer's records (version 1, see <c>agent-observer.sh</c>) and the engine's inspect, as <see cref="AgentFacts"/>.</summary>
+/// <summary>The agent observer's records (version 2, see <c>agent-observer.sh</c>) and the engine's inspect, as <see cref="AgentFacts"/>.</summary>
 internal static class ObserverRecords
 {
     private const string Header = "bbt-observer";
@@ -14,9 +14,9 @@ internal static class ObserverRecords
     public static (IReadOnlyList<string[]> Records, string? Problem) Parse(string output)
     {
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.TrimEnd('\r').Split('\t')).ToList();
-        if (lines.Count == 0 || lines[0] is not [Header, "1"])
+        if (lines.Count == 0 || lines[0] is not [Header, "2"])
         {
-            return ([], "the observer printed no version 1 header");
+            return ([], "the observer printed no version 2 header");
         }
 
         if (lines[^1] is not ["end"])
@@ -26,7 +26,7 @@ internal static class ObserverRecords
 
         // A record of no known shape (a file or socket name with a tab or a newline in it, say) fails closed.
         var records = lines.Skip(1).SkipLast(1).ToList();
-        if (records.FirstOrDefault(r => r is not (["init", _, _] or ["user", _] or ["setuid", _, _] or ["inet", _, _] or ["unix", _, _, _, _])) is { } odd)
+        if (records.FirstOrDefault(r => r is not (["init", _, _] or ["user", _] or ["setuid", _, _] or ["inet", _, _] or ["root", _, _, _, _] or ["exec", _, _] or ["unix", _, _, _, _])) is { } odd)
         {
             return ([], $"the observer printed a record of no known shape ({odd.Length} fields, '{odd[0]}'): a name with a tab or a newline in it?");
         }
@@ -42,6 +42,8 @@ internal static class ObserverRecords
         var mounts = inspect.Mounts.ToList();
         var setuid = records.Where(r => r is ["setuid", _, _]).Select(r => $"{r[1]} {r[2]}").ToList();
         var listeners = records.Select(r => ReachableListener(r, uid)).OfType<string>().ToList();
+        var root = records.Where(r => r is ["root", _, _, _, _]).Select(r => $"pid {r[1]} ({r[2]}), uids {r[3]}, capabilities {r[4]}").ToList();
+        var execs = records.Where(r => r is ["exec", _, _]).Select(r => $"pid {r[1]} ({r[2]})").ToList();
         return new AgentFacts(
             source,
             records.FirstOrDefault(r => r is ["init", _, _]) is [_, var initUid, var initName] ? $"{initName}, uid {initUid}" : null,
@@ -54,6 +56,8 @@ internal static class ObserverRecords
             environment,
             setuid,
             listeners,
+            root,
+            execs,
             new AgentContainerLimits(host?.PidsLimit is > 0 ? host.PidsLimit : null, host?.MemoryBytes is > 0 ? host.MemoryBytes : null, host?.NanoCpus is > 0 ? host.NanoCpus : null, AgentHardening.Kept),
             problem is null,
             problem);

@@ -94,6 +94,51 @@ internal sealed class EngineContainer
     public async Task<ContainerAddress?> EndpointOnAsync(string network, CancellationToken cancellationToken) =>
         (await InspectAsync(cancellationToken).ConfigureAwait(false)).AddressOn(network);
 
+    /// <summary>
+    /// Freezes every process of the container (the engine's cgroup freezer: none of them runs, forks or exits) until the
+    /// returned handle is disposed, which thaws it whatever the caller's token says. A container already gone thaws as done.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The engine refused (a container not running, a host without a freezer), with its reason.</exception>
+    public async Task<IAsyncDisposable> FreezeAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Client.Containers.PauseContainerAsync(Id, cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerApiException ex)
+        {
+            throw new InvalidOperationException($"the engine refused to freeze {Name} ({(int)ex.StatusCode}: {ex.ResponseBody?.Trim()})", ex);
+        }
+
+        return new Frozen(this);
+    }
+
+    /// <summary>
+    /// The host pids of this container's engine execs that are running now, from the engine's own record (an exec that
+    /// ends or goes away meanwhile is left out): what no process in the container can start, name or forge.
+    /// </summary>
+    public async Task<IReadOnlyList<long>> RunningExecPidsAsync(CancellationToken cancellationToken)
+    {
+        var inspect = await Client.Containers.InspectContainerAsync(Id, cancellationToken).ConfigureAwait(false);
+        var pids = new List<long>();
+        foreach (var exec in inspect.ExecIDs ?? [])
+        {
+            try
+            {
+                var details = await Client.Exec.InspectContainerExecAsync(exec, cancellationToken).ConfigureAwait(false);
+                if (details.Running && details.Pid > 0)
+                {
+                    pids.Add(details.Pid);
+                }
+            }
+            catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+            }
+        }
+
+        return pids;
+    }
+
     /// <summary>Waits until the container has stopped (a one-shot container's end).</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) =>
         Client.Containers.WaitContainerAsync(Id, cancellationToken);
@@ -299,4 +344,23 @@ internal sealed class EngineContainer
     /// <summary>A check that passes when every port LISTENs (from /proc/net/tcp, so any image with sh and grep works).</summary>
     public static string ListeningScript(params int[] ports) =>
         string.Join(" && ", ports.Select(p => $"grep -q ':{p.ToString("X4", CultureInfo.InvariantCulture)} [0-9A-F]*:0000 0A' /proc/net/tcp /proc/net/tcp6"));
+
+    private sealed class Frozen(EngineContainer container) : IAsyncDisposable
+    {
+        private int _thawed;
+
+        public async ValueTask DisposeAsync()
+        {
+            if (Interlocked.Exchange(ref _thawed, 1) == 0)
+            {
+                try
+                {
+                    await container.Client.Containers.UnpauseContainerAsync(container.Id, CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (DockerContainerNotFoundException)
+                {
+                }
+            }
+        }
+    }
 }

@@ -15,6 +15,8 @@ namespace BotBottle.Testing.Observers;
 /// <param name="Environment">What the agent starts with, read from outside: the container's env as the engine holds it (image ENV and what the harness set) and the assignments of its login start path, read through the engine (values never shown).</param>
 /// <param name="SetuidFiles">Set-uid or set-gid files owned by root in the agent's filesystem ("4755 /usr/bin/su").</param>
 /// <param name="RootListeners">Sockets listening in the agent's network namespace or filesystem that belong to root.</param>
+/// <param name="RootProcesses">Every root thread of the agent but the engine's own init ("pid 7 (nc), uids 0,0,0,0, capabilities 00000000a80425fb"), read while the agent was frozen: whatever channel it takes input on, whoever reaches it is root.</param>
+/// <param name="EngineExecs">Root processes that are engine execs running at the time (the harness's own, by the engine's record, such as its exec channel): context, never a finding.</param>
 /// <param name="Hardening">The container's resource limits and the capabilities the harness's hardening keeps, from the engine's record (null: not read).</param>
 /// <param name="Complete">Whether the observer finished; a stopped or killed observer leaves the facts incomplete.</param>
 /// <param name="Problem">Why the facts are incomplete, when they are.</param>
@@ -30,12 +32,14 @@ internal sealed record AgentFacts(
     IReadOnlyList<Facts.EnvEntry> Environment,
     IReadOnlyList<string> SetuidFiles,
     IReadOnlyList<string> RootListeners,
+    IReadOnlyList<string> RootProcesses,
+    IReadOnlyList<string> EngineExecs,
     AgentContainerLimits? Hardening,
     bool Complete,
     string? Problem)
 {
     /// <summary>The version of this record's meaning.</summary>
-    public const int Version = 1;
+    public const int Version = 2;
 }
 
 /// <summary>The agent container's limits as the engine holds them (null: none), and the capabilities the harness's hardening keeps.</summary>

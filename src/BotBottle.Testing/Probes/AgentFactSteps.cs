@@ -173,6 +173,16 @@ internal static class AgentFactSteps
             Escalated($"root listens on {listener}, which the agent user can reach");
         }
 
+        foreach (var process in facts.RootProcesses)
+        {
+            Escalated($"a root process runs in the agent: {process}");
+        }
+
+        foreach (var exec in facts.EngineExecs)
+        {
+            lines.Add($"engine exec: {exec} (the harness's own, the image's program run as root for its execs; see the README's limits)");
+        }
+
         foreach (var file in facts.SetuidFiles)
         {
             var path = file[(file.IndexOf(' ', StringComparison.Ordinal) + 1)..];

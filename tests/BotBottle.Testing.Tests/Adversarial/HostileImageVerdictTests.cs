@@ -1,5 +1,6 @@
 using BotBottle.Testing.Checks;
 using System.Text;
+using CliWrap.Buffered;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Xunit;
 
@@ -76,6 +77,46 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         Assert.Equal(Verdict.Failed, result.Verdict);
         Assert.Contains("127.0.0.1:7000", result.Probe.Evidence, StringComparison.Ordinal);
         Assert.Equal(AgentFactSteps.Tool, result.Probe.Tool);
+    }
+
+    [Fact]
+    public async Task A_root_service_that_takes_commands_through_a_fifo_fails_agent_not_root_though_it_holds_no_socket()
+    {
+        var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.RootFifoService);
+        var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
+        var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "agent-not-root"), cancellationToken: Ct)).Results[0];
+        TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
+
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Contains("a root process runs in the agent: pid ", result.Probe.Evidence, StringComparison.Ordinal);
+        Assert.DoesNotContain("root listens on", result.Probe.Evidence, StringComparison.Ordinal);
+
+        // The engine's own record: the agent was frozen for the read and thawed after it, and runs on.
+        var events = await CliWrap.Cli.Wrap("docker")
+            .WithArguments(["events", "--since", since.ToString(System.Globalization.CultureInfo.InvariantCulture), "--until", (DateTimeOffset.UtcNow.ToUnixTimeSeconds() + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                "--filter", "container=" + bottle.Name + "-agent", "--filter", "event=pause", "--filter", "event=unpause", "--format", "{{.Action}}"])
+            .ExecuteBufferedAsync(Ct);
+        Assert.Equal(["pause", "unpause"], events.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+
+        // Control: the hole is real. node writes a command into the FIFO and root runs it.
+        var proof = await bottle.ExecAsync(
+            "echo 'id -u > /tmp/bbt-proof; chmod 644 /tmp/bbt-proof' > /run/bbt-cmd; for i in $(seq 50); do [ -s /tmp/bbt-proof ] && break; sleep 0.1; done; cat /tmp/bbt-proof",
+            cancellationToken: Ct);
+        Assert.Equal("0", proof.Stdout.Trim());
+    }
+
+    [Fact]
+    public async Task A_setpriv_that_ignores_the_user_switch_leaves_the_keep_alive_root_and_fails_agent_not_root()
+    {
+        var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.SetprivIgnoresUser);
+        var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "agent-not-root"), cancellationToken: Ct)).Results[0];
+        TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
+
+        // Control: the image's passwd still says node is 1000, so the uid alone would have passed it.
+        Assert.Contains("uid=1000 ", result.Describe(), StringComparison.Ordinal);
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Contains("(sh), uids 0,0,0,0", result.Probe.Evidence, StringComparison.Ordinal);
+        Assert.Contains("(sleep), uids 0,0,0,0", result.Probe.Evidence, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -174,10 +215,14 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         Assert.All(report.Results.SelectMany(r => r.Controls.Append(r.Probe)).Where(o => o.Step.Vantage.Name.StartsWith("agent", StringComparison.Ordinal)),
             o => Assert.False(o.Step.Vantage.SubjectReported, $"{o.Step.Id} was reported by the subject"));
 
+        // The root tamperer is itself a root process in the agent: it is found while the agent is frozen, by name.
+        Assert.Equal(Verdict.Failed, report["agent-not-root"].Verdict);
+        Assert.Contains("(tamper-root), uids 0,0,0,0", report["agent-not-root"].Probe.Evidence, StringComparison.Ordinal);
+
         // The rest of this bottle holds, so its checks pass. A stopped agent may starve a control on a loaded machine
         // (the subject may make a verdict inconclusive, never pass), but it never turns a holding check into a finding:
         // an inconclusive check's own probe still holds, and at most two controls (shared or not) went unanswered.
-        var others = report.Results.Where(r => r.Check.Id != "bypass-egress-port").ToList();
+        var others = report.Results.Where(r => r.Check.Id is not ("bypass-egress-port" or "agent-not-root")).ToList();
         Assert.All(others, r => Assert.True(r.Passed || (r.Verdict == Verdict.Inconclusive && r.Probe.Passed), r.Describe()));
         var starved = others.SelectMany(r => r.Controls).Where(c => !c.Passed).Select(c => c.Step.Id).Distinct().ToList();
         Assert.True(starved.Count <= 2, $"{starved.Count} controls went unanswered ({string.Join(", ", starved)}):\n{report}");
