@@ -19,7 +19,8 @@ namespace BotBottle.Testing.Docker;
 /// (<c>agent-observer.sh</c>).</item>
 /// </list>
 /// </summary>
-internal sealed class DockerAgentObserver : IAgentObserver, IDisposable
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "The semaphore's wait handle is never asked for, so it holds nothing to dispose; the observer lives as long as its bottle.")]
+internal sealed class DockerAgentObserver : IAgentObserver
 {
     private static readonly Lazy<string> ObserverScript = new(() => Resources.EmbeddedText.Read("BotBottle.Testing.Docker.agent-observer.sh"));
     private static readonly TimeSpan ObserverTimeout = TimeSpan.FromSeconds(30);
@@ -49,14 +50,7 @@ internal sealed class DockerAgentObserver : IAgentObserver, IDisposable
         _labels = labels;
         _teardown = teardown;
         _prober = new(StartProberAsync);
-        teardown.Push("release the agent observer", _ =>
-        {
-            Dispose();
-            return Task.CompletedTask;
-        });
     }
-
-    public void Dispose() => _frozenRead.Dispose();
 
     public string ProberName => $"prober {ReferenceImageNames.Prober} in the agent's network namespace";
 
@@ -71,7 +65,7 @@ internal sealed class DockerAgentObserver : IAgentObserver, IDisposable
         var inspect = await _agent.InspectAsync(cancellationToken).ConfigureAwait(false);
         var environment = Facts.SecretScan.ReadAsync(_agent, cancellationToken);
         var (records, problem) = inspect.Pid is > 0 and var pid
-            ? await ObserveAsync(pid, cancellationToken).ConfigureAwait(false)
+            ? await ObserveAsync(pid, ExecPath(inspect.Env), cancellationToken).ConfigureAwait(false)
             : ([], "the engine reports no process for the agent (it is not running)");
         return ObserverRecords.ToFacts(inspect, await environment.ConfigureAwait(false), records, problem, $"engine inspect + observer {ReferenceImageNames.Prober} in the engine host's pid namespace");
     }
@@ -97,12 +91,12 @@ internal sealed class DockerAgentObserver : IAgentObserver, IDisposable
     }
 
     /// <summary>Runs the one-shot observer and returns its records, or why there are none.</summary>
-    private async Task<(IReadOnlyList<string[]> Records, string? Problem)> ObserveAsync(long agentPid, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<string[]> Records, string? Problem)> ObserveAsync(long agentPid, string execPath, CancellationToken cancellationToken)
     {
         await _frozenRead.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await ObserveFrozenAsync(agentPid, cancellationToken).ConfigureAwait(false);
+            return await ObserveFrozenAsync(agentPid, execPath, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -115,7 +109,7 @@ internal sealed class DockerAgentObserver : IAgentObserver, IDisposable
     /// fork, exit, rename a file or flip a set-uid bit between two of them, and no exec can start. The agent thaws when
     /// the observer ends, or fails.
     /// </summary>
-    private async Task<(IReadOnlyList<string[]> Records, string? Problem)> ObserveFrozenAsync(long agentPid, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<string[]> Records, string? Problem)> ObserveFrozenAsync(long agentPid, string execPath, CancellationToken cancellationToken)
     {
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(ObserverTimeout);
@@ -135,7 +129,7 @@ internal sealed class DockerAgentObserver : IAgentObserver, IDisposable
             try
             {
                 var execs = await _agent.RunningExecPidsAsync(limit.Token).ConfigureAwait(false);
-                observer = await EngineContainer.CreateAsync(_engine, ObserverRequest(agentPid, execs)).ConfigureAwait(false);
+                observer = await EngineContainer.CreateAsync(_engine, ObserverRequest(agentPid, execs, execPath)).ConfigureAwait(false);
                 await observer.StartAsync(limit.Token).ConfigureAwait(false);
                 await observer.WaitForExitAsync(limit.Token).ConfigureAwait(false);
                 return ObserverRecords.Parse(await observer.StdoutAsync(cancellationToken).ConfigureAwait(false));
@@ -155,17 +149,21 @@ internal sealed class DockerAgentObserver : IAgentObserver, IDisposable
     }
 
     /// <summary>The observer's container: the harness's image as root in the engine host's pid namespace, no network, read capabilities only.</summary>
-    private ContainerRequest ObserverRequest(long agentPid, IReadOnlyList<long> execPids) =>
+    private ContainerRequest ObserverRequest(long agentPid, IReadOnlyList<long> execPids, string execPath) =>
         new($"{_bottle}-observer-{Guid.NewGuid().ToString("N")[..8]}", ReferenceImageNames.Prober, _bottle, "observer")
         {
             Network = "none",
             PidMode = "host",
             User = "0",
-            Entrypoint = ["/bin/sh", "-c", ObserverScript.Value, "bbt-observer", GuestUsers.Agent, Number(agentPid), string.Join(',', execPids.Select(Number))],
+            Entrypoint = ["/bin/sh", "-c", ObserverScript.Value, "bbt-observer", GuestUsers.Agent, Number(agentPid), string.Join(',', execPids.Select(Number)), execPath],
             CapDrop = ["ALL"],
             CapAdd = ["SYS_PTRACE", "DAC_READ_SEARCH", "DAC_OVERRIDE"],
             Labels = _labels,
         };
+
+    /// <summary>The PATH every engine exec of the agent starts with (the container's env; the engine's default where it sets none).</summary>
+    private static string ExecPath(IReadOnlyList<string> env) =>
+        env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal)) is { } path ? path["PATH=".Length..] : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
     private static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -26,7 +26,7 @@ internal static class ObserverRecords
 
         // A record of no known shape (a file or socket name with a tab or a newline in it, say) fails closed.
         var records = lines.Skip(1).SkipLast(1).ToList();
-        if (records.FirstOrDefault(r => r is not (["init", _, _] or ["user", _] or ["setuid", _, _] or ["inet", _, _] or ["root", _, _, _, _] or ["exec", _, _] or ["unix", _, _, _, _])) is { } odd)
+        if (records.FirstOrDefault(r => r is not (["init", _, _] or ["user", _] or ["setuid", _, _] or ["inet", _, _] or ["root", _, _, _, _] or ["exec", _, _] or ["carried", _, _, _] or ["writable", _, _, _, _] or ["unix", _, _, _, _])) is { } odd)
         {
             return ([], $"the observer printed a record of no known shape ({odd.Length} fields, '{odd[0]}'): a name with a tab or a newline in it?");
         }
@@ -44,6 +44,8 @@ internal static class ObserverRecords
         var listeners = records.Select(r => ReachableListener(r, uid)).OfType<string>().ToList();
         var root = records.Where(r => r is ["root", _, _, _, _]).Select(r => $"pid {r[1]} ({r[2]}), uids {r[3]}, capabilities {r[4]}").ToList();
         var execs = records.Where(r => r is ["exec", _, _]).Select(r => $"pid {r[1]} ({r[2]})").ToList();
+        var carried = records.Where(r => r is ["carried", _, _, _]).Select(r => $"pid {r[1]} ({r[2]}) holds {r[3]}");
+        var writable = records.Where(r => r is ["writable", _, _, _, _]).Select(r => $"{r[1]} (owner {r[2]}, group {r[3]}, mode {r[4]}) is the agent user's to write, on the way of the harness's root commands");
         return new AgentFacts(
             source,
             records.FirstOrDefault(r => r is ["init", _, _]) is [_, var initUid, var initName] ? $"{initName}, uid {initUid}" : null,
@@ -57,6 +59,7 @@ internal static class ObserverRecords
             setuid,
             listeners,
             root,
+            [.. carried, .. writable],
             execs,
             new AgentContainerLimits(host?.PidsLimit is > 0 ? host.PidsLimit : null, host?.MemoryBytes is > 0 ? host.MemoryBytes : null, host?.NanoCpus is > 0 ? host.NanoCpus : null, AgentHardening.Kept),
             problem is null,

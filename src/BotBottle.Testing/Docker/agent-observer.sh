@@ -1,19 +1,28 @@
 # The agent observer (see DockerAgentObserver.cs): run by the prober image's own sh as root in a one-shot container in
 # the engine host's pid namespace (no network, its own filesystem), where no process of the agent can see or signal
-# it. Given the agent's init pid there ($2, from the engine's inspect), it reads the agent's filesystem through
+# it. Given the agent's init pid there ($2, from the engine's inspect; $3 the engine's running exec pids, $4 the PATH
+# of the container's env), it reads the agent's filesystem through
 # /proc/PID/root and the agent's network namespace through /proc/PID/net, and prints tab-separated records, version 2:
 # a header, the records, and an end line. No program of the agent image runs. Facts without the end line are incomplete.
 #   bbt-observer 2 | init <uid> <name of the agent's pid 1> | user <uid of $1 in the agent's passwd> | setuid <mode> <path> | inet <proto> <hex address:port>
 #   | root <pid in the agent> <name> <real,effective,saved,fs uid> <effective capabilities> | exec <pid in the agent> <name>
+#   | carried <pid in the agent> <name> <what> | writable <path> <uid> <gid> <mode>
 #   | unix <path or @abstract> <uid> <gid> <mode> | end
 set -u
+# Bytes, not characters: a name that is not valid text is still read whole.
+LC_ALL=C
+export LC_ALL
 agent_user=$1
-agent=/proc/$2
+agent_pid=$2
+exec_pids=${3:-}
+exec_path=${4:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}
+agent=/proc/$agent_pid
 r=$agent/root
-agent_ns=$(stat -L -c %i "$agent/ns/pid") || { echo "no process $2 (the agent's init)" >&2; exit 1; }
+agent_ns=$(stat -L -c %i "$agent/ns/pid") || { echo "no process $agent_pid (the agent's init)" >&2; exit 1; }
 printf 'bbt-observer\t2\n'
 awk '/^Name:/ { n = $2 } /^Uid:/ { printf "init\t%s\t%s\n", $3, n; exit }' "$agent/status" 2>/dev/null
-awk -F: -v u="$agent_user" '$1 == u { printf "user\t%s\n", $3; exit }' "$r/etc/passwd" 2>/dev/null
+agent_uid=$(awk -F: -v u="$agent_user" '$1 == u { print $3; exit }' "$r/etc/passwd" 2>/dev/null)
+[ -z "$agent_uid" ] || printf 'user\t%s\n' "$agent_uid"
 # Every mount of the agent's where the kernel honours a set-uid bit (no nosuid: the root filesystem, volumes, binds),
 # from the kernel's own table of the agent's mounts: a volume of the image's holds files the root filesystem's walk
 # does not reach. Mount points are printed octal-escaped there (\040 for a space).
@@ -27,35 +36,113 @@ awk '$6 !~ /(^|,)nosuid(,|$)/ { print $5 }' "$agent/mountinfo" 2>/dev/null |
 # may keep root, or its own descriptor table, when its process drops). The agent's init must be among them.
 tasks=$(printf '%s\n' /proc/[0-9]*/ns/pid | xargs stat -L -c '%i %n' 2>/dev/null | awk -v n="$agent_ns" '$1 == n { sub(/\/ns\/pid$/, "", $2); print $2 }' |
   while IFS= read -r p; do for t in "$p"/task/[0-9]*; do [ -d "$t" ] && echo "$t"; done; done)
-case " $(echo $tasks) " in *" $agent/task/$2 "*) ;; *) echo "the agent's init is not among the processes of its pid namespace" >&2; exit 1 ;; esac
+case " $(echo $tasks) " in *" $agent/task/$agent_pid "*) ;; *) echo "the agent's init is not among the processes of its pid namespace" >&2; exit 1 ;; esac
 # The root ones: any of its real, effective, saved or filesystem uids 0, or any capability left (a thread that dropped
-# to another uid but kept its capabilities): "status-path, pid in the agent, name, uids, effective capabilities".
-# grep reads every status in one process and goes past a thread that has exited.
-root_found=$(for t in $tasks; do echo "$t/status"; done | xargs grep -H -E '^(Name|Uid|CapPrm|CapEff|NSpid):' 2>/dev/null | awk '
+# to another uid but kept its capabilities): "R, status-path, pid in the agent, name, uids, effective capabilities". And
+# the groups the agent user's threads hold (G lines), for what the agent user can write. grep reads every status in
+# one process and goes past a thread that has exited.
+status_facts=$(for t in $tasks; do echo "$t/status"; done | xargs grep -a -H -E '^(Name|Uid|Gid|Groups|CapPrm|CapEff|NSpid|PPid):' 2>/dev/null | awk -v agent="$agent_uid" -v execs=",$exec_pids," '
   { i = index($0, ":"); f = substr($0, 1, i - 1); rest = substr($0, i + 1); j = index(rest, ":"); k = substr(rest, 1, j - 1)
-    v = substr(rest, j + 1); sub(/^[ \t]+/, "", v); gsub(/\t/, " ", v) }
+    v = substr(rest, j + 1); sub(/^[ \t]+/, "", v); gsub(/\t/, " ", v); split(f, at, "/"); proc[f] = at[3] }
   k == "Name" { name[f] = v }
   k == "NSpid" { n = split(v, ns, " "); pid[f] = ns[n] }
-  k == "Uid" { split(v, u, " "); ids[f] = u[1] "," u[2] "," u[3] "," u[4]; if (u[1] == 0 || u[2] == 0 || u[3] == 0 || u[4] == 0) root[f] = 1 }
+  k == "PPid" { parent[at[3]] = v; inside[at[3]] = 1 }
+  k == "Uid" { split(v, u, " "); ids[f] = u[1] "," u[2] "," u[3] "," u[4]; if (u[1] == 0 || u[2] == 0 || u[3] == 0 || u[4] == 0) root[f] = 1
+    if (agent != "" && u[1] == agent) mine[f] = 1 }
+  k == "Gid" || k == "Groups" { held[f] = held[f] " " v }
   k == "CapEff" { eff[f] = v }
   k ~ /^Cap/ && v !~ /^0+$/ { root[f] = 1 }
-  END { for (f in root) printf "%s\t%s\t%s\t%s\t%s\n", f, pid[f], name[f], ids[f], eff[f] }')
-root_tasks=$(printf '%s\n' "$root_found" | awk -F'\t' 'NF { sub(/\/status$/, "", $1); print $1 }')
+  # A root thread in the tree of an engine exec running now (the exec itself or what it started and still parents:
+  # a command of the harness in flight) is an X line; any other an R line. What a command left when it ended has a
+  # new parent outside that tree (the exec channel runs each command under a supervisor that ends with it).
+  function inexec(p, hops) { for (hops = 0; hops < 64 && (p in inside); hops++) { if (index(execs, "," p ",")) return 1; p = parent[p] } return 0 }
+  END { for (f in root) printf "%s\t%s\t%s\t%s\t%s\t%s\n", (inexec(proc[f]) ? "X" : "R"), f, pid[f], name[f], ids[f], eff[f]
+    for (f in mine) { n = split(held[f], g, " "); for (i = 1; i <= n; i++) printf "G\t%s\n", g[i] } }')
+root_found=$(printf '%s\n' "$status_facts" | awk -F'\t' '$1 == "R" || $1 == "X"')
+agent_groups=$(printf '%s\n' "$status_facts" | awk -F'\t' '$1 == "G" { print $2 }' | sort -u | tr '\n' ' ')
+root_tasks=$(printf '%s\n' "$root_found" | awk -F'\t' 'NF { sub(/\/status$/, "", $2); print $2 }')
 # Every root thread of the agent is a record, whichever channel it takes input on (a socket, a FIFO, a file), but two
 # kinds that are the engine's: its init (pid 1 running docker-init from a read-only mount of the engine's own at that
-# path, which nothing in the agent can make or replace) and the processes of the engine execs running now ($3, their
-# pids as the engine reports them, comma-separated), each an exec record.
+# path, which nothing in the agent can make or replace) and the trees of the engine execs running now ($3, their pids
+# as the engine reports them, comma-separated), each an exec record.
 engine_init=
 init_exe=$(readlink "$agent/exe" 2>/dev/null) || init_exe=
 case $init_exe in
   /sbin/docker-init | /usr/sbin/docker-init)
     if awk -v at="$init_exe" '$5 == at && $6 ~ /^ro(,|$)/ { found = 1 } END { exit !found }' "$agent/mountinfo" 2>/dev/null &&
        [ "$(stat -L -c %d:%i "$agent/exe" 2>/dev/null)" = "$(stat -c %d:%i "$r$init_exe" 2>/dev/null)" ]; then
-      engine_init=$agent/task/$2/status
+      engine_init=$agent/task/$agent_pid/status
     fi ;;
 esac
-printf '%s\n' "$root_found" | awk -F'\t' -v init="$engine_init" -v execs=",${3:-}," 'BEGIN { OFS = "\t" }
-  NF && $1 != init { split($1, at, "/"); if (index(execs, "," at[3] ",")) print "exec", $2, $3; else print "root", $2, $3, $4, $5 }' | sort -u
+printf '%s\n' "$root_found" | awk -F'\t' -v init="$engine_init" 'BEGIN { OFS = "\t" }
+  $1 == "X" { print "exec", $3, $4 } $1 == "R" && $2 != init { print "root", $3, $4, $5, $6 }' | sort -u
+# Root's rights carried into a process that is not root (opened or registered before it dropped to another uid): a
+# descriptor open for writing on a root-owned regular file the agent user could not open so itself, and an io_uring
+# holding a root personality. "carried, pid in the agent, name, what".
+others=$(for t in $tasks; do echo "${t%/task/*}"; done | sort -u | while IFS= read -r p; do
+  case "
+$root_tasks
+" in *"
+$p/task/"*) ;; *) echo "$p/fd" ;; esac; done)
+carried() { # fd-path what
+  p=${1%/fd/*}
+  awk -v what="$2" 'BEGIN { OFS = "\t" } /^Name:/ { sub(/^Name:[ \t]*/, ""); gsub(/\t/, " "); n = $0 } /^NSpid:/ { pid = $NF }
+    END { print "carried", pid, n, what }' "$p/status" 2>/dev/null
+}
+fds=$([ -z "$others" ] || find $others -mindepth 1 -maxdepth 1 \( -lname '/*' -o -lname 'anon_inode:\[io_uring\]' \) -printf '%p\t%l\n' 2>/dev/null)
+{
+  printf '%s\n' "$fds" | awk -F'\t' '$2 == "anon_inode:[io_uring]" { sub(/\/fd\//, "/fdinfo/", $1); print $1 }' |
+    xargs -r -d '\n' grep -a -l -E '^[[:space:]]+Uid:[[:space:]]+0[[:space:]]' 2>/dev/null | while IFS= read -r info; do
+      carried "${info%/fdinfo/*}/fd/${info##*/}" "an io_uring with a root personality"; done
+  # Root-owned regular files the agent user could not open for writing itself (no o+w), then their open flags.
+  printf '%s\n' "$fds" | awk -F'\t' '$2 ~ /^\// { print $1 }' | xargs -r -d '\n' stat -L -c '%u %a %F|%n' 2>/dev/null |
+    awk '/^0 [0-7]+ regular (empty )?file\|/ { m = 0; for (i = 1; i <= length($2); i++) m = m * 8 + substr($2, i, 1); if (int(m / 2) % 2 == 0) { sub(/^[^|]*\|/, ""); sub(/\/fd\//, "/fdinfo/"); print } }' |
+    xargs -r -d '\n' grep -a -H '^flags:' 2>/dev/null | awk '{ f = $1; sub(/:flags:$/, "", f); fl = $2; if (substr(fl, length(fl), 1) % 4 != 0) print f }' |
+    while IFS= read -r info; do
+      fd="${info%/fdinfo/*}/fd/${info##*/}"
+      carried "$fd" "open for writing on root's $(readlink "$fd" 2>/dev/null)"
+    done
+} | sort -u
+# Where the harness's root commands come from: every directory on the container's PATH (root's execs find perl and
+# runuser there), each of its ancestors and what a symbolic link on the way points to (resolved inside the agent's
+# root, never the observer's), the programs themselves, and /etc/ld.so.preload with what it lists. One the agent user
+# can write, or owns, is a way to root: the next root command runs what it put there. "writable, path, uid, gid, mode".
+resolve() { # an absolute path in the agent: every real directory and file it passes through, in order
+  todo=$1 cur= hops=0
+  while [ -n "$todo" ]; do
+    c=${todo%%/*}
+    case $todo in */*) todo=${todo#*/} ;; *) todo= ;; esac
+    case $c in '' | .) continue ;; ..) cur=${cur%/*}; continue ;; esac
+    if [ -L "$r$cur/$c" ]; then
+      hops=$((hops + 1)); [ "$hops" -le 16 ] || return 0
+      t=$(readlink "$r$cur/$c") || return 0
+      case $t in /*) cur= ;; esac
+      todo=$t/$todo
+      continue
+    fi
+    [ -e "$r$cur/$c" ] || return 0
+    cur=$cur/$c
+    echo "$cur"
+  done
+}
+{
+  echo /
+  old_ifs=$IFS; IFS=:
+  for dir in $exec_path; do
+    IFS=$old_ifs
+    case $dir in /*) for prog in perl runuser setpriv; do resolve "$dir/$prog"; done ;; esac
+  done
+  IFS=$old_ifs
+  resolve /bin/sh
+  if [ -e "$r/etc/ld.so.preload" ]; then
+    resolve /etc/ld.so.preload
+    for lib in $(tr ':' ' ' < "$r/etc/ld.so.preload" 2>/dev/null); do case $lib in /*) resolve "$lib" ;; esac; done
+  fi
+} | sort -u | sed "s|^|$r|" | xargs -r -d '\n' stat --printf '%u\t%g\t%a\t%n\n' 2>/dev/null |
+  awk -F'\t' -v agent="$agent_uid" -v groups=" $agent_groups " -v r="$r" 'BEGIN { OFS = "\t" }
+    { m = 0; for (i = 1; i <= length($3); i++) m = m * 8 + substr($3, i, 1)
+      w = (agent == "" || $1 == agent || int(m / 2) % 2 == 1 || (int(m / 16) % 2 == 1 && (groups == "  " || index(groups, " " $2 " "))))
+      if (w) { p = substr($4, length(r) + 1); print "writable", (p == "" ? "/" : p), $1, $2, $3 } }'
 # The socket inodes they hold: what a root service listens with. Sockets of the engine's own (its resolver on
 # 127.0.0.11, held by the engine outside the agent's pid namespace) are no agent process's and are left out.
 root_inodes=$([ -z "$root_tasks" ] || find $(for t in $root_tasks; do echo "$t/fd"; done) -mindepth 1 -maxdepth 1 -lname 'socket:*' -printf '%l\n' 2>/dev/null |

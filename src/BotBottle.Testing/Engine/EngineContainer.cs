@@ -96,11 +96,13 @@ internal sealed class EngineContainer
 
     /// <summary>
     /// Freezes every process of the container (the engine's cgroup freezer: none of them runs, forks or exits) until the
-    /// returned handle is disposed, which thaws it whatever the caller's token says. A container already gone thaws as done.
+    /// returned handle is disposed, which thaws it whatever the caller's token says. A container already gone, or not paused, thaws as
+    /// done; a pause cancelled in flight is thawed before the cancellation goes on.
     /// </summary>
     /// <exception cref="InvalidOperationException">The engine refused (a container not running, a host without a freezer), with its reason.</exception>
     public async Task<IAsyncDisposable> FreezeAsync(CancellationToken cancellationToken)
     {
+        var frozen = new Frozen(this);
         try
         {
             await Client.Containers.PauseContainerAsync(Id, cancellationToken).ConfigureAwait(false);
@@ -109,8 +111,14 @@ internal sealed class EngineContainer
         {
             throw new InvalidOperationException($"the engine refused to freeze {Name} ({(int)ex.StatusCode}: {ex.ResponseBody?.Trim()})", ex);
         }
+        catch (OperationCanceledException)
+        {
+            // The engine may have paused it before the answer was abandoned.
+            await frozen.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
 
-        return new Frozen(this);
+        return frozen;
     }
 
     /// <summary>
@@ -359,6 +367,10 @@ internal sealed class EngineContainer
                 }
                 catch (DockerContainerNotFoundException)
                 {
+                }
+                catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.Conflict)
+                {
+                    // Not paused (a pause that never took) or no longer running: nothing is frozen.
                 }
             }
         }

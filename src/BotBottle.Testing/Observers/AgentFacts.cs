@@ -16,6 +16,7 @@ namespace BotBottle.Testing.Observers;
 /// <param name="SetuidFiles">Set-uid or set-gid files owned by root in the agent's filesystem ("4755 /usr/bin/su").</param>
 /// <param name="RootListeners">Sockets listening in the agent's network namespace or filesystem that belong to root.</param>
 /// <param name="RootProcesses">Every root thread of the agent but the engine's own init ("pid 7 (nc), uids 0,0,0,0, capabilities 00000000a80425fb"), read while the agent was frozen: whatever channel it takes input on, whoever reaches it is root.</param>
+/// <param name="RootReach">Root's rights within the agent user's reach without a root process: a descriptor a process kept from when it was root (a root-owned file open for writing, an io_uring with a root personality), and a file or directory on the way of the harness's root commands (the container's PATH, the programs there, <c>/etc/ld.so.preload</c>) that the agent user can write.</param>
 /// <param name="EngineExecs">Root processes that are engine execs running at the time (the harness's own, by the engine's record, such as its exec channel): context, never a finding.</param>
 /// <param name="Hardening">The container's resource limits and the capabilities the harness's hardening keeps, from the engine's record (null: not read).</param>
 /// <param name="Complete">Whether the observer finished; a stopped or killed observer leaves the facts incomplete.</param>
@@ -33,6 +34,7 @@ internal sealed record AgentFacts(
     IReadOnlyList<string> SetuidFiles,
     IReadOnlyList<string> RootListeners,
     IReadOnlyList<string> RootProcesses,
+    IReadOnlyList<string> RootReach,
     IReadOnlyList<string> EngineExecs,
     AgentContainerLimits? Hardening,
     bool Complete,

@@ -178,6 +178,11 @@ internal static class AgentFactSteps
             Escalated($"a root process runs in the agent: {process}");
         }
 
+        foreach (var reach in facts.RootReach)
+        {
+            Escalated(reach);
+        }
+
         foreach (var exec in facts.EngineExecs)
         {
             lines.Add($"engine exec: {exec} (the harness's own, the image's program run as root for its execs; see the README's limits)");

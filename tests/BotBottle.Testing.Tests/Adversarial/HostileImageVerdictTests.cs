@@ -43,6 +43,19 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
+    /// <summary>As node: writes <paramref name="line"/> into <paramref name="fifo"/>, waits up to 5 s for <paramref name="ready"/>, and returns what <paramref name="read"/> prints.</summary>
+    private static async Task<string> NodeWritesIntoFifoAsync(IBottle bottle, string fifo, string line, string ready, string read) =>
+        (await bottle.ExecAsync($"echo '{line}' > {fifo}; for i in $(seq 50); do {ready} && break; sleep 0.1; done; {read}", cancellationToken: Ct)).Stdout.Trim();
+
+    /// <summary>The agent-not-root check alone, on the named hostile bottle, its description in the test's output.</summary>
+    private async Task<(IBottle Bottle, IsolationResult Result)> AgentNotRootAsync(string name)
+    {
+        var (bottle, targets) = await fixture.GetAsync(name);
+        var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "agent-not-root"), cancellationToken: Ct)).Results[0];
+        TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
+        return (bottle, result);
+    }
+
     [Fact]
     public async Task Shell_tools_that_lie_about_connections_do_not_hide_a_leaky_bundle()
     {
@@ -66,9 +79,7 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
     [Fact]
     public async Task A_root_service_the_agent_user_can_reach_fails_agent_not_root()
     {
-        var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.RootService);
-        var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "agent-not-root"), cancellationToken: Ct)).Results[0];
-        TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
+        var (bottle, result) = await AgentNotRootAsync(VerdictImagesFixture.RootService);
 
         // Control: node really reaches it (the hole is real, not a misreading).
         var dial = await bottle.ExecAsync("bash -c 'exec 3<>/dev/tcp/127.0.0.1/7000 && echo connected'", cancellationToken: Ct);
@@ -82,10 +93,8 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
     [Fact]
     public async Task A_root_service_that_takes_commands_through_a_fifo_fails_agent_not_root_though_it_holds_no_socket()
     {
-        var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.RootFifoService);
         var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
-        var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "agent-not-root"), cancellationToken: Ct)).Results[0];
-        TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
+        var (bottle, result) = await AgentNotRootAsync(VerdictImagesFixture.RootFifoService);
 
         Assert.Equal(Verdict.Failed, result.Verdict);
         Assert.Contains("a root process runs in the agent: pid ", result.Probe.Evidence, StringComparison.Ordinal);
@@ -99,24 +108,46 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         Assert.Equal(["pause", "unpause"], events.StandardOutput.Split('\n', StringSplitOptions.RemoveEmptyEntries));
 
         // Control: the hole is real. node writes a command into the FIFO and root runs it.
-        var proof = await bottle.ExecAsync(
-            "echo 'id -u > /tmp/bbt-proof; chmod 644 /tmp/bbt-proof' > /run/bbt-cmd; for i in $(seq 50); do [ -s /tmp/bbt-proof ] && break; sleep 0.1; done; cat /tmp/bbt-proof",
-            cancellationToken: Ct);
-        Assert.Equal("0", proof.Stdout.Trim());
+        Assert.Equal("0", await NodeWritesIntoFifoAsync(bottle, "/run/bbt-cmd", "id -u > /tmp/bbt-proof; chmod 644 /tmp/bbt-proof", "[ -s /tmp/bbt-proof ]", "cat /tmp/bbt-proof"));
     }
 
     [Fact]
     public async Task A_setpriv_that_ignores_the_user_switch_leaves_the_keep_alive_root_and_fails_agent_not_root()
     {
-        var (bottle, targets) = await fixture.GetAsync(VerdictImagesFixture.SetprivIgnoresUser);
-        var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "agent-not-root"), cancellationToken: Ct)).Results[0];
-        TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
+        var (bottle, result) = await AgentNotRootAsync(VerdictImagesFixture.SetprivIgnoresUser);
 
         // Control: the image's passwd still says node is 1000, so the uid alone would have passed it.
         Assert.Contains("uid=1000 ", result.Describe(), StringComparison.Ordinal);
         Assert.Equal(Verdict.Failed, result.Verdict);
         Assert.Contains("(sh), uids 0,0,0,0", result.Probe.Evidence, StringComparison.Ordinal);
         Assert.Contains("(sleep), uids 0,0,0,0", result.Probe.Evidence, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_process_that_kept_a_root_file_open_for_writing_when_it_dropped_fails_agent_not_root()
+    {
+        var (bottle, result) = await AgentNotRootAsync(VerdictImagesFixture.CarriedDescriptor);
+
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Contains("(sh) holds open for writing on root's /etc/passwd", result.Probe.Evidence, StringComparison.Ordinal);
+        Assert.DoesNotContain("a root process runs in the agent", result.Probe.Evidence, StringComparison.Ordinal);
+
+        // Control: the hole is real. node writes a line into the FIFO and it lands in root's /etc/passwd.
+        Assert.Equal("1", await NodeWritesIntoFifoAsync(bottle, "/run/bbt-in", "bbt-carried-proof", "grep -q bbt-carried-proof /etc/passwd", "grep -c bbt-carried-proof /etc/passwd"));
+    }
+
+    [Fact]
+    public async Task A_directory_on_the_exec_path_that_node_owns_fails_agent_not_root()
+    {
+        var (bottle, result) = await AgentNotRootAsync(VerdictImagesFixture.WritableRootPath);
+
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.Contains("/usr/local/bin (owner 1000, group 0, mode 755) is the agent user's to write", result.Probe.Evidence, StringComparison.Ordinal);
+
+        // Control: the hole is real. What node puts there, a root command finds first on its PATH and runs as root.
+        await bottle.ExecAsync("printf '#!/bin/sh\\nid -u\\n' > /usr/local/bin/bbt-planted && chmod 755 /usr/local/bin/bbt-planted", cancellationToken: Ct);
+        var planted = await bottle.ExecAsync("bbt-planted", GuestUsers.Root, Ct);
+        Assert.Equal("0", planted.Stdout.Trim());
     }
 
     [Fact]
