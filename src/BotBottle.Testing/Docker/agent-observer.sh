@@ -41,7 +41,7 @@ case " $(echo $tasks) " in *" $agent/task/$agent_pid "*) ;; *) echo "the agent's
 # to another uid but kept its capabilities): "R, status-path, pid in the agent, name, uids, effective capabilities". And
 # the groups the agent user's threads hold (G lines), for what the agent user can write. grep reads every status in
 # one process and goes past a thread that has exited.
-status_facts=$(for t in $tasks; do echo "$t/status"; done | xargs grep -a -H -E '^(Name|Uid|Gid|Groups|CapPrm|CapEff|NSpid|PPid):' 2>/dev/null | awk -v agent="$agent_uid" -v execs=",$exec_pids," '
+status_facts=$(for t in $tasks; do echo "$t/status"; done | xargs grep -a -H -E '^(Name|Uid|Gid|Groups|CapPrm|CapEff|NSpid|PPid|TracerPid):' 2>/dev/null | awk -v agent="$agent_uid" -v execs=",$exec_pids," '
   { i = index($0, ":"); f = substr($0, 1, i - 1); rest = substr($0, i + 1); j = index(rest, ":"); k = substr(rest, 1, j - 1)
     v = substr(rest, j + 1); sub(/^[ \t]+/, "", v); gsub(/\t/, " ", v); split(f, at, "/"); proc[f] = at[3] }
   k == "Name" { name[f] = v }
@@ -51,19 +51,20 @@ status_facts=$(for t in $tasks; do echo "$t/status"; done | xargs grep -a -H -E 
     if (agent != "" && u[1] == agent) mine[f] = 1 }
   k == "Gid" || k == "Groups" { held[f] = held[f] " " v }
   k == "CapEff" { eff[f] = v }
+  k == "TracerPid" { tracer[f] = v }
   k ~ /^Cap/ && v !~ /^0+$/ { root[f] = 1 }
   # A root thread in the tree of an engine exec running now (the exec itself or what it started and still parents:
   # a command of the harness in flight) is an X line; any other an R line. What a command left when it ended has a
   # new parent outside that tree (the exec channel runs each command under a supervisor that ends with it).
   function inexec(p, hops) { for (hops = 0; hops < 64 && (p in inside); hops++) { if (index(execs, "," p ",")) return 1; p = parent[p] } return 0 }
-  END { for (f in root) printf "%s\t%s\t%s\t%s\t%s\t%s\n", (inexec(proc[f]) ? "X" : "R"), f, pid[f], name[f], ids[f], eff[f]
+  END { for (f in root) printf "%s\t%s\t%s\t%s\t%s\t%s\t%s\n", (inexec(proc[f]) ? "X" : "R"), f, pid[f], name[f], ids[f], eff[f], tracer[f] + 0
     for (f in mine) { n = split(held[f], g, " "); for (i = 1; i <= n; i++) printf "G\t%s\n", g[i] } }')
 root_found=$(printf '%s\n' "$status_facts" | awk -F'\t' '$1 == "R" || $1 == "X"')
 agent_groups=$(printf '%s\n' "$status_facts" | awk -F'\t' '$1 == "G" { print $2 }' | sort -u | tr '\n' ' ')
 root_tasks=$(printf '%s\n' "$root_found" | awk -F'\t' 'NF { sub(/\/status$/, "", $2); print $2 }')
 # Every root thread of the agent is a record, whichever channel it takes input on (a socket, a FIFO, a file), but two
 # kinds that are the engine's: its init (pid 1 running docker-init from a read-only mount of the engine's own at that
-# path, which nothing in the agent can make or replace) and the trees of the engine execs running now ($3, their pids
+# path, which nothing in the agent can make or replace, and no tracer attached) and the trees of the engine execs running now ($3, their pids
 # as the engine reports them, comma-separated), each an exec record.
 engine_init=
 init_exe=$(readlink "$agent/exe" 2>/dev/null) || init_exe=
@@ -75,15 +76,15 @@ case $init_exe in
     fi ;;
 esac
 printf '%s\n' "$root_found" | awk -F'\t' -v init="$engine_init" 'BEGIN { OFS = "\t" }
-  $1 == "X" { print "exec", $3, $4 } $1 == "R" && $2 != init { print "root", $3, $4, $5, $6 }' | sort -u
+  $1 == "X" { print "exec", $3, $4 } $1 == "R" && !($2 == init && $7 == 0) { print "root", $3, $4, $5, $6 }' | sort -u
 # Root's rights carried into a process that is not root (opened or registered before it dropped to another uid): a
 # descriptor open for writing on a root-owned regular file the agent user could not open so itself, and an io_uring
 # holding a root personality. "carried, pid in the agent, name, what".
-others=$(for t in $tasks; do echo "${t%/task/*}"; done | sort -u | while IFS= read -r p; do
-  case "
+others=$(for t in $tasks; do case "
 $root_tasks
 " in *"
-$p/task/"*) ;; *) echo "$p/fd" ;; esac; done)
+$t
+"*) ;; *) echo "$t/fd" ;; esac; done)
 carried() { # fd-path what
   p=${1%/fd/*}
   awk -v what="$2" 'BEGIN { OFS = "\t" } /^Name:/ { sub(/^Name:[ \t]*/, ""); gsub(/\t/, " "); n = $0 } /^NSpid:/ { pid = $NF }
@@ -92,8 +93,8 @@ carried() { # fd-path what
 fds=$([ -z "$others" ] || find $others -mindepth 1 -maxdepth 1 \( -lname '/*' -o -lname 'anon_inode:\[io_uring\]' \) -printf '%p\t%l\n' 2>/dev/null)
 {
   printf '%s\n' "$fds" | awk -F'\t' '$2 == "anon_inode:[io_uring]" { sub(/\/fd\//, "/fdinfo/", $1); print $1 }' |
-    xargs -r -d '\n' grep -a -l -E '^[[:space:]]+Uid:[[:space:]]+0[[:space:]]' 2>/dev/null | while IFS= read -r info; do
-      carried "${info%/fdinfo/*}/fd/${info##*/}" "an io_uring with a root personality"; done
+    xargs -r -d '\n' grep -a -l -E '^[[:space:]]+Uid:([[:space:]]+[0-9]+)*[[:space:]]+0([[:space:]]|$)|^[[:space:]]+CapEff:[[:space:]]*0*[1-9a-fA-F]|^UserFiles:[[:space:]]*[1-9]' 2>/dev/null |
+    while IFS= read -r info; do carried "${info%/fdinfo/*}/fd/${info##*/}" "an io_uring with a root personality or files of its own"; done
   # Root-owned regular files the agent user could not open for writing itself (no o+w), then their open flags.
   printf '%s\n' "$fds" | awk -F'\t' '$2 ~ /^\// { print $1 }' | xargs -r -d '\n' stat -L -c '%u %a %F|%n' 2>/dev/null |
     awk '/^0 [0-7]+ regular (empty )?file\|/ { m = 0; for (i = 1; i <= length($2); i++) m = m * 8 + substr($2, i, 1); if (int(m / 2) % 2 == 0) { sub(/^[^|]*\|/, ""); sub(/\/fd\//, "/fdinfo/"); print } }' |
@@ -103,10 +104,15 @@ fds=$([ -z "$others" ] || find $others -mindepth 1 -maxdepth 1 \( -lname '/*' -o
       carried "$fd" "open for writing on root's $(readlink "$fd" 2>/dev/null)"
     done
 } | sort -u
-# Where the harness's root commands come from: every directory on the container's PATH (root's execs find perl and
-# runuser there), each of its ancestors and what a symbolic link on the way points to (resolved inside the agent's
-# root, never the observer's), the programs themselves, and /etc/ld.so.preload with what it lists. One the agent user
-# can write, or owns, is a way to root: the next root command runs what it put there. "writable, path, uid, gid, mode".
+# Where the harness's root commands come from, and what they read: every directory on the container's PATH and every
+# entry in it (root's execs find perl, runuser, id and mkdir there), /bin/sh, what the loader reads (ld.so.preload and
+# what it lists, ld.so.conf and its directories, ld.so.cache, the library directories) and what runuser's PAM and NSS
+# read (passwd, group, shadow, nsswitch.conf, pam.d, security, environment, alternatives), each directory's ancestors
+# and what a symbolic link on the way points to, resolved inside the agent's root, never the observer's. One the agent
+# user can write, or owns, or that carries an ACL, is a way to root: the next root command runs or reads what it put
+# there; so is a link that does not resolve within 40 hops. (The harness's perl loads no module, so perl's own library
+# directories are never read.) "writable, path, uid, gid, mode".
+set -f
 resolve() { # an absolute path in the agent: every real directory and file it passes through, in order
   todo=$1 cur= hops=0
   while [ -n "$todo" ]; do
@@ -114,35 +120,53 @@ resolve() { # an absolute path in the agent: every real directory and file it pa
     case $todo in */*) todo=${todo#*/} ;; *) todo= ;; esac
     case $c in '' | .) continue ;; ..) cur=${cur%/*}; continue ;; esac
     if [ -L "$r$cur/$c" ]; then
-      hops=$((hops + 1)); [ "$hops" -le 16 ] || return 0
-      t=$(readlink "$r$cur/$c") || return 0
+      hops=$((hops + 1))
+      t=$(readlink "$r$cur/$c") && [ "$hops" -le 40 ] || { printf 'loop\t%s\n' "$1"; return 0; }
       case $t in /*) cur= ;; esac
       todo=$t/$todo
       continue
     fi
     [ -e "$r$cur/$c" ] || return 0
     cur=$cur/$c
-    echo "$cur"
+    printf '%s\n' "$cur"
   done
 }
-{
-  echo /
+last() { resolve "$1" | tail -n 1; } # where a path ends up (its last existing part when it does not resolve whole)
+listed() { # the absolute paths a loader file names, read where it really is
+  at=$(last "$1"); [ -f "$r$at" ] || return 0
+  tr ': \t' '\n\n\n' < "$r$at" 2>/dev/null | grep -a '^/' | while IFS= read -r p; do resolve "$p"; done
+}
+chain=$({
+  printf '/\n'
   old_ifs=$IFS; IFS=:
-  for dir in $exec_path; do
-    IFS=$old_ifs
-    case $dir in /*) for prog in perl runuser setpriv; do resolve "$dir/$prog"; done ;; esac
-  done
+  for dir in $exec_path; do case $dir in /*) resolve "$dir"; printf 'entries\t%s\n' "$(last "$dir")" ;; esac; done
   IFS=$old_ifs
   resolve /bin/sh
-  if [ -e "$r/etc/ld.so.preload" ]; then
-    resolve /etc/ld.so.preload
-    for lib in $(tr ':' ' ' < "$r/etc/ld.so.preload" 2>/dev/null); do case $lib in /*) resolve "$lib" ;; esac; done
-  fi
-} | sort -u | sed "s|^|$r|" | xargs -r -d '\n' stat --printf '%u\t%g\t%a\t%n\n' 2>/dev/null |
-  awk -F'\t' -v agent="$agent_uid" -v groups=" $agent_groups " -v r="$r" 'BEGIN { OFS = "\t" }
-    { m = 0; for (i = 1; i <= length($3); i++) m = m * 8 + substr($3, i, 1)
-      w = (agent == "" || $1 == agent || int(m / 2) % 2 == 1 || (int(m / 16) % 2 == 1 && (groups == "  " || index(groups, " " $2 " "))))
-      if (w) { p = substr($4, length(r) + 1); print "writable", (p == "" ? "/" : p), $1, $2, $3 } }'
+  for f in /etc/ld.so.preload /etc/ld.so.conf /etc/ld.so.cache /etc/passwd /etc/group /etc/shadow /etc/gshadow \
+      /etc/nsswitch.conf /etc/environment /etc/login.defs /etc/security /etc/alternatives /lib /lib64 /usr/lib /usr/lib64 \
+      /usr/local/lib /lib/x86_64-linux-gnu /usr/lib/x86_64-linux-gnu /lib/aarch64-linux-gnu /usr/lib/aarch64-linux-gnu \
+      /usr/lib/x86_64-linux-gnu/security /usr/lib/aarch64-linux-gnu/security; do resolve "$f"; done
+  for d in /etc/pam.d /etc/ld.so.conf.d; do resolve "$d"; printf 'entries\t%s\n' "$(last "$d")"; done
+  listed /etc/ld.so.preload
+  at=$(last /etc/ld.so.conf.d)
+  if [ -d "$r$at" ]; then set +f; for conf in "$r$at"/*.conf; do set -f; [ -f "$conf" ] && listed "${conf#"$r"}"; done; set -f; fi
+  listed /etc/ld.so.conf
+} | sort -u)
+{
+  printf '%s\n' "$chain" | awk -F'\t' 'NF == 1 && $1 != "" { print }' | sed "s|^|$r|" | xargs -r -d '\n' stat --printf '%u\t%g\t%a\t%n\n' 2>/dev/null
+  printf '%s\n' "$chain" | awk -F'\t' '$1 == "entries" && $2 != "" { print $2 }' | sort -u | while IFS= read -r d; do
+    find "$r$d" -mindepth 1 -maxdepth 1 ! -type l -printf '%U\t%G\t%m\t%p\n' 2>/dev/null; done
+  # An ACL shows as a + after the mode: it grants what the mode does not say.
+  printf '%s\n' "$chain" | awk -F'\t' 'NF == 1 && $1 != "" { print }' | sed "s|^|$r|" | xargs -r -d '\n' ls -ldn --time-style=+X 2>/dev/null |
+    awk 'substr($1, 11, 1) == "+" { u = $3; g = $4; for (i = 0; i < 6; i++) sub(/^[^ ]+ +/, ""); print u "\t" g "\tacl\t" $0 }'
+} | awk -F'\t' -v agent="$agent_uid" -v groups=" $agent_groups " -v r="$r" 'BEGIN { OFS = "\t" }
+    { p = substr($4, length(r) + 1); if (p == "") p = "/"
+      if ($3 == "acl") { print "writable", p, $1, $2, "acl"; next }
+      m = 0; for (i = 1; i <= length($3); i++) m = m * 8 + substr($3, i, 1)
+      if (agent == "" || $1 == agent || int(m / 2) % 2 == 1 || (int(m / 16) % 2 == 1 && (groups == "  " || index(groups, " " $2 " "))))
+        print "writable", p, $1, $2, $3 }' | sort -u
+printf '%s\n' "$chain" | awk -F'\t' 'BEGIN { OFS = "\t" } $1 == "loop" { print "writable", $2, "?", "?", "loop" }' | sort -u
+set +f
 # The socket inodes they hold: what a root service listens with. Sockets of the engine's own (its resolver on
 # 127.0.0.11, held by the engine outside the agent's pid namespace) are no agent process's and are left out.
 root_inodes=$([ -z "$root_tasks" ] || find $(for t in $root_tasks; do echo "$t/fd"; done) -mindepth 1 -maxdepth 1 -lname 'socket:*' -printf '%l\n' 2>/dev/null |

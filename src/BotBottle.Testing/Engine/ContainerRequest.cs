@@ -131,6 +131,10 @@ internal sealed record ContainerRequest(string Name, string Image, string Bottle
             Entrypoint = Entrypoint?.ToList()!,
             Cmd = Entrypoint is null && Command.Count == 0 ? null! : Command.ToList(),
             Env = Env.ToList(),
+
+            // No image's HEALTHCHECK runs: the engine would run it as an exec of the container's user (root here), a
+            // process of the image's that no one asked for and that would pass for one of the harness's commands.
+            Healthcheck = new HealthcheckConfig { Test = ["NONE"] },
             Labels = labels,
             ExposedPorts = exposed.Count > 0 ? exposed : null!,
             HostConfig = host,

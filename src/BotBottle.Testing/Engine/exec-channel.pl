@@ -18,8 +18,9 @@
 # cancelling finds and ends whatever the command double-forked or moved to a session of its own; once the command
 # has ended normally, what it left runs on, as after a per-call engine exec.
 # No modules (POSIX alone costs more to load than the rest of the start-up): WNOHANG is 1 on Linux.
-use strict;
-use warnings;
+# strict and warnings without loading a module (strict.pm sets these bits): the guest's @INC, which the image
+# decides, is never read by a script run as root.
+BEGIN { $^H |= 0x602; $^W = 1 }
 
 # PR_SET_DUMPABLE (4) to 0, checked with PR_GET_DUMPABLE (3); $bbt_prctl is the supervisor's (from the ELF header).
 # Where it cannot be done there is no channel (the host stays on per-call execs).

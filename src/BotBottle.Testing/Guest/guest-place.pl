@@ -9,8 +9,9 @@
 # moded through the handle, then renamed over the name (a rename replaces a link, never follows it); an existing
 # link at a name fails the copy. Directories are entered the same way, filled while they are root's, given to their
 # owner last, and left through the handle of the folder above (fchdir), never '..'. Nothing but core perl: no modules.
-use strict;
-use warnings;
+# strict and warnings without loading a module (strict.pm sets these bits): the guest's @INC, which the image
+# decides, is never read by a script run as root.
+BEGIN { $^H |= 0x602; $^W = 1 }
 
 my ($staged, $target, $uid, $gid) = @ARGV;
 my $copied = 0;

@@ -183,6 +183,11 @@ internal static class AgentFactSteps
             Escalated(reach);
         }
 
+        foreach (var way in ExecEnvironmentWays(facts.Environment))
+        {
+            Escalated(way);
+        }
+
         foreach (var exec in facts.EngineExecs)
         {
             lines.Add($"engine exec: {exec} (the harness's own, the image's program run as root for its execs; see the README's limits)");
@@ -203,6 +208,30 @@ internal static class AgentFactSteps
 
         lines.Add(escalated ? "permitted" : "denied");
         return lines;
+    }
+
+    /// <summary>Variables of the container's env that make a root command of the harness (which inherits it) load or run what they name.</summary>
+    private static readonly string[] LoaderVariables = ["LD_PRELOAD", "LD_LIBRARY_PATH", "LD_AUDIT", "PERL5LIB", "PERLLIB", "PERL5OPT", "PERL5DB", "BASH_ENV"];
+
+    /// <summary>
+    /// What the container's env hands every root command of the harness: a loader or perl variable (by name, never its
+    /// value), and a PATH entry that is not absolute (an empty one, a trailing colon, is the working directory).
+    /// </summary>
+    private static IEnumerable<string> ExecEnvironmentWays(IReadOnlyList<Facts.EnvEntry> environment)
+    {
+        var container = environment.Where(e => e.Source is Facts.SecretScan.ImageEnv or Facts.SecretScan.ContainerEnv).ToList();
+        foreach (var variable in container.Where(e => LoaderVariables.Contains(e.Name, StringComparer.Ordinal) && e.Value.Length > 0))
+        {
+            yield return $"the container's env sets {variable.Name}, which every root command of the harness inherits";
+        }
+
+        foreach (var path in container.Where(e => e.Name == "PATH"))
+        {
+            foreach (var entry in path.Value.Split(':').Where(d => !d.StartsWith('/')))
+            {
+                yield return $"the container's PATH has {(entry.Length == 0 ? "an empty entry (the working directory)" : $"the relative entry '{entry}'")}, which every root command of the harness searches";
+            }
+        }
     }
 
     /// <summary>

@@ -47,6 +47,21 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
     private static async Task<string> NodeWritesIntoFifoAsync(IBottle bottle, string fifo, string line, string ready, string read) =>
         (await bottle.ExecAsync($"echo '{line}' > {fifo}; for i in $(seq 50); do {ready} && break; sleep 0.1; done; {read}", cancellationToken: Ct)).Stdout.Trim();
 
+    /// <summary>As node: puts a program named bbt-planted that prints its uid into <paramref name="directory"/>; then runs bbt-planted by name as root and returns what it printed.</summary>
+    private static async Task<string> PlantAndRunAsRootAsync(IBottle bottle, string directory)
+    {
+        var planted = await bottle.ExecAsync($"printf '#!/bin/sh\\nid -u\\n' > {directory}/bbt-planted && chmod 755 {directory}/bbt-planted", cancellationToken: Ct);
+        Assert.True(planted.ExitCode == 0, $"node could not write {directory}: {planted.Stderr}");
+        return (await bottle.ExecAsync("bbt-planted", GuestUsers.Root, Ct)).Stdout.Trim();
+    }
+
+    /// <summary>The check failed, and its probe's evidence names each of <paramref name="named"/>.</summary>
+    private static void AssertEscalated(IsolationResult result, params string[] named)
+    {
+        Assert.Equal(Verdict.Failed, result.Verdict);
+        Assert.All(named, part => Assert.Contains(part, result.Probe.Evidence, StringComparison.Ordinal));
+    }
+
     /// <summary>The agent-not-root check alone, on the named hostile bottle, its description in the test's output.</summary>
     private async Task<(IBottle Bottle, IsolationResult Result)> AgentNotRootAsync(string name)
     {
@@ -85,8 +100,7 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         var dial = await bottle.ExecAsync("bash -c 'exec 3<>/dev/tcp/127.0.0.1/7000 && echo connected'", cancellationToken: Ct);
         Assert.Contains("connected", dial.Stdout, StringComparison.Ordinal);
 
-        Assert.Equal(Verdict.Failed, result.Verdict);
-        Assert.Contains("127.0.0.1:7000", result.Probe.Evidence, StringComparison.Ordinal);
+        AssertEscalated(result, "127.0.0.1:7000");
         Assert.Equal(AgentFactSteps.Tool, result.Probe.Tool);
     }
 
@@ -96,8 +110,7 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
         var since = DateTimeOffset.UtcNow.ToUnixTimeSeconds() - 1;
         var (bottle, result) = await AgentNotRootAsync(VerdictImagesFixture.RootFifoService);
 
-        Assert.Equal(Verdict.Failed, result.Verdict);
-        Assert.Contains("a root process runs in the agent: pid ", result.Probe.Evidence, StringComparison.Ordinal);
+        AssertEscalated(result, "a root process runs in the agent: pid ");
         Assert.DoesNotContain("root listens on", result.Probe.Evidence, StringComparison.Ordinal);
 
         // The engine's own record: the agent was frozen for the read and thawed after it, and runs on.
@@ -118,9 +131,7 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
 
         // Control: the image's passwd still says node is 1000, so the uid alone would have passed it.
         Assert.Contains("uid=1000 ", result.Describe(), StringComparison.Ordinal);
-        Assert.Equal(Verdict.Failed, result.Verdict);
-        Assert.Contains("(sh), uids 0,0,0,0", result.Probe.Evidence, StringComparison.Ordinal);
-        Assert.Contains("(sleep), uids 0,0,0,0", result.Probe.Evidence, StringComparison.Ordinal);
+        AssertEscalated(result, "(sh), uids 0,0,0,0", "(sleep), uids 0,0,0,0");
     }
 
     [Fact]
@@ -128,8 +139,7 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
     {
         var (bottle, result) = await AgentNotRootAsync(VerdictImagesFixture.CarriedDescriptor);
 
-        Assert.Equal(Verdict.Failed, result.Verdict);
-        Assert.Contains("(sh) holds open for writing on root's /etc/passwd", result.Probe.Evidence, StringComparison.Ordinal);
+        AssertEscalated(result, "(sh) holds open for writing on root's /etc/passwd");
         Assert.DoesNotContain("a root process runs in the agent", result.Probe.Evidence, StringComparison.Ordinal);
 
         // Control: the hole is real. node writes a line into the FIFO and it lands in root's /etc/passwd.
@@ -141,13 +151,53 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
     {
         var (bottle, result) = await AgentNotRootAsync(VerdictImagesFixture.WritableRootPath);
 
-        Assert.Equal(Verdict.Failed, result.Verdict);
-        Assert.Contains("/usr/local/bin (owner 1000, group 0, mode 755) is the agent user's to write", result.Probe.Evidence, StringComparison.Ordinal);
+        AssertEscalated(result, "/usr/local/bin (owner 1000, group 0, mode 755) is the agent user's to write");
 
         // Control: the hole is real. What node puts there, a root command finds first on its PATH and runs as root.
-        await bottle.ExecAsync("printf '#!/bin/sh\\nid -u\\n' > /usr/local/bin/bbt-planted && chmod 755 /usr/local/bin/bbt-planted", cancellationToken: Ct);
-        var planted = await bottle.ExecAsync("bbt-planted", GuestUsers.Root, Ct);
-        Assert.Equal("0", planted.Stdout.Trim());
+        Assert.Equal("0", await PlantAndRunAsRootAsync(bottle, "/usr/local/bin"));
+    }
+
+    [Fact]
+    public async Task An_env_that_hands_root_commands_node_s_paths_fails_agent_not_root_naming_the_variable_never_its_value()
+    {
+        var (bottle, result) = await AgentNotRootAsync(VerdictImagesFixture.ExecEnv);
+
+        AssertEscalated(result, "the container's env sets PERL5LIB, which every root command of the harness inherits", "the container's PATH has an empty entry (the working directory)");
+        Assert.DoesNotContain("/home/node/perl5", result.Describe(), StringComparison.Ordinal);
+
+        // Control: the hole is real. A root command's working directory is node's, and its PATH ends there.
+        var directory = (await bottle.ExecAsync("pwd", GuestUsers.Root, Ct)).Stdout.Trim();
+        Assert.Equal("0", await PlantAndRunAsRootAsync(bottle, directory));
+    }
+
+    [Fact]
+    public async Task An_image_s_healthcheck_never_runs_in_a_bottle()
+    {
+        var (bottle, _) = await fixture.GetAsync(VerdictImagesFixture.RootHealthcheck);
+
+        // Control: the image's health check does run where the engine is left to it (a container of the same image).
+        var name = bottle.Name + "-health-control";
+        await CliWrap.Cli.Wrap("docker").WithArguments(["run", "-d", "--rm", "--name", name, "--label", BotBottle.Testing.Engine.ResourceLabels.Harness + "=" + BotBottle.Testing.Engine.ResourceLabels.HarnessName,
+            "--network", "none", "--entrypoint", "sleep", VerdictImagesFixture.ImageFor(VerdictImagesFixture.RootHealthcheck), "30"]).ExecuteBufferedAsync(Ct);
+        try
+        {
+            var ran = "";
+            for (var i = 0; i < 50 && ran.Length == 0; i++)
+            {
+                await Task.Delay(200, Ct);
+                ran = (await CliWrap.Cli.Wrap("docker").WithArguments(["exec", name, "ls", "/tmp/bbt-health-ran"]).WithValidation(CliWrap.CommandResultValidation.None).ExecuteBufferedAsync(Ct)).StandardOutput.Trim();
+            }
+
+            Assert.Equal("/tmp/bbt-health-ran", ran);
+        }
+        finally
+        {
+            await CliWrap.Cli.Wrap("docker").WithArguments(["rm", "-f", name]).WithValidation(CliWrap.CommandResultValidation.None).ExecuteBufferedAsync(CancellationToken.None);
+        }
+
+        // The bottle's agent of that image, up at least as long, never ran it.
+        var inBottle = await bottle.ExecAsync("ls /tmp/bbt-health-ran 2>&1 || true", cancellationToken: Ct);
+        Assert.Contains("No such file", inBottle.Stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -161,9 +211,7 @@ public sealed class HostileImageVerdictTests(VerdictImagesFixture fixture) : ICl
 
         var result = (await bottle.RunChecksAsync(IsolationCatalogue.Build(bottle, targets).Where(c => c.Id == "agent-not-root"), cancellationToken: Ct)).Results[0];
         TestContext.Current.TestOutputHelper?.WriteLine(result.Describe());
-        Assert.Equal(Verdict.Failed, result.Verdict);
-        Assert.Contains("set-uid/set-gid root file 4755 /usr/local/bin/rootsh", result.Probe.Evidence, StringComparison.Ordinal);
-        Assert.Contains("set-uid/set-gid root file 4755 /opt/tools/rootsh", result.Probe.Evidence, StringComparison.Ordinal);
+        AssertEscalated(result, "set-uid/set-gid root file 4755 /usr/local/bin/rootsh", "set-uid/set-gid root file 4755 /opt/tools/rootsh");
     }
 
     [Fact]

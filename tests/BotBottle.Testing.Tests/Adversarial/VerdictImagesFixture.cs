@@ -6,7 +6,7 @@ namespace BotBottle.Testing.Tests.Adversarial;
 /// <summary>
 /// The hostile images of the verdict tests (Adversarial/*.Dockerfile, built offline from the reference images) and
 /// one bottle per case on one probe range: lying tools with a leaky bundle, the reference agent with the leaky bundle
-/// (for tampering), a root service on a socket and one on a FIFO, a setpriv that ignores the user switch, a process that kept root's /etc/passwd open when it dropped, a PATH directory of node's, set-uid-root shells, the reference agent with a bundle whose proxy policy is the
+/// (for tampering), a root service on a socket and one on a FIFO, a setpriv that ignores the user switch, a process that kept root's /etc/passwd open when it dropped, a PATH directory of node's, an env that hands root commands node's paths, a HEALTHCHECK, set-uid-root shells, the reference agent with a bundle whose proxy policy is the
 /// old one (ports on CONNECT only, no outbound policy), the reference bottle with IPv6 left on at its bridge. The images
 /// are removed afterwards.
 /// </summary>
@@ -19,12 +19,14 @@ public sealed class VerdictImagesFixture : IAsyncLifetime
     public const string SetprivIgnoresUser = "setpriv-ignores-user";
     public const string CarriedDescriptor = "carried-descriptor";
     public const string WritableRootPath = "writable-root-path";
+    public const string ExecEnv = "exec-env";
+    public const string RootHealthcheck = "root-healthcheck";
     public const string SetuidShell = "setuid-shell";
     public const string WeakPolicy = "weak-policy";
     public const string Ipv6Open = "ipv6-open";
     public const string NetRaw = "net-raw";
 
-    private static readonly string[] Built = ["lying-tools", "root-service", "root-fifo-service", "setpriv-ignores-user", "carried-descriptor", "writable-root-path", "setuid-shell", "leaky-bundle", "weak-policy-bundle"];
+    private static readonly string[] Built = ["lying-tools", "root-service", "root-fifo-service", "setpriv-ignores-user", "carried-descriptor", "writable-root-path", "exec-env", "root-healthcheck", "setuid-shell", "leaky-bundle", "weak-policy-bundle"];
     private readonly RangeBottles _bottles = new();
     private readonly List<string> _images = [];
 
@@ -42,6 +44,8 @@ public sealed class VerdictImagesFixture : IAsyncLifetime
             [SetprivIgnoresUser] = (ImageFor(SetprivIgnoresUser), TestImages.Bundle),
             [CarriedDescriptor] = (ImageFor(CarriedDescriptor), TestImages.Bundle),
             [WritableRootPath] = (ImageFor(WritableRootPath), TestImages.Bundle),
+            [ExecEnv] = (ImageFor(ExecEnv), TestImages.Bundle),
+            [RootHealthcheck] = (ImageFor(RootHealthcheck), TestImages.Bundle),
             [SetuidShell] = (ImageFor(SetuidShell), TestImages.Bundle),
             [WeakPolicy] = (TestImages.Agent, ImageFor("weak-policy-bundle")),
             [Ipv6Open] = (TestImages.Agent, TestImages.Bundle),
