@@ -15,6 +15,9 @@ internal sealed class EngineContainer
     /// <summary>When the readiness poll joins a followed ready line (a container that prints one does so well within it).</summary>
     private static readonly TimeSpan PollAfterReadyLine = TimeSpan.FromMilliseconds(400);
 
+    /// <summary>How many times a pause is asked for before the engine's refusal stands.</summary>
+    private const int FreezeAttempts = 6;
+
     private EngineContainer(DockerEngine engine, string id, string name)
     {
         Engine = engine;
@@ -105,11 +108,24 @@ internal sealed class EngineContainer
         var frozen = new Frozen(this);
         try
         {
-            await Client.Containers.PauseContainerAsync(Id, cancellationToken).ConfigureAwait(false);
+            // The runtime gives up on a freeze that meets a process it cannot stop at once (an exec joining the
+            // container), and thaws what it froze: the same pause, a moment later, then takes.
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await Client.Containers.PauseContainerAsync(Id, cancellationToken).ConfigureAwait(false);
+                    break;
+                }
+                catch (DockerApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.InternalServerError && attempt < FreezeAttempts)
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt), cancellationToken).ConfigureAwait(false);
+                }
+            }
         }
         catch (DockerApiException ex)
         {
-            throw new InvalidOperationException($"the engine refused to freeze {Name} ({(int)ex.StatusCode}: {ex.ResponseBody?.Trim()})", ex);
+            throw new InvalidOperationException($"the engine refused to freeze {Name} ({(int)ex.StatusCode}: {ex.ResponseBody?.Trim()}, {FreezeAttempts} tries)", ex);
         }
         catch (OperationCanceledException)
         {
