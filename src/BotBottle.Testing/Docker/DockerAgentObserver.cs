@@ -155,7 +155,7 @@ internal sealed class DockerAgentObserver : IAgentObserver
             Network = "none",
             PidMode = "host",
             User = "0",
-            Entrypoint = ["/bin/sh", "-c", ObserverScript.Value, "bbt-observer", GuestUsers.Agent, Number(agentPid), string.Join(',', execPids.Select(Number)), execPath],
+            Entrypoint = ["/bin/sh", "-c", ObserverScript.Value, "bbt-observer", GuestUsers.Agent, Argv.Number(agentPid), string.Join(',', execPids.Select(Argv.Number)), execPath],
             CapDrop = ["ALL"],
             CapAdd = ["SYS_PTRACE", "DAC_READ_SEARCH", "DAC_OVERRIDE"],
             Labels = _labels,
@@ -164,6 +164,4 @@ internal sealed class DockerAgentObserver : IAgentObserver
     /// <summary>The PATH every engine exec of the agent starts with (the container's env; the engine's default where it sets none).</summary>
     private static string ExecPath(IReadOnlyList<string> env) =>
         env.LastOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal)) is { } path ? path["PATH=".Length..] : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-
-    private static string Number(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -15,7 +15,7 @@ export LC_ALL
 agent_user=$1
 agent_pid=$2
 exec_pids=${3:-}
-exec_path=${4:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}
+exec_path=$4
 agent=/proc/$agent_pid
 r=$agent/root
 agent_ns=$(stat -L -c %i "$agent/ns/pid") || { echo "no process $agent_pid (the agent's init)" >&2; exit 1; }
