@@ -16,7 +16,7 @@ internal sealed class EngineContainer
     private static readonly TimeSpan PollAfterReadyLine = TimeSpan.FromMilliseconds(400);
 
     /// <summary>How many times a pause is asked for before the engine's refusal stands.</summary>
-    private const int FreezeAttempts = 6;
+    private const int FreezeAttempts = 10;
 
     private EngineContainer(DockerEngine engine, string id, string name)
     {

@@ -19,7 +19,7 @@ namespace BotBottle.Testing.Observers;
 /// <param name="RootReach">Root's rights within the agent user's reach without a root process: a descriptor a process kept from when it was root (a root-owned file open for writing, an io_uring with a root personality), and a file or directory on the way of the harness's root commands (the container's PATH, the programs there, <c>/etc/ld.so.preload</c>) that the agent user can write.</param>
 /// <param name="EngineExecs">Root processes that are engine execs running at the time (the harness's own, by the engine's record, such as its exec channel): context, never a finding.</param>
 /// <param name="Hardening">The container's resource limits and the capabilities the harness's hardening keeps, from the engine's record (null: not read).</param>
-/// <param name="Complete">Whether the observer finished; a stopped or killed observer leaves the facts incomplete.</param>
+/// <param name="Complete">Whether the observer finished; a stopped or killed observer leaves what it reads (<paramref name="AgentInit"/>, <paramref name="AgentUid"/>, <paramref name="SetuidFiles"/>, <paramref name="RootListeners"/>, <paramref name="RootProcesses"/>, <paramref name="RootReach"/>, <paramref name="EngineExecs"/>) incomplete; the engine's record stays whole.</param>
 /// <param name="Problem">Why the facts are incomplete, when they are.</param>
 internal sealed record AgentFacts(
     string Source,

@@ -6,8 +6,9 @@ namespace BotBottle.Testing.Probes;
 /// <summary>
 /// The catalogue's non-network steps decided from <see cref="AgentFacts"/> (read once per battery from outside the
 /// agent), with the same verdict lines (<c>present: …</c>, then <c>present</c>/<c>absent</c>/<c>permitted</c>/<c>denied</c>)
-/// the in-guest battery prints, so one classifier reads both. Facts the observer could not finish make every step an
-/// error (the check is then failed or inconclusive, never passed).
+/// the in-guest battery prints, so one classifier reads both. Facts that could not be read make every step an error,
+/// and an observer that could not finish makes every step that reads it one (the check is then failed or inconclusive,
+/// never passed).
 /// </summary>
 internal static class AgentFactSteps
 {
@@ -54,7 +55,7 @@ internal static class AgentFactSteps
 
     private static RawBatteryReport Report(IsolationStep step, AgentFacts? facts, string? failure, TimeSpan elapsed)
     {
-        if (facts is null || !facts.Complete)
+        if (facts is null || (!facts.Complete && ReadsObserver(step.Action)))
         {
             return new(step.Id, Tool, 1, elapsed, step.Timeout, "", failure ?? facts?.Problem ?? "the facts are incomplete");
         }
@@ -73,6 +74,12 @@ internal static class AgentFactSteps
             ? new(step.Id, Tool, 2, elapsed, step.Timeout, "", $"a {step.Action.Kind} step cannot be decided from outside the agent")
             : new(step.Id, Tool, 0, elapsed, step.Timeout, string.Join('\n', lines), "");
     }
+
+    /// <summary>
+    /// Whether a step reads what the observer saw (the agent's processes, files and sockets); the socket, secret and
+    /// hardening steps read only the engine's record of the container, which an observer that could not finish leaves whole.
+    /// </summary>
+    internal static bool ReadsObserver(StepAction action) => action is EscalationAttempt;
 
     /// <summary>The verdict lines for one step, or null for an action that is not decided from facts.</summary>
     internal static IReadOnlyList<string>? Decide(StepAction action, AgentFacts facts) => action switch

@@ -6,8 +6,9 @@ namespace BotBottle.Testing.Probes;
 
 /// <summary>
 /// Runs isolation checks: every step of every check, grouped by vantage, in one exec round trip per
-/// vantage, all vantages at once (but those that observe what the others did, such as the wire witness, after them). Each step has its own limit, so the battery takes about as long
-/// as its slowest step.
+/// vantage, all vantages at once (but those that observe what the others did, such as the wire witness, after them,
+/// and a read that freezes the agent after the vantages that run in it). Each step has its own limit, so the battery
+/// takes about as long as its slowest step.
 /// </summary>
 internal static class IsolationBattery
 {
@@ -18,16 +19,32 @@ internal static class IsolationBattery
         var list = checks.ToList();
         var steps = UniqueSteps(list);
         var clock = Stopwatch.StartNew();
-        var groups = steps.GroupBy(s => s.Vantage).ToList();
-        var first = await Task.WhenAll(groups.Where(g => !g.Key.RunsLast).Select(g => RunVantageAsync(g.Key, g.ToList(), tool, cancellationToken))).ConfigureAwait(false);
-        var last = await Task.WhenAll(groups.Where(g => g.Key.RunsLast).Select(g => RunVantageAsync(g.Key, g.ToList(), tool, cancellationToken))).ConfigureAwait(false);
-        var vantages = first.Concat(last).ToList();
+        var vantages = new List<VantageRun>();
+        foreach (var phase in Phases(steps.GroupBy(s => s.Vantage).ToList()))
+        {
+            vantages.AddRange(await Task.WhenAll(phase.Select(g => RunVantageAsync(g.Key, g.ToList(), tool, cancellationToken))).ConfigureAwait(false));
+        }
+
         clock.Stop();
 
         var observations = vantages.SelectMany(v => v.Observations).ToDictionary(o => o.Step);
         var results = list.Select(c => new IsolationResult(c, observations[c.Probe], c.Controls.Select(s => observations[s]).ToList())).ToList();
         var tools = vantages.GroupBy(v => v.Vantage.Name, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Tools, StringComparer.Ordinal);
         return new IsolationReport(results, tools, clock.Elapsed);
+    }
+
+    /// <summary>
+    /// The vantages in the order they run, each phase's at once: every vantage but the freezing and the last ones; then
+    /// a read that freezes the agent, where a vantage of this battery runs in the agent (else it runs with the first);
+    /// then those that observe what all the others did.
+    /// </summary>
+    internal static IEnumerable<IReadOnlyList<IGrouping<Vantage, IsolationStep>>> Phases(IReadOnlyList<IGrouping<Vantage, IsolationStep>> groups)
+    {
+        var waits = groups.Any(g => g.Key.RunsInAgent && !g.Key.RunsLast);
+        bool Waits(Vantage v) => waits && v.FreezesAgent && !v.RunsLast;
+        yield return groups.Where(g => !g.Key.RunsLast && !Waits(g.Key)).ToList();
+        yield return groups.Where(g => Waits(g.Key)).ToList();
+        yield return groups.Where(g => g.Key.RunsLast).ToList();
     }
 
     private static List<IsolationStep> UniqueSteps(IEnumerable<IsolationCheck> checks)

@@ -26,11 +26,13 @@ public sealed class Vantage
         _exec = exec ?? throw new ArgumentNullException(nameof(exec));
     }
 
-    private Vantage(string name, Func<IReadOnlyList<IsolationStep>, CancellationToken, Task<IReadOnlyList<RawBatteryReport>>> observe, string observer)
+    /// <summary>A vantage that observes from outside the guest and runs no script there.</summary>
+    internal Vantage(string name, Func<IReadOnlyList<IsolationStep>, CancellationToken, Task<IReadOnlyList<RawBatteryReport>>> observe, string observer)
     {
         Name = name;
         _observe = observe;
         Observer = observer;
+        RunsInAgent = false;
     }
 
     /// <summary>
@@ -67,7 +69,7 @@ public sealed class Vantage
         ArgumentNullException.ThrowIfNull(bottle);
         if (ObserverOf(bottle) is { } observer)
         {
-            return new(name, observer.ProbeAsync, isSubject) { SubjectReported = false, Observer = observer.ProberName, ToolPrefix = "prober " };
+            return new(name, observer.ProbeAsync, isSubject) { SubjectReported = false, Observer = observer.ProberName, ToolPrefix = "prober ", RunsInAgent = false };
         }
 
         return AsAgentUser(bottle, name, isSubject);
@@ -83,7 +85,7 @@ public sealed class Vantage
     public static Vantage Bundle(IBottle bottle, string name = "bundle")
     {
         ArgumentNullException.ThrowIfNull(bottle);
-        return new(name, bottle.ExecInBundleAsync) { Observer = "the bundle's own tools, as root" };
+        return new(name, bottle.ExecInBundleAsync) { Observer = "the bundle's own tools, as root", RunsInAgent = false };
     }
 
     /// <summary>
@@ -94,7 +96,7 @@ public sealed class Vantage
     {
         ArgumentNullException.ThrowIfNull(bottle);
         return ObserverOf(bottle) is { } observer
-            ? new("agent (outside)", (steps, ct) => AgentFactSteps.ObserveAsync(observer, GuestEnvironmentOf(bottle), steps, ct), "engine inspect + observer " + ReferenceImageNames.Prober)
+            ? new("agent (outside)", (steps, ct) => AgentFactSteps.ObserveAsync(observer, GuestEnvironmentOf(bottle), steps, ct), "engine inspect + observer " + ReferenceImageNames.Prober) { FreezesAgent = true }
             : AsAgentUser(bottle, "agent", isSubject: true);
     }
 
@@ -111,7 +113,20 @@ public sealed class Vantage
     }
 
     /// <summary>Whether this vantage runs after every other of the battery (it observes what they did).</summary>
-    internal bool RunsLast { get; private init; }
+    internal bool RunsLast { get; init; }
+
+    /// <summary>
+    /// Whether its steps may run among the agent's processes (the agent as its user; a vantage made from a script runner
+    /// may be anywhere, so it counts): a read that freezes the agent waits for them (<see cref="FreezesAgent"/>).
+    /// </summary>
+    internal bool RunsInAgent { get; init; } = true;
+
+    /// <summary>
+    /// Whether observing from here freezes every process of the agent for a moment (the docker observer's one-moment
+    /// read): it never overlaps a vantage that <see cref="RunsInAgent"/>, whose steps would stall while their clocks ran
+    /// (a dial's limit spent frozen, a log line the bundle waits for sent too late).
+    /// </summary>
+    internal bool FreezesAgent { get; init; }
 
     /// <summary>Runs a battery script here.</summary>
     public Task<BottleExecResult> RunAsync(string script, CancellationToken cancellationToken) =>
