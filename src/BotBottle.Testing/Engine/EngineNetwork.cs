@@ -99,6 +99,14 @@ internal sealed class EngineNetwork
         return NetworkDetails.From(await engine.Client.Networks.InspectNetworkAsync(idOrName, cancellationToken).ConfigureAwait(false));
     }
 
+    /// <summary>Every network of the engine, the harness's or not (a subnet another network holds is taken for all).</summary>
+    public static async Task<IReadOnlyList<NetworkDetails>> ListAsync(DockerEngine engine, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        var networks = await engine.Client.Networks.ListNetworksAsync(new NetworksListParameters(), cancellationToken).ConfigureAwait(false);
+        return [.. networks.Select(NetworkDetails.From)];
+    }
+
     /// <summary>Connects a container (by id) to the network under <paramref name="aliases"/>.</summary>
     public Task ConnectAsync(string containerId, IReadOnlyList<string> aliases, CancellationToken cancellationToken) =>
         Engine.Client.Networks.ConnectNetworkAsync(Name, new NetworkConnectParameters

@@ -10,6 +10,9 @@ namespace BotBottle.Testing.Engine;
 /// <param name="Members">Its members' endpoints, by container id.</param>
 internal sealed record NetworkDetails(string Id, string Name, string BridgeName, IReadOnlyList<NetworkSubnet> Subnets, IReadOnlyDictionary<string, NetworkMember> Members)
 {
+    /// <summary>Its labels (empty where it has none).</summary>
+    public IReadOnlyDictionary<string, string> Labels { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The details of an engine inspect.</summary>
     public static NetworkDetails From(NetworkResponse network)
     {
@@ -23,7 +26,10 @@ internal sealed record NetworkDetails(string Id, string Name, string BridgeName,
             bridge,
             [.. (network.IPAM?.Config ?? []).Select(c => new NetworkSubnet(c.Subnet ?? "", string.IsNullOrEmpty(c.Gateway) ? null : c.Gateway))],
             (network.Containers ?? new Dictionary<string, EndpointResource>()).ToDictionary(
-                c => c.Key, c => new NetworkMember(c.Value.Name ?? "", c.Value.MacAddress ?? "", string.IsNullOrEmpty(c.Value.IPv4Address) ? null : c.Value.IPv4Address), StringComparer.Ordinal));
+                c => c.Key, c => new NetworkMember(c.Value.Name ?? "", c.Value.MacAddress ?? "", string.IsNullOrEmpty(c.Value.IPv4Address) ? null : c.Value.IPv4Address), StringComparer.Ordinal))
+        {
+            Labels = new Dictionary<string, string>(network.Labels ?? new Dictionary<string, string>(), StringComparer.Ordinal),
+        };
     }
 }
 

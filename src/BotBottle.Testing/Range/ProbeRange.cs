@@ -38,7 +38,6 @@ internal sealed class ProbeRange : IAsyncDisposable
     /// <summary>A name that differs from the allowed one only where a regex's "." would match (it resolves to the decoy, and must be refused).</summary>
     public const string LookalikeHost = "allowedxdecoy.test";
 
-    private const string MetadataSubnet = "169.254.169.0/24";
     private const string DecoyScript =
         "mkdir -p /srv/decoy && echo botbottle-decoy > /srv/decoy/index.html && " +
         "busybox httpd -p 443 -h /srv/decoy && busybox httpd -p 8080 -h /srv/decoy && exec busybox httpd -f -p 80 -h /srv/decoy";
@@ -153,17 +152,9 @@ internal sealed class ProbeRange : IAsyncDisposable
             return gateway;
         }
 
-        if (v4.FirstOrDefault() is not { } first)
-        {
-            return null;
-        }
-
-        var parts = first.Subnet.Split('/');
-        var prefix = int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture);
-        var bytes = System.Net.IPAddress.Parse(parts[0]).GetAddressBytes();
-        var value = (uint)(bytes[0] << 24 | bytes[1] << 16 | bytes[2] << 8 | bytes[3]);
-        var last = (value | (prefix >= 32 ? 0u : uint.MaxValue >> prefix)) - 1;
-        return new System.Net.IPAddress([(byte)(last >> 24), (byte)(last >> 16), (byte)(last >> 8), (byte)last]).ToString();
+        return v4.Select(c => Ipv4Cidr.TryParse(c.Subnet)).FirstOrDefault(c => c is not null) is { } first
+            ? Ipv4Cidr.Format((first.Prefix >= 32 ? first.Network : first.Last) - 1)
+            : null;
     }
 
     /// <summary>Removes the decoy, the networks and the listener, in reverse order; idempotent.</summary>
@@ -194,24 +185,13 @@ internal sealed class ProbeRange : IAsyncDisposable
         return outside;
     }
 
-    private Task<bool> CreateMetadataAsync(CancellationToken cancellationToken) =>
-        // One link-local /24 per engine: wait for another range (another test host) to release it.
-        Deadline.PollAsync<bool>(
-            async ct =>
-            {
-                try
-                {
-                    await CreateNetworkAsync(new NetworkRequest(MetadataNetwork, Name, "range-network") { Subnets = [new(MetadataSubnet)] }, ct).ConfigureAwait(false);
-                    return Deadline.Attempt<bool>.Success(true);
-                }
-                catch (Exception e) when (EngineNetwork.IsSubnetTaken(e))
-                {
-                    return Deadline.Attempt<bool>.Retry(EngineFailure.Reason(e));
-                }
-            },
-            TimeSpan.FromSeconds(90),
-            TimeSpan.FromMilliseconds(500),
-            last => Task.FromResult<Exception>(new TimeoutException($"the metadata subnet {MetadataSubnet} stayed taken for 90 s: {last}")),
+    private Task CreateMetadataAsync(CancellationToken cancellationToken) =>
+        MetadataSubnet.TakeAsync(
+            _engine,
+            Name,
+            _teardown,
+            ct => CreateNetworkAsync(new NetworkRequest(MetadataNetwork, Name, MetadataSubnet.Role) { Subnets = [new(MetadataSubnet.Cidr)] }, ct),
+            _logger,
             cancellationToken);
 
     private Task<EngineNetwork> CreateNetworkAsync(NetworkRequest request, CancellationToken cancellationToken) =>
