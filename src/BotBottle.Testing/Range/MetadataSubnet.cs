@@ -99,7 +99,8 @@ internal static class MetadataSubnet
                     continue;
                 }
 
-                var holder = holders.Count > 0 ? string.Join("; ", holders.Select(Describe)) : EngineFailure.Reason(e);
+                // No network lists it between a removal and the engine's release of its addresses.
+                var holder = holders.Count > 0 ? string.Join("; ", holders.Select(Describe)) : "a network no longer listed, on its way out (" + EngineFailure.Reason(e) + ")";
                 if (DateTime.UtcNow >= deadline)
                 {
                     throw new TimeoutException($"the metadata subnet {Cidr} stayed taken for {patience}: {holder}");
@@ -125,9 +126,11 @@ internal static class MetadataSubnet
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    private static bool IsRange(NetworkDetails network) =>
+    /// <summary>A probe range's metadata network: this role, or the outside networks' role and the metadata name that harnesses before it gave.</summary>
+    internal static bool IsRange(NetworkDetails network) =>
         network.Labels.TryGetValue(ResourceLabels.Harness, out var harness) && harness == ResourceLabels.HarnessName
-        && network.Labels.TryGetValue(ResourceLabels.Role, out var role) && role == Role;
+        && network.Labels.TryGetValue(ResourceLabels.Role, out var role)
+        && (role == Role || (role == "range-network" && network.Name.EndsWith("-metadata", StringComparison.Ordinal)));
 
     private static string Describe(NetworkDetails network)
     {

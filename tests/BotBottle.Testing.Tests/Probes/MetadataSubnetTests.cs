@@ -32,6 +32,21 @@ public sealed class MetadataSubnetTests
         Assert.Equal(["all-link-local", "upper-half", "exact"], holders.Select(h => h.Name));
     }
 
+    [Theory]
+    [InlineData("range-metadata", "botbottle-1-range-ab-metadata", true)]
+    [InlineData("range-network", "botbottle-1-range-ab-metadata", true)]
+    [InlineData("range-network", "botbottle-1-range-ab-outside", false)]
+    [InlineData("users-own", "botbottle-1-range-ab-metadata", false)]
+    public void A_holder_is_waited_for_only_when_it_is_a_probe_range_s_metadata_network(string role, string name, bool range)
+    {
+        var labels = new Dictionary<string, string> { [ResourceLabels.Harness] = ResourceLabels.HarnessName, [ResourceLabels.Role] = role };
+        var network = new NetworkDetails(name, name, "br-x", [new("169.254.169.0/24", null)], new Dictionary<string, NetworkMember>()) { Labels = labels };
+
+        Assert.Equal(range, MetadataSubnet.IsRange(network));
+        // The control: the same network without the harness's label is somebody else's.
+        Assert.False(MetadataSubnet.IsRange(network with { Labels = new Dictionary<string, string> { [ResourceLabels.Role] = role } }));
+    }
+
     [Fact]
     public async Task Ranges_of_one_process_take_turns_in_the_order_they_asked()
     {
