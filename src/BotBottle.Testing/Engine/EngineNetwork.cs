@@ -129,6 +129,27 @@ internal sealed class EngineNetwork
 
     public Task RemoveAsync(CancellationToken cancellationToken) => RemoveAsync(Engine.Client, Name, cancellationToken);
 
+    /// <summary>Disconnects every member still on the network (a container kept for debugging), then removes it; "already gone" is done.</summary>
+    public async Task RemoveWithMembersAsync(CancellationToken cancellationToken)
+    {
+        NetworkDetails details;
+        try
+        {
+            details = await InspectAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DockerNetworkNotFoundException)
+        {
+            return;
+        }
+
+        foreach (var member in details.Members.Keys)
+        {
+            await DisconnectAsync(member, cancellationToken).ConfigureAwait(false);
+        }
+
+        await RemoveAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Removes a network by id or name; "already gone" is done.</summary>
     public static async Task RemoveAsync(IDockerClient client, string idOrName, CancellationToken cancellationToken)
     {

@@ -29,6 +29,13 @@ internal static class EngineSweeper
         return RemoveOrphansAsync(engine.Client, logger, cancellationToken);
     }
 
+    /// <summary>Removes the resources of <paramref name="sessionId"/> whose creator is provably dead and that are not kept; returns how many.</summary>
+    public static Task<int> RemoveOrphansOfSessionAsync(DockerEngine engine, string sessionId, ILogger logger, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        return RemoveWhereAsync(engine.Client, labels => labels.TryGetValue(ResourceLabels.Session, out var s) && s == sessionId && IsOrphan(labels), logger, cancellationToken);
+    }
+
     /// <summary>Labelled resources as "container NAME" / "network NAME": what a leak check looks at.</summary>
     public static async Task<IReadOnlyList<string>> ListAsync(IDockerClient client, string? sessionId, CancellationToken cancellationToken)
     {

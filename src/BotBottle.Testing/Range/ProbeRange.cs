@@ -190,12 +190,13 @@ internal sealed class ProbeRange : IAsyncDisposable
             _engine,
             Name,
             _teardown,
-            ct => CreateNetworkAsync(new NetworkRequest(MetadataNetwork, Name, MetadataSubnet.Role) { Subnets = [new(MetadataSubnet.Cidr)] }, ct),
+            // A bottle kept for debugging is let go of it, so the subnet is free for the next range.
+            ct => CreateNetworkAsync(new NetworkRequest(MetadataNetwork, Name, MetadataSubnet.Role) { Subnets = [new(MetadataSubnet.Cidr)] }, ct, (n, c) => n.RemoveWithMembersAsync(c)),
             _logger,
             cancellationToken);
 
-    private Task<EngineNetwork> CreateNetworkAsync(NetworkRequest request, CancellationToken cancellationToken) =>
-        _teardown.CreateAsync("remove " + request.Name, () => EngineNetwork.CreateAsync(_engine, request, _logger), (n, ct) => n.RemoveAsync(ct), cancellationToken);
+    private Task<EngineNetwork> CreateNetworkAsync(NetworkRequest request, CancellationToken cancellationToken, Func<EngineNetwork, CancellationToken, Task>? remove = null) =>
+        _teardown.CreateAsync("remove " + request.Name, () => EngineNetwork.CreateAsync(_engine, request, _logger), remove ?? ((n, ct) => n.RemoveAsync(ct)), cancellationToken);
 
     private async Task StartDecoyAsync(string image, CancellationToken cancellationToken)
     {

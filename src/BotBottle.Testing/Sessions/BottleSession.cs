@@ -181,14 +181,7 @@ public sealed class BottleSession : IAsyncDisposable
         }
 
         var clock = Stopwatch.StartNew();
-        foreach (var resource in new IAsyncDisposable?[] { Neighbour, Bottle, Range })
-        {
-            if (resource is not null)
-            {
-                await resource.DisposeAsync().ConfigureAwait(false);
-            }
-        }
-
+        await DisposeInOrder.AllAsync(Neighbour, Bottle, Range).ConfigureAwait(false);
         if (Bottle is not null || Range is not null)
         {
             _log($"torn down in {clock.ElapsedMilliseconds} ms");

@@ -48,46 +48,69 @@ public sealed class MetadataSubnetTests
     }
 
     [Fact]
-    public async Task Ranges_of_one_process_take_turns_in_the_order_they_asked()
+    public async Task Ranges_of_one_process_take_turns_in_the_order_they_asked_however_long_they_wait()
     {
         var engine = "test://" + Guid.NewGuid();
-        var first = await MetadataSubnet.TurnAsync(engine, "first", TimeSpan.FromMinutes(1), NullLogger.Instance, Ct);
-        var second = MetadataSubnet.TurnAsync(engine, "second", TimeSpan.FromMinutes(1), NullLogger.Instance, Ct);
-        var third = MetadataSubnet.TurnAsync(engine, "third", TimeSpan.FromMinutes(1), NullLogger.Instance, Ct);
-        await Task.Delay(200, Ct);
-        Assert.False(second.IsCompleted || third.IsCompleted);
+        var logger = new RecordingLogger();
+        var report = TimeSpan.FromMilliseconds(40);
+        var first = await MetadataSubnet.TurnAsync(engine, "first", TimeSpan.FromMinutes(1), logger, Ct, report);
+        var waiters = new List<(string Name, Task<SemaphoreSlim> Turn)>();
+        foreach (var name in (string[])["second", "third", "fourth"])
+        {
+            waiters.Add((name, MetadataSubnet.TurnAsync(engine, name, TimeSpan.FromMinutes(1), logger, Ct, report)));
+            await Task.Delay(70, Ct);
+        }
 
+        // Held across many report intervals: a waiter that asked again after each would lose its place.
+        await Task.Delay(500, Ct);
+        Assert.DoesNotContain(waiters, w => w.Turn.IsCompleted);
+        Assert.Contains(logger.Lines, l => l == "probe range fourth waits its turn for the metadata subnet 169.254.169.0/24 behind another range of this process");
+
+        var order = new List<string>();
         first.Release();
-        (await second).Release();
-        await third.WaitAsync(TimeSpan.FromSeconds(10), Ct);
+        for (var i = 0; i < waiters.Count; i++)
+        {
+            var next = await Task.WhenAny(waiters.Where(w => !order.Contains(w.Name)).Select(w => w.Turn)).WaitAsync(TimeSpan.FromSeconds(10), Ct);
+            order.Add(waiters.Single(w => w.Turn == next).Name);
+            await Task.Delay(100, Ct);
+            Assert.Equal(i + 1, waiters.Count(w => w.Turn.IsCompleted));
+            (await next).Release();
+        }
+
+        Assert.Equal(["second", "third", "fourth"], order);
 
         // The control: a turn that is never given back ends the wait, saying why.
-        var stuck = await Assert.ThrowsAsync<TimeoutException>(() => MetadataSubnet.TurnAsync(engine, "fourth", TimeSpan.FromMilliseconds(200), NullLogger.Instance, Ct));
-        Assert.Contains("another probe range of this process", stuck.Message, StringComparison.Ordinal);
+        var stuck = await MetadataSubnet.TurnAsync(engine, "holder", TimeSpan.FromMinutes(1), logger, Ct);
+        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => MetadataSubnet.TurnAsync(engine, "fifth", TimeSpan.FromMilliseconds(200), logger, Ct, report));
+        Assert.Contains("another probe range of this process", timeout.Message, StringComparison.Ordinal);
+        stuck.Release();
     }
 
     [Fact]
     [Trait("Category", "Docker")]
     public async Task A_range_of_another_process_is_waited_for_and_named_and_the_subnet_is_taken_when_it_goes()
     {
-        await UsingTheSubnetAsync(MetadataSubnet.Role, async (engine, holder) =>
+        await UsingASubnetAsync(MetadataSubnet.Role, async (engine, cidr, holder) =>
         {
             var logger = new RecordingLogger();
-            var taker = BottleNames.NewBottleName() + "-metadata";
-            var waiting = MetadataSubnet.CreateWhenFreeAsync(engine, "waiter", ct => CreateAsync(engine, taker, MetadataSubnet.Role), TimeSpan.FromMinutes(2), logger, Ct);
+            var taker = BottleNames.NewBottleName() + "-taker";
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(Ct);
+            var waiting = MetadataSubnet.CreateWhenFreeAsync(engine, "waiter", cidr, ct => CreateAsync(engine, taker, cidr, MetadataSubnet.Role), TimeSpan.FromMinutes(2), logger, stop.Token);
             try
             {
                 await Task.Delay(TimeSpan.FromSeconds(2), Ct);
                 Assert.False(waiting.IsCompleted, waiting.Exception?.ToString());
-                Assert.Contains(logger.Lines, l => l.Contains("held by network " + holder.Name + " (session " + BottleNames.SessionId, StringComparison.Ordinal));
+                Assert.Contains(logger.Lines, l => l.Contains($"waits for the metadata subnet {cidr}, held by network {holder.Name} (session {BottleNames.SessionId}", StringComparison.Ordinal));
 
                 await holder.RemoveAsync(Ct);
                 await waiting.WaitAsync(TimeSpan.FromSeconds(30), Ct);
                 var taken = await EngineNetwork.InspectAsync(engine, taker, Ct);
-                Assert.Equal([MetadataSubnet.Cidr], taken.Subnets.Select(s => s.Subnet));
+                Assert.Equal([cidr], taken.Subnets.Select(s => s.Subnet));
             }
             finally
             {
+                await stop.CancelAsync();
+                await Task.WhenAny(waiting);
                 await EngineNetwork.RemoveAsync(engine.Client, taker, CancellationToken.None);
             }
         });
@@ -97,12 +120,12 @@ public sealed class MetadataSubnetTests
     [Trait("Category", "Docker")]
     public async Task A_range_that_does_not_let_go_within_the_patience_fails_the_wait_naming_it()
     {
-        await UsingTheSubnetAsync(MetadataSubnet.Role, async (engine, holder) =>
+        await UsingASubnetAsync(MetadataSubnet.Role, async (engine, cidr, holder) =>
         {
             var timeout = await Assert.ThrowsAsync<TimeoutException>(() =>
-                MetadataSubnet.CreateWhenFreeAsync(engine, "waiter", ct => CreateAsync(engine, BottleNames.NewBottleName() + "-metadata", MetadataSubnet.Role), TimeSpan.FromSeconds(1), NullLogger.Instance, Ct));
+                MetadataSubnet.CreateWhenFreeAsync(engine, "waiter", cidr, ct => CreateAsync(engine, BottleNames.NewBottleName() + "-taker", cidr, MetadataSubnet.Role), TimeSpan.FromSeconds(1), NullLogger.Instance, Ct));
 
-            Assert.Contains("stayed taken for 00:00:01: network " + holder.Name, timeout.Message, StringComparison.Ordinal);
+            Assert.Contains($"{cidr} stayed taken for 00:00:01: network {holder.Name}", timeout.Message, StringComparison.Ordinal);
         });
     }
 
@@ -110,40 +133,60 @@ public sealed class MetadataSubnetTests
     [Trait("Category", "Docker")]
     public async Task A_network_that_is_not_a_probe_range_s_fails_the_range_at_once_naming_it()
     {
-        await UsingTheSubnetAsync("users-own", async (engine, holder) =>
+        await UsingASubnetAsync("users-own", async (engine, cidr, holder) =>
         {
             var clock = System.Diagnostics.Stopwatch.StartNew();
             var refused = await Assert.ThrowsAsync<InvalidOperationException>(() =>
-                MetadataSubnet.CreateWhenFreeAsync(engine, "waiter", ct => CreateAsync(engine, BottleNames.NewBottleName() + "-metadata", MetadataSubnet.Role), TimeSpan.FromMinutes(2), NullLogger.Instance, Ct));
+                MetadataSubnet.CreateWhenFreeAsync(engine, "waiter", cidr, ct => CreateAsync(engine, BottleNames.NewBottleName() + "-taker", cidr, MetadataSubnet.Role), TimeSpan.FromMinutes(2), NullLogger.Instance, Ct));
 
-            Assert.Contains($"held by network '{holder.Name}', which is not a BotBottle probe range", refused.Message, StringComparison.Ordinal);
+            Assert.Contains($"{cidr} is held by network '{holder.Name}', which is not a BotBottle probe range", refused.Message, StringComparison.Ordinal);
             Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"refused after {clock.Elapsed}");
         });
     }
 
-    /// <summary>
-    /// Runs <paramref name="test"/> with this process's turn and a network of this test holding the subnet in
-    /// <paramref name="role"/> (taken the way a range takes it, so another process's range is waited for first).
-    /// </summary>
-    private static async Task UsingTheSubnetAsync(string role, Func<DockerEngine, EngineNetwork, Task> test)
+    [Fact]
+    [Trait("Category", "Docker")]
+    public async Task A_container_left_on_a_range_s_metadata_network_does_not_keep_the_subnet_from_the_next_range()
     {
         await BackendGate.RequireAsync(new DockerBackend());
         var engine = await EngineProvider.For().GetAsync(Ct);
-        var turn = await MetadataSubnet.TurnAsync(engine.Endpoint.Uri.ToString(), "test", MetadataSubnet.Patience, NullLogger.Instance, Ct);
-        var name = BottleNames.NewBottleName() + "-holder";
-        EngineNetwork? holder = null;
+
+        // A bottle kept for debugging stays on the range's networks after the range is disposed.
+        await using var kept = await ScratchContainer.StartAsync(engine, TestImages.Bundle, ["/bin/sh", "-c", "sleep 300"], onBottleNetwork: true, "kept");
+        var range = await ProbeRange.CreateAsync(TestImages.Bundle, cancellationToken: Ct);
         try
         {
-            await MetadataSubnet.CreateWhenFreeAsync(engine, "test", async ct => holder = await CreateAsync(engine, name, role), MetadataSubnet.Patience, NullLogger.Instance, Ct);
-            await test(engine, holder!);
+            await kept.Container.ConnectAsync(range.MetadataNetwork, null, Ct);
         }
         finally
         {
-            await EngineNetwork.RemoveAsync(engine.Client, name, CancellationToken.None);
-            turn.Release();
+            await range.DisposeAsync();
+        }
+
+        Assert.DoesNotContain(await EngineNetwork.ListAsync(engine, Ct), n => n.Name == range.MetadataNetwork);
+        Assert.True((await kept.Container.InspectAsync(Ct)).Running, "the kept container is let go of, not removed");
+    }
+
+    /// <summary>
+    /// Runs <paramref name="test"/> with a network of this test in <paramref name="role"/> holding a link-local /24 of
+    /// its own (never the metadata subnet itself, which other ranges of this and other processes take meanwhile).
+    /// </summary>
+    private static async Task UsingASubnetAsync(string role, Func<DockerEngine, string, EngineNetwork, Task> test)
+    {
+        await BackendGate.RequireAsync(new DockerBackend());
+        var engine = await EngineProvider.For().GetAsync(Ct);
+        var cidr = $"169.254.{System.Security.Cryptography.RandomNumberGenerator.GetInt32(100, 160)}.0/24";
+        var holder = await CreateAsync(engine, BottleNames.NewBottleName() + "-holder", cidr, role);
+        try
+        {
+            await test(engine, cidr, holder);
+        }
+        finally
+        {
+            await holder.RemoveAsync(CancellationToken.None);
         }
     }
 
-    private static Task<EngineNetwork> CreateAsync(DockerEngine engine, string name, string role) =>
-        EngineNetwork.CreateAsync(engine, new NetworkRequest(name, name, role) { Subnets = [new(MetadataSubnet.Cidr)] }, NullLogger.Instance);
+    private static Task<EngineNetwork> CreateAsync(DockerEngine engine, string name, string cidr, string role) =>
+        EngineNetwork.CreateAsync(engine, new NetworkRequest(name, name, role) { Subnets = [new(cidr)] }, NullLogger.Instance);
 }

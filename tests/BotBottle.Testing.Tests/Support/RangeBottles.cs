@@ -1,3 +1,4 @@
+using BotBottle.Testing.Launch;
 using BotBottle.Testing.Probes;
 using BotBottle.Testing.Range;
 
@@ -70,16 +71,5 @@ internal sealed class RangeBottles : IAsyncDisposable
         return (bottle, await _range!.TargetsForAsync(bottle, TestContext.Current.CancellationToken));
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        foreach (var bottle in _bottles.Values)
-        {
-            await bottle.DisposeAsync();
-        }
-
-        if (_range is not null)
-        {
-            await _range.DisposeAsync();
-        }
-    }
+    public async ValueTask DisposeAsync() => await DisposeInOrder.AllAsync([.. _bottles.Values, _range]);
 }
