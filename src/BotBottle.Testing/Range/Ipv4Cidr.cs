@@ -23,9 +23,8 @@ internal readonly record struct Ipv4Cidr(uint Network, int Prefix)
             return null;
         }
 
-        var value = Number(address);
-        var mask = prefix == 0 ? 0u : uint.MaxValue << (32 - prefix);
-        return new Ipv4Cidr(value & mask, prefix);
+        var subnet = new Ipv4Cidr(Number(address), prefix);
+        return subnet with { Network = subnet.Network & subnet.Mask };
     }
 
     /// <summary>The subnet <paramref name="cidr"/>; throws where it is not IPv4 CIDR.</summary>

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using BotBottle.Testing.Engine;
 using BotBottle.Testing.Launch;
+using BotBottle.Testing.Processes;
 using Microsoft.Extensions.Logging;
 
 namespace BotBottle.Testing.Range;
@@ -83,54 +84,52 @@ internal static class MetadataSubnet
     {
         ArgumentNullException.ThrowIfNull(engine);
         ArgumentNullException.ThrowIfNull(create);
-        var deadline = (since ?? DateTime.UtcNow) + patience;
         var reported = DateTime.MinValue;
         var swept = new HashSet<string>(StringComparer.Ordinal);
-        while (true)
-        {
-            try
+        await Deadline.PollAsync<bool>(
+            async ct =>
             {
-                await create(cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (Exception e) when (EngineNetwork.IsSubnetTaken(e))
-            {
-                var holders = Holders(await EngineNetwork.ListAsync(engine, cancellationToken).ConfigureAwait(false), cidr);
-                if (holders.FirstOrDefault(h => !IsRange(h)) is { } foreign)
+                try
                 {
-                    throw new InvalidOperationException(
-                        $"the metadata subnet {cidr} is held by network '{foreign.Name}', which is not a BotBottle probe range: a range puts its metadata decoy at {ProbeRange.MetadataAddress} and needs that subnet; remove that network or run the probes on another engine");
+                    await create(ct).ConfigureAwait(false);
+                    return Deadline.Attempt<bool>.Success(true);
                 }
-
-                var dead = holders.Where(IsOrphaned).ToList();
-                if (dead.FirstOrDefault(h => ResourceLabels.IsKept(Labels(h), DateTimeOffset.UtcNow)) is { } kept)
+                catch (Exception e) when (EngineNetwork.IsSubnetTaken(e))
                 {
-                    throw new InvalidOperationException(
-                        $"the metadata subnet {cidr} is held by {Describe(kept)}, kept for debugging by a test host that is gone; remove it (docker network rm {kept.Name}) when you are done with it");
-                }
+                    var holders = Holders(await EngineNetwork.ListAsync(engine, ct).ConfigureAwait(false), cidr);
+                    if (holders.FirstOrDefault(h => !IsRange(h)) is { } foreign)
+                    {
+                        throw new InvalidOperationException(
+                            $"the metadata subnet {cidr} is held by network '{foreign.Name}', which is not a BotBottle probe range: a range puts its metadata decoy at {ProbeRange.MetadataAddress} and needs that subnet; remove that network or run the probes on another engine");
+                    }
 
-                if (dead.Select(h => Label(h, ResourceLabels.Session)).FirstOrDefault(swept.Add) is { } session)
-                {
-                    await SweepAsync(engine, session, logger, cancellationToken).ConfigureAwait(false);
-                    continue;
-                }
+                    var dead = holders.Where(IsOrphaned).ToList();
+                    if (dead.FirstOrDefault(h => ResourceLabels.IsKept(Labels(h), DateTimeOffset.UtcNow)) is { } kept)
+                    {
+                        throw new InvalidOperationException(
+                            $"the metadata subnet {cidr} is held by {Describe(kept)}, kept for debugging by a test host that is gone; remove it (docker network rm {kept.Name}) when you are done with it");
+                    }
 
-                // No network lists it between a removal and the engine's release of its addresses.
-                var holder = holders.Count > 0 ? string.Join("; ", holders.Select(Describe)) : "a network no longer listed, on its way out (" + EngineFailure.Reason(e) + ")";
-                if (DateTime.UtcNow >= deadline)
-                {
-                    throw new TimeoutException($"the metadata subnet {cidr} stayed taken for {patience}: {holder}");
-                }
+                    if (dead.Select(h => Label(h, ResourceLabels.Session)).FirstOrDefault(swept.Add) is { } session)
+                    {
+                        await SweepAsync(engine, session, logger, ct).ConfigureAwait(false);
+                    }
 
-                if (DateTime.UtcNow - reported >= ReportEvery)
-                {
-                    reported = DateTime.UtcNow;
-                    logger.LogInformation("probe range {Range} waits for the metadata subnet {Subnet}, held by {Holder}", range, cidr, holder);
-                }
-            }
+                    // No network lists it between a removal and the engine's release of its addresses.
+                    var holder = holders.Count > 0 ? string.Join("; ", holders.Select(Describe)) : "a network no longer listed, on its way out (" + EngineFailure.Reason(e) + ")";
+                    if (DateTime.UtcNow - reported >= ReportEvery)
+                    {
+                        reported = DateTime.UtcNow;
+                        logger.LogInformation("probe range {Range} waits for the metadata subnet {Subnet}, held by {Holder}", range, cidr, holder);
+                    }
 
-            await Task.Delay(Interval, cancellationToken).ConfigureAwait(false);
-        }
+                    return Deadline.Attempt<bool>.Retry(holder);
+                }
+            },
+            (since ?? DateTime.UtcNow) + patience - DateTime.UtcNow,
+            Interval,
+            last => Task.FromResult<Exception>(new TimeoutException($"the metadata subnet {cidr} stayed taken for {patience}: {last}")),
+            cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>The networks with an IPv4 subnet that overlaps the metadata subnet.</summary>
